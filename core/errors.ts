@@ -1,0 +1,170 @@
+/**
+ * The one place error classes are defined. Every error carries a stable `code` that edges (HTTP, SQS, CLI) map to
+ * their own vocabulary; messages say what is wrong and how to fix it.
+ */
+export type ErrorCode =
+  | "config_invalid"
+  | "input_invalid"
+  | "not_found"
+  | "conflict"
+  | "storage_failed"
+  | "llm_call_failed"
+  | "llm_output_invalid"
+  | "task_generation_failed"
+  | "task_format_invalid"
+  | "task_invalid"
+  | "prompt_template_invalid"
+  | "batch_failed"
+  | "internal";
+
+export interface CoreErrorOptions {
+  cause?: unknown;
+  /** Structured details safe to show a caller (never secrets). */
+  details?: unknown;
+}
+
+export class CoreError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: CoreErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CoreError";
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/** One problem found while validating input: where, what was given, what is allowed. */
+export interface Issue {
+  path: string;
+  message: string;
+  value?: unknown;
+}
+
+/** Invalid configuration or spec (YAML/JSON config, CLI flags, batch specs). */
+export class ConfigError extends CoreError {
+  readonly issues: Issue[];
+  constructor(message: string, issues: Issue[] = [], options: CoreErrorOptions = {}) {
+    super("config_invalid", message, { ...options, details: options.details ?? issues });
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+/** Invalid request input at a boundary (HTTP body, queue message). */
+export class InputError extends CoreError {
+  readonly issues: Issue[];
+  constructor(message: string, issues: Issue[] = [], options: CoreErrorOptions = {}) {
+    super("input_invalid", message, { ...options, details: options.details ?? issues });
+    this.name = "InputError";
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends CoreError {
+  constructor(message: string, options: CoreErrorOptions = {}) {
+    super("not_found", message, options);
+    this.name = "NotFoundError";
+  }
+}
+
+export class ConflictError extends CoreError {
+  constructor(message: string, options: CoreErrorOptions = {}) {
+    super("conflict", message, options);
+    this.name = "ConflictError";
+  }
+}
+
+export type StorageDriverName = "memory" | "fs" | "s3";
+
+export class StorageError extends CoreError {
+  readonly driver: StorageDriverName;
+  readonly key: string | undefined;
+  constructor(driver: StorageDriverName, key: string | undefined, message: string, options: CoreErrorOptions = {}) {
+    super("storage_failed", `[storage] [${driver}] ${message}`, options);
+    this.name = "StorageError";
+    this.driver = driver;
+    this.key = key;
+  }
+}
+
+export class PromptTemplateError extends CoreError {
+  constructor(message: string, options: CoreErrorOptions = {}) {
+    super("prompt_template_invalid", message, options);
+    this.name = "PromptTemplateError";
+  }
+}
+
+export interface LlmCallErrorOptions extends CoreErrorOptions {
+  provider: string;
+  status?: number;
+  isRetryable: boolean;
+}
+
+/** A model call that failed at the transport/API level (after the SDK's own retries). */
+export class LlmCallError extends CoreError {
+  readonly provider: string;
+  readonly status: number | undefined;
+  readonly isRetryable: boolean;
+  constructor(message: string, options: LlmCallErrorOptions) {
+    super("llm_call_failed", message, options);
+    this.name = "LlmCallError";
+    this.provider = options.provider;
+    this.status = options.status;
+    this.isRetryable = options.isRetryable;
+  }
+}
+
+export type LlmOutputErrorReason = "length" | "content-filter" | "empty" | "schema";
+
+/** A model call that returned, but with output we cannot use as is. */
+export class LlmOutputError extends CoreError {
+  readonly reason: LlmOutputErrorReason;
+  constructor(message: string, reason: LlmOutputErrorReason, options: CoreErrorOptions = {}) {
+    super("llm_output_invalid", message, options);
+    this.name = "LlmOutputError";
+    this.reason = reason;
+  }
+}
+
+export class BatchError extends CoreError {
+  constructor(message: string, options: CoreErrorOptions = {}) {
+    super("batch_failed", message, options);
+    this.name = "BatchError";
+  }
+}
+
+/** Turns zod-like issues into our Issue shape, with the offending value looked up in the input. */
+export function issuesFromZod(
+  zodIssues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  input: unknown,
+  prefix = "",
+): Issue[] {
+  return zodIssues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".");
+    const value = valueAt(input, issue.path);
+    return value === undefined
+      ? { path: path || "(root)", message: issue.message }
+      : { path: path || "(root)", message: issue.message, value };
+  });
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** One line per issue, for CLI output and error messages. */
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues
+    .map((issue) => {
+      const shown = issue.value === undefined ? "" : ` (got ${JSON.stringify(issue.value)?.slice(0, 120)})`;
+      return `  - ${issue.path}: ${issue.message}${shown}`;
+    })
+    .join("\n");
+}
