@@ -168,3 +168,50 @@ export function formatIssues(issues: readonly Issue[]): string {
     })
     .join("\n");
 }
+
+/** One model reply in the task generator's feedback loop, kept so a final failure shows every attempt. */
+export interface TaskAttemptRecord {
+  attempt: number;
+  response: string;
+  error: string;
+}
+
+export interface TaskGenerationErrorOptions extends CoreErrorOptions {
+  attempts?: TaskAttemptRecord[];
+}
+
+/** A task could not be generated (base of the task generator's errors; carries every attempt when the loop gave up). */
+export class TaskGenerationError extends CoreError {
+  readonly attempts: TaskAttemptRecord[];
+  constructor(
+    message: string,
+    options: TaskGenerationErrorOptions = {},
+    code: "task_generation_failed" | "task_format_invalid" | "task_invalid" = "task_generation_failed",
+  ) {
+    super(code, message, options);
+    this.name = "TaskGenerationError";
+    this.attempts = options.attempts ?? [];
+  }
+}
+
+/** The model's reply does not have the TASK / TRAJECTORY / CATEGORIES shape. */
+export class FormatError extends TaskGenerationError {
+  readonly response: string;
+  readonly expectedFormat: string;
+  constructor(message: string, response: string, expectedFormat: string, options: CoreErrorOptions = {}) {
+    super(message, options, "task_format_invalid");
+    this.name = "FormatError";
+    this.response = response;
+    this.expectedFormat = expectedFormat;
+  }
+}
+
+/** The reply parsed, but the task is wrong: unknown tools, other categories, or a trajectory that cannot run. */
+export class ValidationError extends TaskGenerationError {
+  readonly reasons: string[];
+  constructor(message: string, reasons: string[] = [message], options: CoreErrorOptions = {}) {
+    super(message, options, "task_invalid");
+    this.name = "ValidationError";
+    this.reasons = reasons;
+  }
+}

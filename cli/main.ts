@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The agentsynth command line: a thin shell over core/, like a handler.
+import { CoreError, formatIssues } from "../core/errors.ts";
+import type { CliIo } from "./io.ts";
+
+const USAGE = `agentsynth: synthetic data for people who build and test AI agents
+
+Usage:
+  agentsynth trajectories --count N --out DIR [options]   agent execution graphs with labelled anomalies
+  agentsynth tasks --categories a,b --count N --out DIR [options]   ToolSandbox tasks and scenarios
+  agentsynth <command> --help                             options of a command
+
+Run with no network and no keys: trajectories are fully offline, and tasks use --provider template by default.`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "trajectories": {
+        const { runTrajectoriesCommand } = await import("./trajectories.ts");
+        return await runTrajectoriesCommand(rest, io);
+      }
+      case "tasks": {
+        const { runTasksCommand } = await import("./tasks.ts");
+        return await runTasksCommand(rest, io);
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    io.stderr.write(`${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof CoreError) {
+    const issues = (error as { issues?: unknown }).issues;
+    const listed = Array.isArray(issues) && issues.length > 0 ? `\n${formatIssues(issues)}` : "";
+    return `error [${error.code}]: ${error.message}${listed}`;
+  }
+  return `error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+}

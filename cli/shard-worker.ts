@@ -1,0 +1,35 @@
+// Worker thread: renders and writes the shards the main thread hands it (see shard-pool.ts).
+import { parentPort, workerData } from "node:worker_threads";
+import { shardKey, type ShardPlan } from "../core/dataset/plan.ts";
+import { renderTrajectoryShard } from "../core/dataset/render-shard.ts";
+import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
+import { writeShard } from "../core/dataset/write-shard.ts";
+import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
+import type { ShardWorkerData, ShardWorkerMessage } from "./shard-pool.ts";
+
+const { spec, outDir } = workerData as ShardWorkerData;
+const config = resolveDatasetConfig(spec);
+const store = createFsObjectStore({ baseDir: outDir });
+const port = parentPort!;
+const send = (message: ShardWorkerMessage) => port.postMessage(message);
+
+port.on("message", async (shard: ShardPlan) => {
+  try {
+    const key = shardKey(shard.shard, spec.gzip);
+    const chunks = renderTrajectoryShard({
+      config,
+      seed: spec.seed,
+      startIndex: shard.start_index,
+      count: shard.count,
+      gzip: spec.gzip,
+      onProgress: (rendered) => send({ type: "progress", shard: shard.shard, rendered }),
+    });
+    const written = await writeShard(store, key, chunks);
+    send({
+      type: "done",
+      entry: { index: shard.shard, key, start_index: shard.start_index, count: shard.count, bytes: written.bytes, sha256: written.sha256 },
+    });
+  } catch (error) {
+    send({ type: "error", shard: shard.shard, message: error instanceof Error ? error.message : String(error) });
+  }
+});

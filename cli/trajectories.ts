@@ -1,0 +1,144 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { buildManifest, type ShardEntry, serializeManifest } from "../core/dataset/manifest.ts";
+import { planShards, shardKey } from "../core/dataset/plan.ts";
+import { renderTrajectoryShard } from "../core/dataset/render-shard.ts";
+import { parseConfigText, resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
+import { DEFAULT_SHARD_SIZE, parseTrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import { writeShard } from "../core/dataset/write-shard.ts";
+import { ConfigError } from "../core/errors.ts";
+import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
+import type { CliIo } from "./io.ts";
+import { createProgress } from "./progress.ts";
+import { runShardsOnWorkers } from "./shard-pool.ts";
+
+const HELP = `agentsynth trajectories: write a dataset of agent trajectories as JSONL shards plus a manifest
+
+Options:
+  --count N            number of trajectories (required)
+  --out DIR            output directory (required); gets manifest.json, README.md and shards/
+  --seed S             dataset seed (default: random_seed from --config, else 42)
+  --config FILE        YAML (or JSON) generator config; see README "Configuration"
+  --shard-size K       trajectories per shard file (default ${DEFAULT_SHARD_SIZE})
+  --anomaly-ratio R    fraction of anomalous trajectories, 0..1 (overrides anomaly_injection.ratio)
+  --gzip               write shards as .jsonl.gz
+  --workers W          worker threads (default: all cores; output is identical for any W)
+  --force              write into a non-empty --out directory
+  --quiet              no progress bar
+  -h, --help           this text`;
+
+export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv);
+  if (values.help) {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const configInput = values.config === undefined ? {} : readConfigFile(values.config);
+  const seedFromConfig = (configInput as { random_seed?: unknown }).random_seed;
+  const spec = parseTrajectoryDatasetSpec({
+    seed: values.seed === undefined ? (typeof seedFromConfig === "number" ? seedFromConfig : 42) : toNumber("--seed", values.seed),
+    total: values.count === undefined ? undefined : toNumber("--count", values.count),
+    shard_size: values["shard-size"] === undefined ? DEFAULT_SHARD_SIZE : toNumber("--shard-size", values["shard-size"]),
+    gzip: values.gzip ?? false,
+    ...(values["anomaly-ratio"] === undefined ? {} : { anomaly_ratio: toNumber("--anomaly-ratio", values["anomaly-ratio"]) }),
+    ...(values.config === undefined ? {} : { config: configInput }),
+  });
+  if (values.out === undefined) throw new ConfigError("Missing --out DIR: the directory to write the dataset to.");
+  const outDir = resolve(values.out);
+  if (!values.force && existsSync(outDir) && readdirSync(outDir).length > 0) {
+    throw new ConfigError(`Output directory ${outDir} is not empty. Choose another --out, or pass --force to write into it.`);
+  }
+  const workers = values.workers === undefined ? availableParallelism() : toNumber("--workers", values.workers);
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new ConfigError("Invalid --workers", [{ path: "--workers", message: "must be a positive integer", value: workers }]);
+  }
+  const config = resolveDatasetConfig(spec);
+  const plan = planShards(spec.total, spec.shard_size, spec.start_index);
+  const store = createFsObjectStore({ baseDir: outDir });
+  const progress = createProgress(values.quiet ? {write() {}} : io.stderr, spec.total, "trajectories");
+  const started = performance.now();
+
+  let entries: ShardEntry[];
+  if (workers === 1 || plan.length === 1) {
+    entries = [];
+    let before = 0;
+    for (const shard of plan) {
+      const key = shardKey(shard.shard, spec.gzip);
+      const chunks = renderTrajectoryShard({
+        config,
+        seed: spec.seed,
+        startIndex: shard.start_index,
+        count: shard.count,
+        gzip: spec.gzip,
+        onProgress: (rendered) => progress.update(before + rendered),
+      });
+      const written = await writeShard(store, key, chunks);
+      entries.push({ index: shard.shard, key, start_index: shard.start_index, count: shard.count, bytes: written.bytes, sha256: written.sha256 });
+      before += shard.count;
+    }
+  } else {
+    entries = await runShardsOnWorkers({
+      spec,
+      outDir,
+      plan,
+      workers: Math.min(workers, plan.length),
+      onProgress: (done) => progress.update(done),
+    });
+  }
+  progress.finish();
+
+  const manifest = buildManifest({ spec, config, shards: entries });
+  await store.put("manifest.json", serializeManifest(manifest), { contentType: "application/json" });
+  const seconds = (performance.now() - started) / 1000;
+  io.stdout.write(
+    `wrote ${manifest.totals.trajectories.toLocaleString("en-US")} trajectories in ${entries.length} shard(s), ` +
+      `${(manifest.totals.bytes / 1e6).toFixed(1)} MB, to ${outDir} in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(manifest.totals.trajectories / seconds).toLocaleString("en-US")} trajectories/s)\n`,
+  );
+  return 0;
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        count: { type: "string" },
+        out: { type: "string" },
+        seed: { type: "string" },
+        config: { type: "string" },
+        "shard-size": { type: "string" },
+        "anomaly-ratio": { type: "string" },
+        gzip: { type: "boolean" },
+        workers: { type: "string" },
+        force: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. Run "agentsynth trajectories --help" for the options.`);
+  }
+}
+
+function toNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new ConfigError(`Invalid ${flag}`, [{ path: flag, message: "must be a number", value: text }]);
+  }
+  return value;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`Cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseConfigText(text, path);
+}

@@ -1,0 +1,61 @@
+import type { TrajectoryDatasetSpec } from "./spec.ts";
+
+export const MANIFEST_FORMAT = "agentsynth.dataset/v1";
+
+export interface ShardEntry {
+  index: number;
+  /** Key relative to the dataset root, e.g. `shards/00000.jsonl`. */
+  key: string;
+  start_index: number;
+  count: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface DatasetManifest {
+  format: typeof MANIFEST_FORMAT;
+  kind: "trajectories";
+  generator: { name: "agentsynth"; version: string };
+  spec: TrajectoryDatasetSpec;
+  /** The fully resolved generator config (defaults filled in), so the dataset can be regenerated from it alone. */
+  config: unknown;
+  shards: ShardEntry[];
+  totals: { trajectories: number; bytes: number; shards: number };
+  /** Extra sections (splits, statistics) added by later stages, kept in insertion order. */
+  [section: string]: unknown;
+}
+
+export const GENERATOR_VERSION = "0.1.0";
+
+/**
+ * Assembles a manifest. Shards are sorted by index; nothing time- or machine-dependent goes in, so the same spec
+ * gives the same manifest bytes.
+ */
+export function buildManifest(input: {
+  spec: TrajectoryDatasetSpec;
+  config: unknown;
+  shards: readonly ShardEntry[];
+  sections?: Record<string, unknown>;
+}): DatasetManifest {
+  const shards = [...input.shards].sort((a, b) => a.index - b.index);
+  let trajectories = 0;
+  let bytes = 0;
+  for (const shard of shards) {
+    trajectories += shard.count;
+    bytes += shard.bytes;
+  }
+  return {
+    format: MANIFEST_FORMAT,
+    kind: "trajectories",
+    generator: { name: "agentsynth", version: GENERATOR_VERSION },
+    spec: input.spec,
+    config: input.config,
+    shards,
+    totals: { trajectories, bytes, shards: shards.length },
+    ...input.sections,
+  };
+}
+
+export function serializeManifest(manifest: DatasetManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

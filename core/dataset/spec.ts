@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { ConfigError, issuesFromZod } from "../errors.ts";
+import { MAX_TOTAL } from "./plan.ts";
+
+/** Default trajectories per shard: about 10-20 MB of JSONL, a second or two of work per shard. */
+export const DEFAULT_SHARD_SIZE = 10_000;
+
+/**
+ * What a trajectory dataset is made from. Together with the generator version it fixes every byte of the output.
+ */
+export const TrajectoryDatasetSpecSchema = z
+  .object({
+    seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe("Dataset seed; trajectory i depends only on (seed, i)."),
+    total: z.int().min(1).max(MAX_TOTAL).describe("Number of trajectories."),
+    shard_size: z.int().min(1).max(MAX_TOTAL).default(DEFAULT_SHARD_SIZE).describe("Trajectories per shard file."),
+    start_index: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe("Index of the first trajectory."),
+    gzip: z.boolean().default(false).describe("Write shards as .jsonl.gz."),
+    anomaly_ratio: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("Fraction of anomalous trajectories; overrides anomaly_injection.ratio in the config."),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Generator config in the YAML config's shape (random_seed, data_generation, anomaly_injection)."),
+  })
+  .strict();
+
+export type TrajectoryDatasetSpec = z.output<typeof TrajectoryDatasetSpecSchema>;
+export type TrajectoryDatasetSpecInput = z.input<typeof TrajectoryDatasetSpecSchema>;
+
+export function parseTrajectoryDatasetSpec(input: unknown): TrajectoryDatasetSpec {
+  const result = TrajectoryDatasetSpecSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError("Invalid trajectory dataset spec", issuesFromZod(result.error.issues, input));
+  }
+  return result.data;
+}
