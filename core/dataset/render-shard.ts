@@ -1,5 +1,5 @@
 import { createGzip } from "node:zlib";
-import { generateTrajectory, serializeTrajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import { generateTrajectory, serializeTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
 
 export interface TrajectoryShardInput {
   config: TrajectoryConfig;
@@ -7,8 +7,12 @@ export interface TrajectoryShardInput {
   startIndex: number;
   count: number;
   gzip: boolean;
-  /** Called after each trajectory is rendered with the number rendered so far in this shard. */
+  /** Called every few hundred trajectories with the number rendered so far in this shard. */
   onProgress?: (rendered: number) => void;
+  /** Sees every trajectory before it is serialised (dataset statistics). */
+  onTrajectory?: (trajectory: Trajectory) => void;
+  /** One line of output per trajectory; the trajectory JSON by default, or an export format. */
+  serialize?: (trajectory: Trajectory) => string;
 }
 
 /** Lines are joined into chunks of about this size: big enough to amortise writes, small enough to stream. */
@@ -18,10 +22,13 @@ const PROGRESS_EVERY = 256;
 
 /** JSONL text of trajectories [startIndex, startIndex + count), in chunks of whole lines. */
 export function* renderTrajectoryLines(input: Omit<TrajectoryShardInput, "gzip">): Generator<string> {
-  const { config, seed, startIndex, count, onProgress } = input;
+  const { config, seed, startIndex, count, onProgress, onTrajectory } = input;
+  const serialize = input.serialize ?? serializeTrajectory;
   let buffer = "";
   for (let k = 0; k < count; k++) {
-    buffer += `${serializeTrajectory(generateTrajectory(config, seed, startIndex + k))}\n`;
+    const trajectory = generateTrajectory(config, seed, startIndex + k);
+    onTrajectory?.(trajectory);
+    buffer += `${serialize(trajectory)}\n`;
     if (buffer.length >= CHUNK_CHARS) {
       yield buffer;
       buffer = "";

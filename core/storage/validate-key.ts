@@ -1,4 +1,4 @@
-import { StorageError, type StorageDriverName } from "../errors.ts";
+import { type StorageDriverName, StorageError } from "../errors.ts";
 
 /** S3's own limit on key length, in UTF-8 bytes; the fs driver keeps to it so keys move freely between drivers. */
 const MAX_KEY_BYTES = 1024;

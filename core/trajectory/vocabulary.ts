@@ -87,10 +87,22 @@ export const VALIDATION_CRITERIA = ["accuracy", "completeness", "relevance", "co
 export const USER_INTENTS = ["question", "clarification", "feedback", "approval"] as const;
 export const PRIORITIES = ["low", "medium", "high"] as const;
 export const LLM_MODELS = ["gpt-4", "claude-3", "gemini-pro", "llama-2"] as const;
-export const LLM_PURPOSES = ["planning", "reasoning", "response_generation", "analysis", "validation_analysis"] as const;
+export const LLM_PURPOSES = [
+  "planning",
+  "reasoning",
+  "response_generation",
+  "analysis",
+  "validation_analysis",
+] as const;
 export type LlmPurpose = (typeof LLM_PURPOSES)[number];
 export const DATA_TYPES = ["search_results", "document", "dataset", "analysis", "code", "api_response"] as const;
-export const TRAJECTORY_TAGS = ["priority_high", "batch_process", "user_initiated", "automated", "experimental"] as const;
+export const TRAJECTORY_TAGS = [
+  "priority_high",
+  "batch_process",
+  "user_initiated",
+  "automated",
+  "experimental",
+] as const;
 
 /**
  * Error codes of failed tool calls. Normal error_recovery trajectories and injected tool failures draw from the

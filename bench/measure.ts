@@ -1,0 +1,20 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export interface ChildResult {
+  code: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+/** Runs `agentsynth <args>` in a child process (see child.ts) and returns its time and peak RSS. */
+export function runCliMeasured(args: string[]): ChildResult {
+  const child = fileURLToPath(new URL("./child.ts", import.meta.url));
+  const output = execFileSync(process.execPath, [child, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const last = output.trim().split("\n").at(-1) ?? "{}";
+  return JSON.parse(last) as ChildResult;
+}
+
+export function fmt(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

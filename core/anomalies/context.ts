@@ -1,0 +1,204 @@
+import type { Randomizer } from "../random.ts";
+import { TrajectoryBuilder } from "../trajectory/builder.ts";
+import type { TrajectoryConfig } from "../trajectory/config.ts";
+import { indexGraph, topologicalOrder } from "../trajectory/graph.ts";
+import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
+import { applyEdgeVariance, applyNodeVariance } from "../trajectory/variance.ts";
+import type { AnomalyType, RelationshipType, SeverityLevel } from "../trajectory/vocabulary.ts";
+import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
+import { effectCount, effectValue } from "./decide.ts";
+
+/** Node types that are the agent's working steps (not the enquiry that starts a run or the action that ends it). */
+export const STEP_TYPES: ReadonlySet<TrajectoryNode["node_type"]> = new Set([
+  "PLANNING",
+  "REASONING",
+  "TOOL_CALL",
+  "LLM_CALL",
+  "VALIDATION",
+  "HANDOFF",
+  "MEMORY_ACCESS",
+  "OBSERVATION",
+]);
+
+/**
+ * What one injector works with: the finalized trajectory, a builder over its arrays (so new nodes and edges come from
+ * the generator's own factories and distributions), the injection stream, and the labelling helpers. Every node or
+ * edge an injector creates or changes goes through `markNode`/`markEdge`, which is what makes the labels exact.
+ */
+export class InjectionContext {
+  readonly trajectory: Trajectory;
+  readonly builder: TrajectoryBuilder;
+  readonly rng: Randomizer;
+  readonly type: AnomalyType;
+  readonly severity: SeverityLevel;
+  readonly config: AnomalyInjectionConfig;
+  /** Edges created here, placed in creation order by `placeNewEdges`. */
+  readonly #newEdges = new Set<TrajectoryEdge>();
+
+  constructor(options: {
+    trajectory: Trajectory;
+    trajectoryConfig: TrajectoryConfig;
+    ids: Randomizer;
+    rng: Randomizer;
+    type: AnomalyType;
+    severity: SeverityLevel;
+    config: AnomalyInjectionConfig;
+  }) {
+    this.trajectory = options.trajectory;
+    this.rng = options.rng;
+    this.type = options.type;
+    this.severity = options.severity;
+    this.config = options.config;
+    this.builder = new TrajectoryBuilder(
+      options.trajectoryConfig,
+      options.rng,
+      options.ids,
+      options.trajectory.nodes,
+      options.trajectory.edges,
+    );
+  }
+
+  /** An integer effect (a count) for this anomaly's severity. */
+  count(range: EffectRange): number {
+    return effectCount(range, this.severity, this.rng);
+  }
+
+  /** A real-valued effect for this anomaly's severity. */
+  value(range: EffectRange): number {
+    return effectValue(range, this.severity, this.rng);
+  }
+
+  markNode(node: TrajectoryNode, metadata: AnomalyMetadata): void {
+    node.is_anomalous = true;
+    node.anomaly_type = this.type;
+    node.anomaly_metadata = { severity: this.severity, ...(node.anomaly_metadata ?? {}), ...metadata };
+  }
+
+  markEdge(edge: TrajectoryEdge, metadata: AnomalyMetadata): void {
+    edge.is_anomalous = true;
+    edge.anomaly_type = this.type;
+    edge.anomaly_metadata = { severity: this.severity, ...(edge.anomaly_metadata ?? {}), ...metadata };
+  }
+
+  /** A factory-made node gets the same variance step as every generated node. */
+  fresh<N extends TrajectoryNode>(node: N): N {
+    applyNodeVariance(node, this.rng);
+    return node;
+  }
+
+  /** A new execution_flow edge from the generator's distributions, with variance, labelled. */
+  link(source: TrajectoryNode, target: TrajectoryNode, relationship: RelationshipType, metadata: AnomalyMetadata): TrajectoryEdge {
+    return this.#adopt(this.builder.link(source, target, relationship), metadata);
+  }
+
+  handoffEdge(source: TrajectoryNode, target: TrajectoryNode, metadata: AnomalyMetadata): TrajectoryEdge {
+    return this.#adopt(this.builder.handoff(source, target), metadata);
+  }
+
+  dependency(source: TrajectoryNode, target: TrajectoryNode, metadata: AnomalyMetadata): TrajectoryEdge {
+    return this.#adopt(this.builder.dependency(source, target), metadata);
+  }
+
+  #adopt(edge: TrajectoryEdge, metadata: AnomalyMetadata): TrajectoryEdge {
+    applyEdgeVariance(edge, this.rng);
+    this.markEdge(edge, metadata);
+    this.#newEdges.add(edge);
+    return edge;
+  }
+
+  /** Places `node` in the node list right after `anchor` (list order follows execution order). */
+  insertAfter(anchor: TrajectoryNode, node: TrajectoryNode): void {
+    const nodes = this.trajectory.nodes;
+    const position = nodes.indexOf(anchor);
+    nodes.splice(position < 0 ? nodes.length : position + 1, 0, node);
+  }
+
+  /** Re-points an edge's source (the edge changes, so it is labelled). */
+  moveSource(edge: TrajectoryEdge, source: TrajectoryNode, metadata: AnomalyMetadata): void {
+    edge.source_node_id = source.node_id;
+    this.markEdge(edge, metadata);
+  }
+
+  /** Re-points an edge's target (the edge changes, so it is labelled). */
+  moveTarget(edge: TrajectoryEdge, target: TrajectoryNode, metadata: AnomalyMetadata): void {
+    edge.target_node_id = target.node_id;
+    this.markEdge(edge, metadata);
+  }
+
+  node(id: string): TrajectoryNode {
+    const found = this.trajectory.nodes.find((node) => node.node_id === id);
+    if (found === undefined) throw new RangeError(`no node ${id}`);
+    return found;
+  }
+
+  outEdges(node: TrajectoryNode): TrajectoryEdge[] {
+    return this.trajectory.edges.filter((edge) => edge.source_node_id === node.node_id);
+  }
+
+  inEdges(node: TrajectoryNode): TrajectoryEdge[] {
+    return this.trajectory.edges.filter((edge) => edge.target_node_id === node.node_id);
+  }
+
+  /** Control-flow successors (execution_flow and handoff edges, not data_dependency). */
+  controlSuccessors(node: TrajectoryNode): TrajectoryNode[] {
+    return this.outEdges(node)
+      .filter((edge) => edge.edge_type !== "data_dependency")
+      .map((edge) => this.node(edge.target_node_id));
+  }
+
+  controlPredecessors(node: TrajectoryNode): TrajectoryNode[] {
+    return this.inEdges(node)
+      .filter((edge) => edge.edge_type !== "data_dependency")
+      .map((edge) => this.node(edge.source_node_id));
+  }
+
+  /** Nodes reachable from `start` along any edge, in topological order, without `start` itself. */
+  descendants(start: TrajectoryNode): TrajectoryNode[] {
+    const index = indexGraph(this.trajectory);
+    const { order } = topologicalOrder(this.trajectory, index);
+    const reached = new Uint8Array(this.trajectory.nodes.length);
+    reached[index.indexById.get(start.node_id) as number] = 1;
+    const result: TrajectoryNode[] = [];
+    for (const position of order) {
+      if (reached[position] !== 1) continue;
+      for (const e of index.outgoing[position] as number[]) {
+        const target = index.indexById.get((this.trajectory.edges[e] as TrajectoryEdge).target_node_id) as number;
+        if (reached[target] === 0) {
+          reached[target] = 1;
+        }
+      }
+    }
+    for (const position of order) {
+      const node = this.trajectory.nodes[position] as TrajectoryNode;
+      if (reached[position] === 1 && node !== start) result.push(node);
+    }
+    return result;
+  }
+
+  /** Working steps (see STEP_TYPES) matching `filter`, in node-list order. */
+  steps(filter: (node: TrajectoryNode) => boolean = () => true): TrajectoryNode[] {
+    return this.trajectory.nodes.filter((node) => STEP_TYPES.has(node.node_type) && filter(node));
+  }
+
+  /**
+   * Moves the edges created here to where the generator would have created them: just after the last edge whose
+   * later endpoint comes no later in the node list. Edge order then carries no trace of the injection.
+   */
+  placeNewEdges(): void {
+    if (this.#newEdges.size === 0) return;
+    const position = new Map<string, number>();
+    this.trajectory.nodes.forEach((node, i) => position.set(node.node_id, i));
+    const key = (edge: TrajectoryEdge) =>
+      Math.max(position.get(edge.source_node_id) ?? 0, position.get(edge.target_node_id) ?? 0);
+    const kept = this.trajectory.edges.filter((edge) => !this.#newEdges.has(edge));
+    for (const edge of this.#newEdges) {
+      if (!position.has(edge.source_node_id) || !position.has(edge.target_node_id)) continue;
+      const edgeKey = key(edge);
+      let at = kept.length;
+      while (at > 0 && key(kept[at - 1] as TrajectoryEdge) > edgeKey) at--;
+      kept.splice(at, 0, edge);
+    }
+    this.trajectory.edges.length = 0;
+    this.trajectory.edges.push(...kept);
+  }
+}

@@ -1,0 +1,75 @@
+import { dataTypeOf } from "../../trajectory/builder.ts";
+import { toolCallNode } from "../../trajectory/node-factories.ts";
+import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import { TOOL_TYPES, type ToolType } from "../../trajectory/vocabulary.ts";
+import type { InjectionContext } from "../context.ts";
+import { ensureToolCall, singleControlOut, spliceAfter } from "../sites.ts";
+
+type ToolNode = NodeOf<"TOOL_CALL">;
+
+/**
+ * The agent loses the thread: from a drift point on, its tool calls stop following from what it was doing. Normal
+ * tool sequences follow the configured transition table (each tool is a plausible next step after the previous
+ * one); a drifted call jumps to a tool the table never leads to from the previous tool, with its own parameters and
+ * results, and the drift persists to the end. The drift fraction is the share of the path's tool calls affected.
+ */
+export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
+  const fraction = ctx.value(ctx.config.parameters.context_drift.drift_fraction);
+  let path = toolPath(ctx);
+  if (path.length === 0) {
+    const anchor = ctx.rng.pick(ensureToolCall(ctx, "drift_anchor").filter((tool) => singleControlOut(ctx, tool) !== undefined));
+    const placeholder = ctx.fresh(toolCallNode(ctx.builder, anchor.tool_type, anchor.agent_type));
+    spliceAfter(ctx, anchor, placeholder, { role: "drifted_step" });
+    path = toolPath(ctx).filter((entry) => entry.tool === placeholder);
+  }
+  const count = Math.max(1, Math.round(fraction * path.length));
+  const drifted = path.slice(path.length - count);
+  const shared = { drift_fraction: Math.round(fraction * 1000) / 1000 };
+  drifted.forEach(({ tool, previous }, position) => {
+    const from = previous.tool_type;
+    const target = offTableTool(ctx, from, tool.tool_type);
+    const replacement = ctx.fresh(toolCallNode(ctx.builder, target, tool.agent_type));
+    replacement.node_id = tool.node_id;
+    ctx.trajectory.nodes[ctx.trajectory.nodes.indexOf(tool)] = replacement;
+    for (const edge of ctx.outEdges(replacement)) {
+      if (edge.edge_type === "data_dependency") {
+        edge.data_type = dataTypeOf(replacement);
+        ctx.markEdge(edge, { ...shared, role: "drifted_output" });
+      }
+    }
+    ctx.markNode(replacement, { ...shared, role: "drifted_step", position, previous_tool: from, replaced_tool: tool.tool_type });
+  });
+  return { ...shared, drifted_steps: drifted.length, path_tool_calls: path.length };
+}
+
+/**
+ * Completed tool calls that have a previous tool call on their control path (walking back through single
+ * predecessors), in node-list order, excluding retries of the same tool (error recovery repeats a tool on purpose).
+ */
+function toolPath(ctx: InjectionContext): Array<{ tool: ToolNode; previous: ToolNode }> {
+  const result: Array<{ tool: ToolNode; previous: ToolNode }> = [];
+  for (const node of ctx.trajectory.nodes) {
+    if (node.node_type !== "TOOL_CALL" || node.status !== "completed") continue;
+    const previous = previousTool(ctx, node);
+    if (previous !== null && previous.tool_type !== node.tool_type) result.push({ tool: node, previous });
+  }
+  return result;
+}
+
+function previousTool(ctx: InjectionContext, node: TrajectoryNode): ToolNode | null {
+  let current = node;
+  for (;;) {
+    const predecessors = ctx.controlPredecessors(current);
+    const previous = predecessors[0];
+    if (predecessors.length !== 1 || previous === undefined) return null;
+    if (previous.node_type === "TOOL_CALL") return previous;
+    current = previous;
+  }
+}
+
+/** A tool the transition table gives probability 0 after `from`, other than `from` and the tool it replaces. */
+function offTableTool(ctx: InjectionContext, from: ToolType, current: ToolType): ToolType {
+  const row = ctx.builder.config.toolTransitions[from];
+  const choices = TOOL_TYPES.filter((tool) => tool !== from && tool !== current && !((row[tool] ?? 0) > 0));
+  return ctx.rng.pick(choices.length > 0 ? choices : TOOL_TYPES.filter((tool) => tool !== from && tool !== current));
+}

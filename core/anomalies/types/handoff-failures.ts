@@ -1,0 +1,72 @@
+import { handoffNode } from "../../trajectory/node-factories.ts";
+import { TOOL_ERROR_MESSAGES } from "../../trajectory/tool-content.ts";
+import type { AnomalyMetadata, NodeOf, TrajectoryEdge, TrajectoryNode } from "../../trajectory/model.ts";
+import { AGENT_TYPES, TOOL_ERROR_CODES } from "../../trajectory/vocabulary.ts";
+import type { InjectionContext } from "../context.ts";
+import { STEP_TYPES } from "../context.ts";
+
+type HandoffNode = NodeOf<"HANDOFF">;
+
+/**
+ * A delegation between agents fails: before the handoff finally goes through, it is attempted and fails one or more
+ * times (status failed, handoff_success false, an error code and message), each failed attempt followed by a retry.
+ * The receiving agent starts only after the last attempt, and the handoff that got through records its retries.
+ * A trajectory without handoffs first gets one where work passes from one agent to another.
+ */
+export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
+  const attempts = ctx.count(ctx.config.parameters.handoff_failures.failed_attempts);
+  const existing = ctx.trajectory.nodes.filter(
+    (node): node is HandoffNode => node.node_type === "HANDOFF" && node.status === "completed",
+  );
+  const shared = { failed_attempts: attempts };
+  const handoff = existing.length > 0 ? ctx.rng.pick(existing) : insertHandoff(ctx);
+  const entry = ctx.inEdges(handoff).find((edge) => edge.edge_type !== "data_dependency");
+  if (entry === undefined) throw new RangeError("handoff has no incoming control edge");
+  const codes: string[] = [];
+  let previous: TrajectoryNode | null = null;
+  let anchor = ctx.node(entry.source_node_id);
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const failed = ctx.fresh(handoffNode(ctx.builder, handoff.source_agent, handoff.target_agent));
+    const code = ctx.rng.pick(TOOL_ERROR_CODES);
+    failed.status = code === "TIMEOUT" ? "timeout" : "failed";
+    failed.handoff_success = false;
+    failed.error_code = code;
+    failed.error_message = `Handoff to ${failed.target_agent} ${TOOL_ERROR_MESSAGES[code]}`;
+    codes.push(code);
+    ctx.insertAfter(anchor, failed);
+    anchor = failed;
+    if (previous === null) ctx.moveTarget(entry, failed, { ...shared, role: "failed_attempt", attempt });
+    else ctx.link(previous, failed, "recovery", { ...shared, role: "retry", attempt });
+    ctx.markNode(failed, { ...shared, role: "failed_attempt", attempt, error_code: code });
+    previous = failed;
+  }
+  ctx.link(previous as TrajectoryNode, handoff, "recovery", { ...shared, role: "retry", attempt: attempts + 1 });
+  handoff.retry_count = attempts;
+  ctx.markNode(handoff, { ...shared, role: "handoff", error_codes: codes.join(",") });
+  return { ...shared, handoff_node_id: handoff.node_id, source_agent: handoff.source_agent, target_agent: handoff.target_agent };
+}
+
+/** Splices a HANDOFF into an execution edge where work passes between agents (as multi_agent_handoffs does). */
+function insertHandoff(ctx: InjectionContext): HandoffNode {
+  const isCandidate = (edge: TrajectoryEdge, differentAgents: boolean) => {
+    if (edge.edge_type !== "execution_flow") return false;
+    const source = ctx.node(edge.source_node_id);
+    const target = ctx.node(edge.target_node_id);
+    if (!STEP_TYPES.has(source.node_type) || source.status !== "completed") return false;
+    return !differentAgents || source.agent_type !== target.agent_type;
+  };
+  let candidates = ctx.trajectory.edges.filter((edge) => isCandidate(edge, true));
+  if (candidates.length === 0) candidates = ctx.trajectory.edges.filter((edge) => isCandidate(edge, false));
+  const edge = ctx.rng.pick(candidates);
+  const source = ctx.node(edge.source_node_id);
+  const target = ctx.node(edge.target_node_id);
+  const to =
+    target.agent_type !== source.agent_type
+      ? target.agent_type
+      : ctx.rng.pick(AGENT_TYPES.filter((agent) => agent !== source.agent_type && agent !== "COORDINATOR"));
+  const handoff = ctx.fresh(handoffNode(ctx.builder, source.agent_type, to));
+  ctx.insertAfter(source, handoff);
+  ctx.moveTarget(edge, handoff, { role: "handoff" });
+  ctx.handoffEdge(handoff, target, { role: "handoff" });
+  return handoff;
+}

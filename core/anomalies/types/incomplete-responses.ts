@@ -1,0 +1,66 @@
+import { toMs } from "../../trajectory/iso-time.ts";
+import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
+import type { InjectionContext } from "../context.ts";
+import { STEP_TYPES } from "../context.ts";
+
+/**
+ * The run stops before its final ACTION: at a cut-off time, every step still running is interrupted (status
+ * `interrupted`, its duration cut at that moment) and nothing after it happens, so the ACTION and all later steps are
+ * missing and the trajectory's status is `incomplete`. The missing fraction is the share of the time up to the
+ * ACTION that never ran. Needs the trajectory's times, so it runs on a finalized trajectory.
+ */
+export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata {
+  const missing = ctx.value(ctx.config.parameters.incomplete_responses.missing_fraction);
+  const { trajectory } = ctx;
+  const startMs = Date.parse(trajectory.start_time);
+  const action = trajectory.nodes.find((node) => node.node_type === "ACTION");
+  if (action === undefined) throw new RangeError("trajectory has no ACTION to stop short of");
+  const steps = trajectory.nodes.filter((node) => STEP_TYPES.has(node.node_type));
+  const horizon = Date.parse(action.start_time);
+  let cut = Math.round(startMs + (1 - missing) * (horizon - startMs));
+  const running = (at: number) => steps.filter((node) => Date.parse(node.start_time) <= at && at < Date.parse(node.end_time));
+  if (running(cut).length === 0) {
+    // The cut fell between steps: move it into the next step to start (or the last one before the ACTION).
+    const later = steps.filter((node) => Date.parse(node.start_time) > cut).sort(byStart);
+    const next = later[0] ?? steps.sort(byStart).at(-1);
+    if (next === undefined) throw new RangeError("trajectory has no step to interrupt");
+    cut = Date.parse(next.start_time) + Math.max(1, Math.floor(toMs(next.duration) * ctx.rng.float(0.1, 0.9)));
+  }
+  const interrupted = running(cut);
+  const expectedNodes = trajectory.nodes.length;
+  const removed = new Set(trajectory.nodes.filter((node) => Date.parse(node.start_time) >= cut).map((node) => node.node_id));
+  keep(trajectory.nodes, (node) => !removed.has(node.node_id));
+  keep(trajectory.edges, (edge) => !removed.has(edge.source_node_id) && !removed.has(edge.target_node_id));
+  const completion = Math.round(((cut - startMs) / (horizon - startMs)) * 1000) / 1000;
+  for (const node of interrupted) {
+    node.duration = (cut - Date.parse(node.start_time)) / 1000;
+    interrupt(node);
+    ctx.markNode(node, { role: "interrupted", missing_fraction: Math.round(missing * 1000) / 1000, removed_nodes: removed.size });
+  }
+  return {
+    expected_nodes: expectedNodes,
+    actual_nodes: trajectory.nodes.length,
+    completion_percentage: Math.round(completion * 1000) / 10,
+    interrupted_nodes: interrupted.length,
+  };
+}
+
+function interrupt(node: TrajectoryNode): void {
+  node.status = "interrupted";
+  node.error_code = null;
+  node.error_message = "Interrupted: the run stopped before this step finished";
+  if (node.node_type === "TOOL_CALL") node.tool_success = false;
+  else if (node.node_type === "MEMORY_ACCESS") node.memory_success = false;
+  else if (node.node_type === "HANDOFF") node.handoff_success = false;
+}
+
+function byStart(a: TrajectoryNode, b: TrajectoryNode): number {
+  return Date.parse(a.start_time) - Date.parse(b.start_time);
+}
+
+/** Filters an array in place (builders hold references to the trajectory's arrays). */
+function keep<T>(items: T[], predicate: (item: T) => boolean): void {
+  let at = 0;
+  for (const item of items) if (predicate(item)) items[at++] = item;
+  items.length = at;
+}

@@ -1,0 +1,48 @@
+import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
+import type { InjectionContext } from "../context.ts";
+import { repeatOf } from "../node-copies.ts";
+import { isWork, requireSites, singleControlOut } from "../sites.ts";
+
+/**
+ * A run of work steps repeats with identical inputs and outputs (no progress) until an iteration limit cuts it off.
+ * The repetitions are unrolled as nodes (each execution has its own time), and the tail of every iteration that led to
+ * another one has a back edge to the loop head: a real cycle.
+ */
+export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
+  const parameters = ctx.config.parameters.infinite_loops;
+  const wanted = ctx.count(parameters.loop_length);
+  const iterations = ctx.count(parameters.iterations);
+  const tail = ctx.rng.pick(requireSites(ctx));
+  const body: TrajectoryNode[] = [tail];
+  while (body.length < wanted) {
+    const predecessors = ctx.controlPredecessors(body[0] as TrajectoryNode);
+    const previous = predecessors[0];
+    if (predecessors.length !== 1 || previous === undefined || !isWork(previous)) break;
+    if (singleControlOut(ctx, previous) === undefined) break;
+    body.unshift(previous);
+  }
+  const head = body[0] as TrajectoryNode;
+  const loopLength = body.length;
+  const shared = { loop_length: loopLength, iterations };
+  const exit = singleControlOut(ctx, tail);
+  if (exit === undefined) throw new RangeError("loop tail lost its exit edge");
+  body.forEach((node, position) => ctx.markNode(node, { ...shared, role: "loop_body", iteration: 0, position }));
+
+  let previousTail = tail;
+  let anchor = tail;
+  for (let iteration = 1; iteration <= iterations; iteration++) {
+    ctx.link(previousTail, head, "sequential", { ...shared, role: "back_edge", iteration });
+    let previous = previousTail;
+    body.forEach((original, position) => {
+      const copy = repeatOf(ctx, original);
+      ctx.insertAfter(anchor, copy);
+      anchor = copy;
+      ctx.markNode(copy, { ...shared, role: "repetition", iteration, position, repeats: original.node_id });
+      ctx.link(previous, copy, "sequential", { ...shared, role: "repetition", iteration });
+      previous = copy;
+    });
+    previousTail = previous;
+  }
+  ctx.moveSource(exit, previousTail, { ...shared, role: "loop_exit" });
+  return { ...shared, head_node_id: head.node_id, added_nodes: loopLength * iterations };
+}

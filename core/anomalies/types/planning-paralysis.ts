@@ -1,0 +1,32 @@
+import { llmCallNode, planningNode } from "../../trajectory/node-factories.ts";
+import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import type { InjectionContext } from "../context.ts";
+
+/** Share of extra rounds that are a PLANNING node; the rest are planning LLM calls. */
+const PLANNING_NODE_SHARE = 0.7;
+
+/**
+ * The agent keeps re-planning instead of acting: after its plan, a run of further planning rounds (PLANNING nodes and
+ * planning LLM calls by the same agent, each a new plan for the same work) comes before the first execution step.
+ * The execution that the plan led to now starts after the last round.
+ */
+export function injectPlanningParalysis(ctx: InjectionContext): AnomalyMetadata {
+  const rounds = ctx.count(ctx.config.parameters.planning_paralysis.extra_rounds);
+  const plans = ctx.trajectory.nodes.filter((node): node is NodeOf<"PLANNING"> => node.node_type === "PLANNING");
+  const plan = plans[0];
+  if (plan === undefined) throw new RangeError("trajectory has no PLANNING node");
+  const exits = ctx.outEdges(plan).filter((edge) => edge.edge_type !== "data_dependency");
+  const shared = { extra_rounds: rounds };
+  let previous: TrajectoryNode = plan;
+  for (let round = 1; round <= rounds; round++) {
+    const node = ctx.rng.chance(PLANNING_NODE_SHARE)
+      ? ctx.fresh(planningNode(ctx.builder, plan.agent_type, plan.planning_output.planned_steps))
+      : ctx.fresh(llmCallNode(ctx.builder, "planning", plan.agent_type));
+    ctx.insertAfter(previous, node);
+    ctx.markNode(node, { ...shared, role: "replanning", round });
+    ctx.link(previous, node, "sequential", { ...shared, role: "replanning", round });
+    previous = node;
+  }
+  for (const edge of exits) ctx.moveSource(edge, previous, { ...shared, role: "delayed_execution" });
+  return { ...shared, plan_node_id: plan.node_id, added_nodes: rounds };
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { BatchError } from "../errors.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
+
+/** Written when a shard is stored: the manifest's shard entry (key relative to the dataset root). */
+export const ShardDoneRecordSchema = z.object({
+  index: z.int().min(0),
+  key: z.string(),
+  start_index: z.int().min(0),
+  count: z.int().min(1),
+  bytes: z.int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ShardDoneRecord = z.output<typeof ShardDoneRecordSchema>;
+
+/**
+ * Written when a shard job fails. `final` is set once the queue gives up on it (dead-letter queue): the shard then
+ * counts as failed until the batch is submitted again.
+ */
+export const ShardFailedRecordSchema = z.object({
+  index: z.int().min(0),
+  attempts: z.int().min(1),
+  final: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ShardFailedRecord = z.output<typeof ShardFailedRecordSchema>;
+
+export function serializeRecord(record: ShardDoneRecord | ShardFailedRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+/** Reads and validates a JSON record; null when absent. A corrupt record is a BatchError naming its key. */
+export async function readRecord<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<T | null> {
+  const bytes = await store.get(key);
+  if (bytes === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (error) {
+    throw new BatchError(`Record ${key} is not valid JSON; delete it and submit the batch again.`, { cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new BatchError(`Record ${key} does not have the expected shape; delete it and submit the batch again.`);
+  }
+  return parsed.data;
+}
+
+/** Every key under a prefix, following the store's pagination. */
+export async function listAllKeys(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list(prefix, cursor === undefined ? {} : { cursor });
+    for (const info of page.keys) keys.push(info.key);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return keys;
+}
+
+const RECORD_INDEX = /(\d+)\.json$/;
+
+/** Shard indices of the records under a status prefix (`.../done/00003.json` → 3). */
+export async function listRecordIndices(store: ObjectStore, prefix: string): Promise<Set<number>> {
+  const indices = new Set<number>();
+  for (const key of await listAllKeys(store, prefix)) {
+    const match = RECORD_INDEX.exec(key);
+    if (match) indices.add(Number(match[1]));
+  }
+  return indices;
+}

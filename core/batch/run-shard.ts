@@ -1,0 +1,101 @@
+import { shardKey } from "../dataset/plan.ts";
+import { renderTrajectoryShard } from "../dataset/render-shard.ts";
+import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
+import { NotFoundError } from "../errors.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
+import type { TrajectoryConfig } from "../trajectory/index.ts";
+import { batchKeys, loadBatchSpec } from "./batch-store.ts";
+import { finalizeBatch } from "./manifest.ts";
+import { type ShardDoneRecord, serializeRecord } from "./records.ts";
+import { checkJobAgainstPlan, type ShardJob } from "./shard-job.ts";
+import { type BatchSpec, datasetSpecOf } from "./spec.ts";
+import { renderTaskShard, type TaskModelFactory } from "./task-shard.ts";
+
+export interface ShardRunnerDeps {
+  store: ObjectStore;
+  /** Builds the language model of a task batch; only task shards need it. */
+  taskModels?: TaskModelFactory;
+  /** Specs and resolved configs by batch id, kept across jobs of a warm worker. */
+  cache?: Map<string, { spec: BatchSpec; config?: TrajectoryConfig }>;
+}
+
+export interface ShardJobOutcome {
+  /** `written`: this job stored the shard; `recovered`: the shard was stored before but its record was not;
+   * `already_done`: a redelivery of a finished job, nothing was written. */
+  status: "written" | "recovered" | "already_done";
+  record: ShardDoneRecord | null;
+  /** This job wrote the batch manifest (it finished the last shard). */
+  manifestWritten: boolean;
+}
+
+/**
+ * Generates one shard and stores it create-only, then records it and, if it was the last one, writes the manifest.
+ * At-least-once delivery is harmless: a redelivered job finds the done record and returns without writing, and a job
+ * that crashed between the shard and its record finds the shard and only writes the record.
+ * @example
+ * await runShardJob({ batch_id, shard: 0, start_index: 0, count: 1000 }, { store });
+ */
+export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise<ShardJobOutcome> {
+  const { store } = deps;
+  const { spec, config } = await loadCached(job.batch_id, deps);
+  checkJobAgainstPlan(job, spec);
+  const keys = batchKeys(job.batch_id);
+  if ((await store.head(keys.shardDone(job.shard))) !== null) {
+    return { status: "already_done", record: null, manifestWritten: false };
+  }
+  const gzip = spec.kind === "trajectories" && spec.gzip;
+  const objectKey = keys.shard(job.shard, { gzip });
+  // A shard stored by a job that crashed before its record is summarized, not regenerated (task shards cost model calls).
+  const existing = await store.getStream(objectKey);
+  let written: WrittenShard;
+  if (existing !== null) {
+    written = { written: false, ...(await summarize(existing)) };
+  } else {
+    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps), { ifAbsent: true });
+  }
+
+  const record: ShardDoneRecord = {
+    index: job.shard,
+    key: shardKey(job.shard, gzip),
+    start_index: job.start_index,
+    count: job.count,
+    bytes: written.bytes,
+    sha256: written.sha256,
+  };
+  await store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
+  const finalized = await finalizeBatch(store, job.batch_id, spec);
+  return { status: written.written ? "written" : "recovered", record, manifestWritten: finalized.written };
+}
+
+function renderShard(
+  job: ShardJob,
+  spec: BatchSpec,
+  config: TrajectoryConfig | undefined,
+  deps: ShardRunnerDeps,
+): AsyncIterable<Uint8Array> {
+  if (spec.kind === "tasks") {
+    return renderTaskShard({ spec, startIndex: job.start_index, count: job.count, models: deps.taskModels });
+  }
+  return renderTrajectoryShard({
+    config: config as TrajectoryConfig,
+    seed: spec.seed,
+    startIndex: job.start_index,
+    count: job.count,
+    gzip: spec.gzip,
+  });
+}
+
+async function loadCached(
+  batchId: string,
+  deps: ShardRunnerDeps,
+): Promise<{ spec: BatchSpec; config?: TrajectoryConfig }> {
+  const cached = deps.cache?.get(batchId);
+  if (cached) return cached;
+  const spec = await loadBatchSpec(deps.store, batchId);
+  if (spec === null)
+    throw new NotFoundError(`Batch ${batchId} has no stored spec; submit the batch before sending its jobs.`);
+  const entry = spec.kind === "trajectories" ? { spec, config: resolveDatasetConfig(datasetSpecOf(spec)) } : { spec };
+  deps.cache?.set(batchId, entry);
+  return entry;
+}

@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import { BatchError } from "../errors.ts";
+import type { LanguageModel } from "../llm/language-model.ts";
+import type { LanguageModelProvider } from "../llm/options.ts";
+import { generateTaskBatch, serializeTaskRecord } from "../tasks/index.ts";
+import type { TaskBatchOptionsSchema, TaskBatchSpec } from "./spec.ts";
+
+/** Builds a language model for a task batch; the composition root supplies keys (from env or SST secrets). */
+export type TaskModelFactory = (options: {
+  provider: LanguageModelProvider;
+  model?: string;
+  seed: number;
+}) => LanguageModel;
+
+export type TaskBatchOptions = z.output<typeof TaskBatchOptionsSchema>;
+
+export interface TaskRecordsInput {
+  options: TaskBatchOptions;
+  seed: number;
+  startIndex: number;
+  count: number;
+  models: TaskModelFactory | undefined;
+}
+
+/**
+ * Generates tasks [startIndex, startIndex + count) as JSONL lines (one record per task, failures included so a
+ * shard's line count always equals its planned count).
+ */
+export async function generateTaskLines(input: TaskRecordsInput): Promise<string[]> {
+  if (input.models === undefined) {
+    throw new BatchError("This worker has no language model factory configured, so it cannot run task shards.");
+  }
+  const model = input.models({
+    provider: input.options.provider,
+    ...(input.options.model === undefined ? {} : { model: input.options.model }),
+    seed: input.seed,
+  });
+  const result = await generateTaskBatch({
+    categories: input.options.categories,
+    count: input.count,
+    seed: input.seed,
+    startIndex: input.startIndex,
+    model,
+    concurrency: input.options.concurrency,
+    maxRetryAttempts: input.options.max_retry_attempts,
+  });
+  return result.results.map(serializeTaskRecord);
+}
+
+/** The task records of a synchronous request, parsed back into objects for a JSON reply. */
+export async function generateTaskRecords(input: TaskRecordsInput): Promise<Record<string, unknown>[]> {
+  const lines = await generateTaskLines(input);
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The bytes of one task shard (JSONL). */
+export async function* renderTaskShard(input: {
+  spec: TaskBatchSpec;
+  startIndex: number;
+  count: number;
+  models: TaskModelFactory | undefined;
+}): AsyncGenerator<Uint8Array> {
+  const lines = await generateTaskLines({
+    options: input.spec.tasks,
+    seed: input.spec.seed,
+    startIndex: input.startIndex,
+    count: input.count,
+    models: input.models,
+  });
+  yield Buffer.from(lines.map((line) => `${line}\n`).join(""), "utf8");
+}

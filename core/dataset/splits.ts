@@ -1,0 +1,125 @@
+import { z } from "zod";
+import type { AnomalyInjectionConfig } from "../anomalies/config.ts";
+import { decideAnomaly } from "../anomalies/decide.ts";
+import { ConfigError, issuesFromZod } from "../errors.ts";
+import { createRandomizer } from "../random.ts";
+import { ANOMALY_TYPES } from "../trajectory/vocabulary.ts";
+
+export const SPLIT_NAMES = ["train", "validation", "test"] as const;
+export type SplitName = (typeof SPLIT_NAMES)[number];
+
+/** Fractions of `SPLIT_NAMES`, in that order, summing to 1. */
+export interface SplitConfig {
+  readonly fractions: readonly [number, number, number];
+}
+
+/** SPEC §4.1 `evaluation.data_split` of the original. */
+export const DEFAULT_SPLIT_FRACTIONS = { train: 0.6, validation: 0.2, test: 0.2 } as const;
+
+/**
+ * Trajectories are stratified within aligned blocks of this many indices. A block is what one assignment looks at,
+ * so it bounds the work per shard (one anomaly decision per index) while holding enough members of a rare
+ * anomaly type for every split to get some.
+ */
+export const SPLIT_BLOCK_SIZE = 4096;
+
+/** 1/φ: consecutive multiples modulo 1 spread as evenly as any sequence can, which is what makes the split exact. */
+const GOLDEN_STEP = 0.6180339887498949;
+const FRACTION_TOLERANCE = 1e-9;
+
+const Fraction = z.number().min(0).max(1);
+
+/** The `splits` section of the YAML config. */
+export const SplitsInputSchema = z.strictObject({
+  train: Fraction.optional(),
+  validation: Fraction.optional(),
+  test: Fraction.optional(),
+});
+
+/**
+ * Validates the `splits` section (the section itself, or undefined for 0.6/0.2/0.2). When given, a missing split
+ * counts as 0 and the three must sum to 1.
+ * @example
+ * parseSplitConfig({ train: 0.8, validation: 0.1, test: 0.1 }).fractions; // [0.8, 0.1, 0.1]
+ */
+export function parseSplitConfig(input: unknown): SplitConfig {
+  const parsed = SplitsInputSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error.issues, input ?? {}, "splits");
+    throw new ConfigError(`Invalid splits config:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`, issues);
+  }
+  const given = input === undefined || input === null || Object.keys(parsed.data).length === 0 ? DEFAULT_SPLIT_FRACTIONS : parsed.data;
+  const fractions = SPLIT_NAMES.map((name) => given[name] ?? 0) as [number, number, number];
+  const sum = fractions[0] + fractions[1] + fractions[2];
+  if (Math.abs(sum - 1) > FRACTION_TOLERANCE) {
+    const issue = { path: "splits", message: `train + validation + test must sum to 1 (they sum to ${sum})`, value: input };
+    throw new ConfigError(`Invalid splits config:\n  - splits: ${issue.message}`, [issue]);
+  }
+  return { fractions };
+}
+
+/** The section as the manifest records it. */
+export function describeSplitConfig(config: SplitConfig): Record<SplitName, number> {
+  return { train: config.fractions[0], validation: config.fractions[1], test: config.fractions[2] };
+}
+
+/** Assigns splits; caches one block, so a shard walking its indices in order pays one anomaly decision per index. */
+export interface SplitAssigner {
+  splitOf(index: number): SplitName;
+}
+
+/**
+ * Deterministic, stratified split assignment. A trajectory's stratum is "normal" or its anomaly type (from
+ * `decideAnomaly`, so nothing is generated). Within each aligned block of `SPLIT_BLOCK_SIZE` indices the members of
+ * a stratum, in index order, walk a golden-ratio sequence from a seeded start, and the point's position against the
+ * cumulative fractions picks the split. Any run of members of a stratum therefore lands in the splits in the
+ * configured proportions (within about one member), so every anomaly type reaches every split once it has a few
+ * dozen members. The split of trajectory i depends only on (seed, i, config): never on shards or workers.
+ * @example
+ * createSplitAssigner(42, config.anomalies, config.splits).splitOf(17); // "train"
+ */
+export function createSplitAssigner(seed: number, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitAssigner {
+  const bounds = [splits.fractions[0], splits.fractions[0] + splits.fractions[1]];
+  let cachedBlock = -1;
+  let cached: Uint8Array = new Uint8Array(0);
+  const computeBlock = (block: number): Uint8Array => {
+    const start = block * SPLIT_BLOCK_SIZE;
+    const result = new Uint8Array(SPLIT_BLOCK_SIZE);
+    const ranks = new Array<number>(ANOMALY_TYPES.length + 1).fill(0);
+    const offsets = new Array<number | undefined>(ANOMALY_TYPES.length + 1);
+    for (let k = 0; k < SPLIT_BLOCK_SIZE; k++) {
+      const decision = decideAnomaly(anomalies, seed, start + k);
+      const stratum = decision === null ? 0 : 1 + ANOMALY_TYPES.indexOf(decision.type);
+      const offset = offsets[stratum] ?? createRandomizer(seed, "split", block, stratum).next();
+      offsets[stratum] = offset;
+      const rank = ranks[stratum] as number;
+      ranks[stratum] = rank + 1;
+      const point = (offset + rank * GOLDEN_STEP) % 1;
+      result[k] = point < (bounds[0] as number) ? 0 : point < (bounds[1] as number) ? 1 : 2;
+    }
+    return result;
+  };
+  return {
+    splitOf(index: number): SplitName {
+      const block = Math.floor(index / SPLIT_BLOCK_SIZE);
+      if (block !== cachedBlock) {
+        cached = computeBlock(block);
+        cachedBlock = block;
+      }
+      return SPLIT_NAMES[cached[index - block * SPLIT_BLOCK_SIZE] as number] as SplitName;
+    },
+  };
+}
+
+let shared: { seed: number; anomalies: AnomalyInjectionConfig; splits: SplitConfig; assigner: SplitAssigner } | null = null;
+
+/**
+ * The split of one trajectory. Reuses the assigner of the previous call when the seed and config objects are the same,
+ * so calling it for consecutive indices (as generation does) costs one anomaly decision per index.
+ */
+export function splitOf(seed: number, index: number, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitName {
+  if (shared === null || shared.seed !== seed || shared.anomalies !== anomalies || shared.splits !== splits) {
+    shared = { seed, anomalies, splits, assigner: createSplitAssigner(seed, anomalies, splits) };
+  }
+  return shared.assigner.splitOf(index);
+}

@@ -1,0 +1,247 @@
+import { ConfigError, type CoreError, type Issue } from "../errors.ts";
+import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
+import { createRandomizer, type Randomizer } from "../random.ts";
+import { TASK_CATEGORIES } from "./catalog.ts";
+import { createExecutionContext, DEFAULT_NOW, type ExecutionContext } from "./execution-context.ts";
+import { runTaskGeneration, type TaskAttempt } from "./generate-task.ts";
+import { populateExecutionContext } from "./populate.ts";
+import { loadTaskPrompts, type TaskPrompts } from "./prompts.ts";
+import type { Scenario } from "./scenario.ts";
+import type { GeneratedTask } from "./task-schema.ts";
+
+/** Enough to keep a remote API busy without tripping most rate limits at once; raise it for local servers. */
+export const DEFAULT_CONCURRENCY = 8;
+export const MAX_CONCURRENCY = 256;
+
+export interface TaskBatchOptions {
+  /** Category combinations; task i uses `categories[i % categories.length]`. */
+  categories: string[][];
+  count: number;
+  seed: number;
+  /** Global index of the first task, so a shard of a large batch regenerates alone. */
+  startIndex?: number;
+  model: LanguageModel;
+  concurrency?: number;
+  maxRetryAttempts?: number;
+  signal?: AbortSignal;
+  /** Anchor of the state's relative times (POSIX seconds). */
+  now?: number;
+  prompts?: TaskPrompts;
+}
+
+export type TaskResult =
+  | {
+      ok: true;
+      index: number;
+      categories: string[];
+      task: GeneratedTask;
+      scenario: Scenario;
+      usage: TokenUsage;
+      attempts: TaskAttempt[];
+    }
+  | {
+      ok: false;
+      index: number;
+      categories: string[];
+      error: { code: string; message: string };
+      usage: TokenUsage;
+      attempts: TaskAttempt[];
+    };
+
+export interface CategoryReport {
+  categories: string[];
+  requested: number;
+  produced: number;
+  failed: number;
+}
+
+export interface TaskBatchReport {
+  requested: number;
+  produced: number;
+  failed: number;
+  /** requested − produced; non-zero means the batch fell short and `failures` says why. */
+  shortfall: number;
+  byCategory: CategoryReport[];
+  failures: Array<{ index: number; categories: string[]; code: string; message: string }>;
+  usage: TokenUsage;
+  provider: string;
+  modelId: string;
+}
+
+export interface TaskBatchResult {
+  results: TaskResult[];
+  usage: TokenUsage;
+  report: TaskBatchReport;
+}
+
+/** Settings variants for tasks that include the setting category (state-dependency tasks); others use `base`. */
+const STATEFUL_VARIANTS: ReadonlyArray<[string, number]> = [
+  ["base", 0.45],
+  ["base_wifi_off", 0.15],
+  ["base_cellular_off", 0.15],
+  ["base_location_service_off", 0.1],
+  ["base_low_battery_mode_on_wifi_off_location_service_off_cellular_off", 0.15],
+];
+
+/**
+ * The execution context task `index` starts from: a seeded settings variant and a seeded population of the tables
+ * its categories use. Pure function of (seed, index, categories, now).
+ * @example
+ * const context = taskContext(42, 0, ["contact"]);
+ */
+export function taskContext(
+  seed: number,
+  index: number,
+  categories: readonly string[],
+  now = DEFAULT_NOW,
+): ExecutionContext {
+  const rng: Randomizer = createRandomizer(seed, "task-context", index);
+  const variant = categories.includes("setting")
+    ? (STATEFUL_VARIANTS[rng.weightedIndex(STATEFUL_VARIANTS.map(([, weight]) => weight))] as [string, number])[0]
+    : "base";
+  const context = createExecutionContext({ now, variant });
+  return populateExecutionContext(context, categories, rng.fork("population"));
+}
+
+/**
+ * Generates `count` tasks over category combinations with bounded concurrency. Every index gets a result, either a
+ * task with its scenario or an error with the attempts spent; the report compares requested and produced counts
+ * per combination, so a shortfall is never silent.
+ * @example
+ * const batch = await generateTaskBatch({ categories: [["contact", "messaging"]], count: 20, seed: 42, model });
+ */
+export async function generateTaskBatch(options: TaskBatchOptions): Promise<TaskBatchResult> {
+  checkOptions(options);
+  const prompts = options.prompts ?? loadTaskPrompts();
+  const startIndex = options.startIndex ?? 0;
+  const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
+  const results: TaskResult[] = new Array(options.count);
+  let cursor = 0;
+
+  const runOne = async (offset: number): Promise<TaskResult> => {
+    const index = startIndex + offset;
+    const categories = [...(options.categories[index % options.categories.length] as string[])];
+    if (options.signal?.aborted === true) {
+      return failed(index, categories, { code: "batch_failed", message: "Not started: the batch was aborted." });
+    }
+    const run = await runTaskGeneration({
+      categories,
+      context: taskContext(options.seed, index, categories, options.now),
+      model: options.model,
+      seed: options.seed,
+      index,
+      prompts,
+      ...(options.maxRetryAttempts === undefined ? {} : { maxRetryAttempts: options.maxRetryAttempts }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (run.ok) {
+      return {
+        ok: true,
+        index,
+        categories,
+        task: run.task,
+        scenario: run.scenario,
+        usage: run.usage,
+        attempts: run.attempts,
+      };
+    }
+    return failed(index, categories, describe(run.error), run.usage, run.attempts);
+  };
+
+  const worker = async (): Promise<void> => {
+    while (cursor < options.count) {
+      const offset = cursor++;
+      results[offset] = await runOne(offset);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  const usage = results.reduce((sum, result) => addUsage(sum, result.usage), ZERO_USAGE);
+  return { results, usage, report: buildReport(results, usage, options.model) };
+}
+
+function failed(
+  index: number,
+  categories: string[],
+  error: { code: string; message: string },
+  usage: TokenUsage = ZERO_USAGE,
+  attempts: TaskAttempt[] = [],
+): TaskResult {
+  return { ok: false, index, categories, error, usage, attempts };
+}
+
+function describe(error: CoreError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
+}
+
+function buildReport(results: readonly TaskResult[], usage: TokenUsage, model: LanguageModel): TaskBatchReport {
+  const groups = new Map<string, CategoryReport>();
+  for (const result of results) {
+    const key = result.categories.join("+");
+    const group = groups.get(key) ?? { categories: result.categories, requested: 0, produced: 0, failed: 0 };
+    group.requested++;
+    if (result.ok) group.produced++;
+    else group.failed++;
+    groups.set(key, group);
+  }
+  const produced = results.filter((result) => result.ok).length;
+  return {
+    requested: results.length,
+    produced,
+    failed: results.length - produced,
+    shortfall: results.length - produced,
+    byCategory: [...groups.values()],
+    failures: results.flatMap((result) =>
+      result.ok ? [] : [{ index: result.index, categories: result.categories, ...result.error }],
+    ),
+    usage,
+    provider: model.provider,
+    modelId: model.modelId,
+  };
+}
+
+function checkOptions(options: TaskBatchOptions): void {
+  const issues: Issue[] = [];
+  if (!Number.isInteger(options.count) || options.count < 1) {
+    issues.push({ path: "count", message: "must be a whole number >= 1", value: options.count });
+  }
+  if (!Number.isInteger(options.seed))
+    issues.push({ path: "seed", message: "must be an integer", value: options.seed });
+  const start = options.startIndex ?? 0;
+  if (!Number.isInteger(start) || start < 0) {
+    issues.push({ path: "startIndex", message: "must be a whole number >= 0", value: start });
+  }
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    issues.push({
+      path: "concurrency",
+      message: `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
+      value: concurrency,
+    });
+  }
+  if (options.categories.length === 0) {
+    issues.push({ path: "categories", message: "needs at least one category combination" });
+  }
+  options.categories.forEach((combination, i) => {
+    if (combination.length === 0)
+      issues.push({ path: `categories[${i}]`, message: "is empty; name at least one category" });
+    for (const category of combination) {
+      if (!TASK_CATEGORIES.includes(category)) {
+        issues.push({
+          path: `categories[${i}]`,
+          message: `unknown category; available: ${TASK_CATEGORIES.join(", ")}`,
+          value: category,
+        });
+      }
+    }
+    if (new Set(combination).size !== combination.length) {
+      issues.push({ path: `categories[${i}]`, message: "lists a category twice", value: combination });
+    }
+  });
+  if (issues.length > 0) {
+    throw new ConfigError(
+      `Invalid task batch options:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}${issue.value === undefined ? "" : ` (got ${JSON.stringify(issue.value)})`}`).join("\n")}`,
+      issues,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+// Public API of the ToolSandbox task generator.
+export {
+  AGENT_TOOLS,
+  databasesForCategories,
+  findTool,
+  getToolCategoriesInfo,
+  getToolCategoriesToolsMap,
+  TASK_CATEGORIES,
+  type ToolCategoryInfo,
+  type ToolSpec,
+  toolsForCategories,
+  validateToolCategories,
+} from "./catalog.ts";
+export {
+  cloneExecutionContext,
+  createExecutionContext,
+  createSampleExecutionContext,
+  DEFAULT_NOW,
+  type ExecutionContext,
+  SETTING_VARIANT_NAMES,
+} from "./execution-context.ts";
+export {
+  type CategoryReport,
+  DEFAULT_CONCURRENCY,
+  generateTaskBatch,
+  type TaskBatchOptions,
+  type TaskBatchReport,
+  type TaskBatchResult,
+  type TaskResult,
+  taskContext,
+} from "./generate-batch.ts";
+export {
+  buildTaskPrompts,
+  DEFAULT_MAX_RETRY_ATTEMPTS,
+  type GeneratedTaskWithScenario,
+  generateTask,
+  runTaskGeneration,
+  type TaskAttempt,
+} from "./generate-task.ts";
+export { type ParsedReply, parseTaskReply } from "./parse-reply.ts";
+export { contextNeedsPopulation, populateExecutionContext } from "./populate.ts";
+export { loadTaskPrompts, parseTaskPrompts, type TaskPrompts } from "./prompts.ts";
+export { createScenarioFromTask, type Scenario, ScenarioSchema } from "./scenario.ts";
+export { type Simulation, simulateTrajectory } from "./simulate-trajectory.ts";
+export { summarizeState } from "./state-summary.ts";
+export { serializeTaskRecord } from "./task-record.ts";
+export { type GeneratedTask, GeneratedTaskSchema, taskId } from "./task-schema.ts";
+export { formatTaskReply, writeTemplateTask } from "./template-writer.ts";
+export { formatToolDocs } from "./tool-docs.ts";
+export { validateTask } from "./validate-task.ts";

@@ -1,0 +1,156 @@
+import type { Randomizer } from "../random.ts";
+import type { TrajectoryConfig } from "./config.ts";
+import { drawId } from "./ids.ts";
+import type { EdgeOf, TrajectoryEdge, TrajectoryNode } from "./model.ts";
+import { type DATA_TYPES, type RelationshipType, TOOL_TYPES, type ToolType } from "./vocabulary.ts";
+
+type DataType = (typeof DATA_TYPES)[number];
+
+const TOOL_INDEX = new Map<ToolType, number>(TOOL_TYPES.map((tool, i) => [tool, i]));
+
+/**
+ * Holds the streams and the growing node/edge lists while a trajectory is built. `rng` drives every content choice;
+ * `ids` only draws ids, so adding a node never shifts the content of later ones. Anomaly injection can wrap an
+ * existing trajectory's arrays in a builder to create nodes and edges from the same distributions.
+ */
+export class TrajectoryBuilder {
+  readonly config: TrajectoryConfig;
+  readonly rng: Randomizer;
+  readonly ids: Randomizer;
+  readonly nodes: TrajectoryNode[];
+  readonly edges: TrajectoryEdge[];
+
+  constructor(
+    config: TrajectoryConfig,
+    rng: Randomizer,
+    ids: Randomizer,
+    nodes: TrajectoryNode[] = [],
+    edges: TrajectoryEdge[] = [],
+  ) {
+    this.config = config;
+    this.rng = rng;
+    this.ids = ids;
+    this.nodes = nodes;
+    this.edges = edges;
+  }
+
+  add<N extends TrajectoryNode>(node: N): N {
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Draws the tool after `previous` from the Markov table; with no previous tool, from `initial` uniformly. */
+  nextTool(previous: ToolType | null, initial: readonly ToolType[] = TOOL_TYPES): ToolType {
+    if (previous === null) return this.rng.pick(initial);
+    const row = this.config.transitionRows[TOOL_INDEX.get(previous) as number];
+    if (row === undefined || row.targets.length === 0) return this.rng.pick(initial);
+    return row.targets[this.rng.weightedIndex(row.weights)] as ToolType;
+  }
+
+  /** An `execution_flow` edge: control passes from source to target. */
+  link(source: TrajectoryNode, target: TrajectoryNode, relationship: RelationshipType = "sequential"): TrajectoryEdge {
+    const rng = this.rng;
+    const edge: EdgeOf<"execution_flow"> = {
+      edge_id: drawId(this.ids),
+      source_node_id: source.node_id,
+      target_node_id: target.node_id,
+      edge_type: "execution_flow",
+      relationship_type: relationship,
+      creation_time: "",
+      latency: rng.int(100, 2000) / 1000,
+      probability: round3(rng.float(0.8, 1)),
+      confidence: round3(rng.float(0.85, 0.98)),
+      success_rate: 1,
+      error_count: 0,
+      timeout_count: 0,
+      reliability_score: 0,
+      is_anomalous: false,
+      anomaly_type: null,
+    };
+    this.edges.push(edge);
+    return edge;
+  }
+
+  /** A `handoff` edge: control and context pass to another agent. */
+  handoff(source: TrajectoryNode, target: TrajectoryNode): TrajectoryEdge {
+    const rng = this.rng;
+    const edge: EdgeOf<"handoff"> = {
+      edge_id: drawId(this.ids),
+      source_node_id: source.node_id,
+      target_node_id: target.node_id,
+      edge_type: "handoff",
+      relationship_type: "handoff",
+      data_size_bytes: rng.int(200, 8000),
+      creation_time: "",
+      latency: rng.int(500, 5000) / 1000,
+      probability: round3(rng.float(0.9, 1)),
+      confidence: round3(rng.float(0.8, 0.95)),
+      success_rate: 1,
+      error_count: 0,
+      timeout_count: 0,
+      reliability_score: 0,
+      is_anomalous: false,
+      anomaly_type: null,
+    };
+    this.edges.push(edge);
+    return edge;
+  }
+
+  /** A `data_dependency` edge: target consumes source's output (source must come earlier). */
+  dependency(source: TrajectoryNode, target: TrajectoryNode, dataType: DataType = dataTypeOf(source)): TrajectoryEdge {
+    const rng = this.rng;
+    const edge: EdgeOf<"data_dependency"> = {
+      edge_id: drawId(this.ids),
+      source_node_id: source.node_id,
+      target_node_id: target.node_id,
+      edge_type: "data_dependency",
+      relationship_type: "dependency",
+      data_type: dataType,
+      data_size_bytes: rng.int(100, 10_000),
+      creation_time: "",
+      latency: rng.int(100, 1000) / 1000,
+      probability: round3(rng.float(0.9, 1)),
+      confidence: round3(rng.float(0.9, 0.98)),
+      success_rate: 1,
+      error_count: 0,
+      timeout_count: 0,
+      reliability_score: 0,
+      is_anomalous: false,
+      anomaly_type: null,
+    };
+    this.edges.push(edge);
+    return edge;
+  }
+}
+
+/** What kind of data a node produces, for `data_dependency` edges. */
+export function dataTypeOf(node: TrajectoryNode): DataType {
+  if (node.node_type === "TOOL_CALL") {
+    switch (node.tool_type) {
+      case "WEB_SEARCH":
+      case "DEEP_RESEARCH":
+        return "search_results";
+      case "READ_DOCUMENT":
+      case "PREPARE_DOCUMENT":
+        return "document";
+      case "ANALYZE_DATA":
+        return "analysis";
+      case "WRITE_CODE":
+        return "code";
+      case "MEMORY_STORE_RETRIEVE":
+        return "dataset";
+      case "EXTERNAL_API":
+        return "api_response";
+    }
+  }
+  if (node.node_type === "MEMORY_ACCESS") return "dataset";
+  return "analysis";
+}
+
+export function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

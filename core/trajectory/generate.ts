@@ -1,0 +1,86 @@
+import { createRandomizer, type Randomizer } from "../random.ts";
+import { TrajectoryBuilder } from "./builder.ts";
+import type { TrajectoryConfig } from "./config.ts";
+import { PATTERN_TASK_CATEGORIES, type PatternSettings } from "./defaults.ts";
+import { finalizeTrajectory } from "./finalize.ts";
+import { drawId } from "./ids.ts";
+import type { Trajectory } from "./model.ts";
+import { PATTERN_BUILDERS } from "./patterns/index.ts";
+import { applyVariance } from "./variance.ts";
+import type { PatternName } from "./vocabulary.ts";
+
+/** Trajectory start times spread over 30 days after the epoch, so a dataset does not all start at one instant. */
+const START_SPREAD_MS = 30 * 86_400_000;
+
+/** A built trajectory before finalize: its graph, durations and latencies are set, times and metrics are not. */
+export interface TrajectoryDraft {
+  readonly trajectory: Trajectory;
+  /** The builder that made it (content stream, id stream), for adding nodes from the same distributions. */
+  readonly builder: TrajectoryBuilder;
+  /** The trajectory's start, to pass to `finalizeTrajectory`. */
+  readonly startMs: number;
+}
+
+/**
+ * Steps 1–2 of generation: pattern → build → variance. Every draw comes from `createRandomizer(seed, "trajectory",
+ * index)` and its "ids" fork, so the draft depends only on (config, seed, index).
+ */
+export function draftTrajectory(config: TrajectoryConfig, seed: number, index: number): TrajectoryDraft {
+  const rng = createRandomizer(seed, "trajectory", index);
+  const ids = rng.fork("ids");
+  const pattern = config.patternNames[rng.weightedIndex(config.patternWeights)] as PatternName;
+  const settings = config.patterns[pattern] as PatternSettings;
+  const nodeCount = rng.int(settings.minNodes, settings.maxNodes);
+  const category = rng.pick(PATTERN_TASK_CATEGORIES[pattern]);
+  const task = rng.pick(config.taskTemplates[category]);
+  const startMs = config.epochMs + rng.int(0, START_SPREAD_MS - 1);
+  const trajectoryId = drawId(ids);
+  const builder = new TrajectoryBuilder(config, rng, ids);
+  PATTERN_BUILDERS[pattern](builder, nodeCount, task);
+  const trajectory: Trajectory = {
+    trajectory_id: trajectoryId,
+    seed,
+    index,
+    pattern,
+    task_category: category,
+    task_description: task,
+    status: "completed",
+    start_time: "",
+    end_time: "",
+    total_duration: 0,
+    nodes: builder.nodes,
+    edges: builder.edges,
+    metadata: {
+      agent_types: [],
+      tool_usage: [],
+      is_anomalous: false,
+      anomaly_types: [],
+      anomaly_severity: null,
+      completion_rate: 0,
+      success: false,
+      total_nodes: 0,
+      total_edges: 0,
+      total_tool_calls: 0,
+      total_handoffs: 0,
+      total_errors: 0,
+      average_node_duration: 0,
+      tags: [],
+    },
+  };
+  applyVariance(trajectory, rng);
+  return { trajectory, builder, startMs };
+}
+
+/**
+ * Generates trajectory `index` of the dataset `(config, seed)`: build(pattern) → variance → finalize. Pure: the
+ * result depends only on its arguments, whatever shard or worker asks for it.
+ * @example
+ * const trajectory = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0);
+ * serializeTrajectory(trajectory); // one JSONL line
+ */
+export function generateTrajectory(config: TrajectoryConfig, seed: number, index: number): Trajectory {
+  const draft = draftTrajectory(config, seed, index);
+  return finalizeTrajectory(draft.trajectory, draft.startMs);
+}
+
+export type { Randomizer };

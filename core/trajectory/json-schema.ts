@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { TrajectorySchema } from "./model.ts";
+
+/** Where the published JSON Schema of a trajectory lives, relative to the repository root. */
+export const TRAJECTORY_SCHEMA_PATH = "schema/trajectory.schema.json";
+
+/**
+ * The JSON Schema (draft 2020-12) of one trajectory line, generated from the zod schemas, as the exact text of
+ * the committed file.
+ */
+export function trajectoryJsonSchemaText(): string {
+  const schema = z.toJSONSchema(TrajectorySchema, { target: "draft-2020-12" });
+  return `${JSON.stringify({ $id: "https://agentsynth.dev/schema/trajectory.schema.json", ...schema }, null, 2)}\n`;
+}

@@ -1,0 +1,18 @@
+import type { TrajectoryBuilder } from "../builder.ts";
+import type { PatternName } from "../vocabulary.ts";
+import { buildBranchedAnalysis } from "./branched-analysis.ts";
+import { buildComplexResearch } from "./complex-research.ts";
+import { buildErrorRecovery } from "./error-recovery.ts";
+import { buildMultiAgentHandoffs } from "./multi-agent-handoffs.ts";
+import { buildSimpleLinear } from "./simple-linear.ts";
+
+/** Builds a pattern's nodes and edges into `b`: exactly `nodeCount` nodes, durations and latencies drawn. */
+export type PatternBuilder = (b: TrajectoryBuilder, nodeCount: number, task: string) => void;
+
+export const PATTERN_BUILDERS: Readonly<Record<PatternName, PatternBuilder>> = {
+  simple_linear: buildSimpleLinear,
+  branched_analysis: buildBranchedAnalysis,
+  multi_agent_handoffs: buildMultiAgentHandoffs,
+  complex_research: buildComplexResearch,
+  error_recovery: buildErrorRecovery,
+};

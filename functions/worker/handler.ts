@@ -1,0 +1,20 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { SQSHandler, SQSRecord } from "aws-lambda";
+import { handleShardMessage } from "../../core/batch/shard-message.ts";
+import { createLambdaDeps } from "../deps.ts";
+
+const deps = createLambdaDeps();
+const runner = { store: deps.store, taskModels: deps.taskModels, cache: new Map() };
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+  const outcome = await handleShardMessage(record.body, { attempt, maxReceives: deps.maxReceives }, runner);
+  console.log(
+    JSON.stringify({ level: "info", message: "shard job", messageId: record.messageId, attempt, ...outcome }),
+  );
+}
+
+/** SQS consumer with partial batch responses: failed records are retried, then dead-lettered, the rest deleted. */
+export const handler: SQSHandler = (event, context) =>
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });

@@ -1,0 +1,149 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+
+const exec = promisify(execFile);
+
+interface Manifest {
+  spec: { seed: number; total: number; shard_size: number };
+  shards: Array<{ index: number; key: string; start_index: number; count: number; bytes: number; sha256: string }>;
+  totals: { trajectories: number; bytes: number; shards: number };
+}
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), "agentsynth-cli-"));
+}
+
+async function run(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+function readManifest(dir: string): Manifest {
+  return JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+}
+
+/** All JSONL lines of a dataset in index order, decompressing gzip shards. */
+function allLines(dir: string): string[] {
+  const manifest = readManifest(dir);
+  return manifest.shards.flatMap((shard) => {
+    const raw = readFileSync(join(dir, shard.key));
+    const text = shard.key.endsWith(".gz") ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+    return text.split("\n").filter((line) => line.length > 0);
+  });
+}
+
+describe("agentsynth trajectories", () => {
+  it("writes shards whose sizes and sha256 match the manifest", async () => {
+    const out = tmp();
+    const result = await run(["trajectories", "--count", "250", "--shard-size", "100", "--seed", "7", "--out", out, "--workers", "1"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wrote 250 trajectories in 3 shard\(s\)/);
+    const manifest = readManifest(out);
+    expect(manifest.totals).toStrictEqual({ trajectories: 250, shards: 3, bytes: manifest.totals.bytes });
+    expect(manifest.shards.map((s) => [s.key, s.start_index, s.count])).toStrictEqual([
+      ["shards/00000.jsonl", 0, 100],
+      ["shards/00001.jsonl", 100, 100],
+      ["shards/00002.jsonl", 200, 50],
+    ]);
+    for (const shard of manifest.shards) {
+      const bytes = readFileSync(join(out, shard.key));
+      expect(bytes.byteLength).toBe(shard.bytes);
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(shard.sha256);
+    }
+    const lines = allLines(out);
+    expect(lines).toHaveLength(250);
+    expect(lines.map((line) => (JSON.parse(line) as { index: number }).index)).toStrictEqual(
+      Array.from({ length: 250 }, (_, i) => i),
+    );
+  });
+
+  it("gives byte-identical output whatever the number of workers", async () => {
+    const one = tmp();
+    const two = tmp();
+    await run(["trajectories", "--count", "300", "--shard-size", "70", "--out", one, "--workers", "1"]);
+    await run(["trajectories", "--count", "300", "--shard-size", "70", "--out", two, "--workers", "2"]);
+    expect(readFileSync(join(two, "manifest.json"), "utf8")).toBe(readFileSync(join(one, "manifest.json"), "utf8"));
+    for (const name of readdirSync(join(one, "shards"))) {
+      expect(readFileSync(join(two, "shards", name)).equals(readFileSync(join(one, "shards", name)))).toBe(true);
+    }
+  });
+
+  it("gives the same trajectories whatever the shard size, plain or gzip", async () => {
+    const small = tmp();
+    const large = tmp();
+    const gz = tmp();
+    await run(["trajectories", "--count", "120", "--shard-size", "7", "--out", small, "--workers", "2"]);
+    await run(["trajectories", "--count", "120", "--shard-size", "1000", "--out", large, "--workers", "1"]);
+    await run(["trajectories", "--count", "120", "--shard-size", "50", "--out", gz, "--gzip", "--workers", "1"]);
+    expect(allLines(small)).toStrictEqual(allLines(large));
+    expect(allLines(gz)).toStrictEqual(allLines(large));
+    expect(readManifest(gz).shards[0]?.key).toBe("shards/00000.jsonl.gz");
+  });
+
+  it("refuses a non-empty output directory unless --force", async () => {
+    const out = tmp();
+    writeFileSync(join(out, "keep.txt"), "mine");
+    const refused = await run(["trajectories", "--count", "5", "--out", out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is not empty.*--force/);
+    expect(readFileSync(join(out, "keep.txt"), "utf8")).toBe("mine");
+    const forced = await run(["trajectories", "--count", "5", "--out", out, "--force"]);
+    expect(forced.code).toBe(0);
+  });
+
+  it("explains bad flags and values", async () => {
+    const unknown = await run(["trajectories", "--cont", "5", "--out", tmp()]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/--cont.*--help/);
+    const badCount = await run(["trajectories", "--count", "lots", "--out", tmp()]);
+    expect(badCount.stderr).toMatch(/--count: must be a number \(got "lots"\)/);
+    const missing = await run(["trajectories", "--out", tmp()]);
+    expect(missing.stderr).toMatch(/total/);
+    const noOut = await run(["trajectories", "--count", "3"]);
+    expect(noOut.stderr).toMatch(/Missing --out/);
+    const badConfig = await run(["trajectories", "--count", "3", "--out", tmp(), "--config", "/nonexistent.yaml"]);
+    expect(badConfig.stderr).toMatch(/Cannot read --config \/nonexistent\.yaml: ENOENT/);
+  });
+
+  it("reads the seed and patterns from a YAML config", async () => {
+    const dir = tmp();
+    const config = join(dir, "config.yaml");
+    writeFileSync(
+      config,
+      "random_seed: 99\ndata_generation:\n  trajectory_patterns:\n    simple_linear: {min_nodes: 5, max_nodes: 6, weight: 1}\n",
+    );
+    const out = join(dir, "out");
+    const result = await run(["trajectories", "--count", "20", "--config", config, "--out", out]);
+    expect(result.stderr).toBe("");
+    const manifest = readManifest(out);
+    expect(manifest.spec.seed).toBe(99);
+    for (const line of allLines(out)) {
+      const trajectory = JSON.parse(line) as { pattern: string; nodes: unknown[] };
+      expect(trajectory.pattern).toBe("simple_linear");
+      expect(trajectory.nodes.length).toBeGreaterThanOrEqual(5);
+      expect(trajectory.nodes.length).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it("runs as a real process from the package bin", async () => {
+    const out = tmp();
+    const { stdout } = await exec(process.execPath, ["cli/main.ts", "trajectories", "--count", "10", "--out", out]);
+    expect(stdout).toMatch(/wrote 10 trajectories/);
+    const help = await exec(process.execPath, ["cli/main.ts", "--help"]);
+    expect(help.stdout).toMatch(/agentsynth trajectories/);
+  });
+});

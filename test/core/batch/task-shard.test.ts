@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { batchIdFor } from "../../../core/batch/batch-id.ts";
+import { batchKeys, saveBatchSpec } from "../../../core/batch/batch-store.ts";
+import { runShardJob } from "../../../core/batch/run-shard.ts";
+import { planShardJobs } from "../../../core/batch/shard-job.ts";
+import { parseBatchSpec } from "../../../core/batch/spec.ts";
+import { getBatchStatus } from "../../../core/batch/status.ts";
+import { generateTaskLines, type TaskModelFactory } from "../../../core/batch/task-shard.ts";
+import { createLanguageModel } from "../../../core/llm/index.ts";
+import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
+
+const templateModels: TaskModelFactory = (options) => createLanguageModel({ provider: options.provider, seed: options.seed });
+
+const spec = parseBatchSpec({
+  kind: "tasks",
+  total: 5,
+  seed: 42,
+  shard_size: 3,
+  tasks: { categories: [["contact"], ["messaging", "contact"]], provider: "template", concurrency: 2 },
+});
+
+describe("task batches", () => {
+  it("writes one JSONL line per task, in index order, when a task shard runs", async () => {
+    const store = createMemoryObjectStore();
+    const id = batchIdFor(spec);
+    await saveBatchSpec(store, id, spec);
+    const jobs = planShardJobs(id, spec);
+    for (const job of jobs) await runShardJob(job, { store, taskModels: templateModels });
+    const text = Buffer.from((await store.get(batchKeys(id).shard(1)))!).toString("utf8");
+    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line) as { index: number });
+    expect(lines.map((line) => line.index)).toStrictEqual([3, 4]);
+    expect(await getBatchStatus(store, id)).toMatchObject({ status: "complete", kind: "tasks" });
+    const manifest = JSON.parse(Buffer.from((await store.get(batchKeys(id).manifest))!).toString("utf8"));
+    expect(manifest).toMatchObject({ format: "agentsynth.task-batch/v1", totals: { tasks: 5, shards: 2 } });
+  });
+
+  it("gives the same lines for the same seed with the offline template provider", async () => {
+    const input = { options: spec.kind === "tasks" ? spec.tasks : never(), seed: 42, startIndex: 0, count: 2, models: templateModels };
+    expect(await generateTaskLines(input)).toStrictEqual(await generateTaskLines(input));
+  });
+
+  it("fails with a clear error when the worker has no model factory", async () => {
+    const input = { options: spec.kind === "tasks" ? spec.tasks : never(), seed: 1, startIndex: 0, count: 1, models: undefined };
+    await expect(generateTaskLines(input)).rejects.toThrow(/no language model factory/);
+  });
+});
+
+function never(): never {
+  throw new Error("spec is a task spec");
+}
