@@ -111,7 +111,7 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
     maxReceives,
     taskModels: taskModelFactory(() => env),
     apiToken: env.AGENTSYNTH_API_TOKEN || undefined,
-    port: positiveInt(env.PORT, "PORT", DEFAULT_PORT),
+    port: portNumber(env.PORT),
     host: env.HOST ?? "127.0.0.1",
     dataDir,
   };
@@ -147,6 +147,18 @@ function secretOrUndefined(read: () => string): string | undefined {
     return undefined; // not linked to this function
   }
   return value === "" || value === UNSET_SECRET ? undefined : value;
+}
+
+/** PORT=0 asks the OS for a free port (tests, benchmarks). */
+function portNumber(text: string | undefined): number {
+  if (text === undefined || text.trim() === "") return DEFAULT_PORT;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new ConfigError(`Invalid PORT=${JSON.stringify(text)}: use a port number from 0 to 65535.`, [
+      { path: "PORT", message: "must be an integer from 0 to 65535", value: text },
+    ]);
+  }
+  return value;
 }
 
 function positiveInt(text: string | undefined, name: string, fallback: number): number {

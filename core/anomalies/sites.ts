@@ -48,7 +48,7 @@ export function ensureToolCall(ctx: InjectionContext, role: string): NodeOf<"TOO
   );
   if (tools.length > 0) return tools;
   const site = ctx.rng.pick(requireSites(ctx));
-  const tool = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(null), site.agent_type));
+  const tool = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(null)));
   spliceAfter(ctx, site, tool, { role });
   ctx.markNode(tool, { role });
   return [tool];

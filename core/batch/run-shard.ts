@@ -12,6 +12,9 @@ import { checkJobAgainstPlan, type ShardJob } from "./shard-job.ts";
 import { type BatchSpec, datasetSpecOf } from "./spec.ts";
 import { renderTaskShard, type TaskModelFactory } from "./task-shard.ts";
 
+/** Specs kept by a warm worker; a worker rarely serves more than a few batches at once. */
+const MAX_CACHED_SPECS = 32;
+
 export interface ShardRunnerDeps {
   store: ObjectStore;
   /** Builds the language model of a task batch; only task shards need it. */
@@ -96,6 +99,9 @@ async function loadCached(
   if (spec === null)
     throw new NotFoundError(`Batch ${batchId} has no stored spec; submit the batch before sending its jobs.`);
   const entry = spec.kind === "trajectories" ? { spec, config: resolveDatasetConfig(datasetSpecOf(spec)) } : { spec };
-  deps.cache?.set(batchId, entry);
+  if (deps.cache !== undefined) {
+    if (deps.cache.size >= MAX_CACHED_SPECS) deps.cache.delete(deps.cache.keys().next().value as string);
+    deps.cache.set(batchId, entry);
+  }
   return entry;
 }

@@ -23,6 +23,8 @@ export const DEFAULT_SPLIT_FRACTIONS = { train: 0.6, validation: 0.2, test: 0.2 
  */
 export const SPLIT_BLOCK_SIZE = 4096;
 
+/** Blocks kept per assigner: a shard straddles at most a few, and 4 KB each is nothing. */
+const CACHED_BLOCKS = 8;
 /** 1/φ: consecutive multiples modulo 1 spread as evenly as any sequence can, which is what makes the split exact. */
 const GOLDEN_STEP = 0.6180339887498949;
 const FRACTION_TOLERANCE = 1e-9;
@@ -52,18 +54,34 @@ export function parseSplitConfig(input: unknown): SplitConfig {
   const fractions = SPLIT_NAMES.map((name) => given[name] ?? 0) as [number, number, number];
   const sum = fractions[0] + fractions[1] + fractions[2];
   if (Math.abs(sum - 1) > FRACTION_TOLERANCE) {
-    const issue = { path: "splits", message: `train + validation + test must sum to 1 (they sum to ${sum})`, value: input };
+    const shown = Math.round(sum * 1e9) / 1e9;
+    const issue = { path: "splits", message: `train + validation + test must sum to 1 (they sum to ${shown})`, value: input };
     throw new ConfigError(`Invalid splits config:\n  - splits: ${issue.message}`, [issue]);
   }
   return { fractions };
 }
 
-/** The section as the manifest records it. */
+/** The fractions as the config would write them. */
 export function describeSplitConfig(config: SplitConfig): Record<SplitName, number> {
   return { train: config.fractions[0], validation: config.fractions[1], test: config.fractions[2] };
 }
 
-/** Assigns splits; caches one block, so a shard walking its indices in order pays one anomaly decision per index. */
+/** The `splits` section of the dataset manifest: the fractions and how they were applied. */
+export function splitsManifestSection(config: SplitConfig): {
+  fractions: Record<SplitName, number>;
+  method: string;
+  block_size: number;
+  field: string;
+} {
+  return {
+    fractions: describeSplitConfig(config),
+    method: "stratified by anomaly type (normal is a stratum); golden-ratio sequence per stratum within aligned index blocks",
+    block_size: SPLIT_BLOCK_SIZE,
+    field: "split",
+  };
+}
+
+/** Assigns splits; caches recent blocks, so a shard walking its indices in order pays one anomaly decision per index. */
 export interface SplitAssigner {
   splitOf(index: number): SplitName;
 }
@@ -80,8 +98,7 @@ export interface SplitAssigner {
  */
 export function createSplitAssigner(seed: number, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitAssigner {
   const bounds = [splits.fractions[0], splits.fractions[0] + splits.fractions[1]];
-  let cachedBlock = -1;
-  let cached: Uint8Array = new Uint8Array(0);
+  const cache = new Map<number, Uint8Array>();
   const computeBlock = (block: number): Uint8Array => {
     const start = block * SPLIT_BLOCK_SIZE;
     const result = new Uint8Array(SPLIT_BLOCK_SIZE);
@@ -102,11 +119,13 @@ export function createSplitAssigner(seed: number, anomalies: AnomalyInjectionCon
   return {
     splitOf(index: number): SplitName {
       const block = Math.floor(index / SPLIT_BLOCK_SIZE);
-      if (block !== cachedBlock) {
-        cached = computeBlock(block);
-        cachedBlock = block;
+      let splits = cache.get(block);
+      if (splits === undefined) {
+        splits = computeBlock(block);
+        if (cache.size >= CACHED_BLOCKS) cache.delete(cache.keys().next().value as number);
+        cache.set(block, splits);
       }
-      return SPLIT_NAMES[cached[index - block * SPLIT_BLOCK_SIZE] as number] as SplitName;
+      return SPLIT_NAMES[splits[index - block * SPLIT_BLOCK_SIZE] as number] as SplitName;
     },
   };
 }

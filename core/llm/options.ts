@@ -20,6 +20,11 @@ export interface LanguageModelOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** Overrides for languageModelOptionsFromEnv; undefined values are skipped, so CLI flags can be passed as they are. */
+export type LanguageModelOverrides = {
+  [K in Exclude<keyof LanguageModelOptions, "provider">]?: LanguageModelOptions[K] | undefined;
+};
+
 export const DEFAULT_MODELS: Readonly<Record<LanguageModelProvider, string>> = {
   template: "template-v1",
   openai: "gpt-4o-mini",
@@ -54,7 +59,7 @@ export function parseProvider(value: string): LanguageModelProvider {
 export function languageModelOptionsFromEnv(
   provider: LanguageModelProvider | string,
   env: Record<string, string | undefined>,
-  overrides: Partial<Omit<LanguageModelOptions, "provider">> = {},
+  overrides: LanguageModelOverrides = {},
 ): LanguageModelOptions {
   const checked = parseProvider(provider);
   const options: LanguageModelOptions = { provider: checked };

@@ -1,4 +1,4 @@
-import { ConfigError, type CoreError, type Issue } from "../errors.ts";
+import { ConfigError, type CoreError, formatIssues, type Issue } from "../errors.ts";
 import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
 import { TASK_CATEGORIES } from "./catalog.ts";
@@ -27,6 +27,8 @@ export interface TaskBatchOptions {
   /** Anchor of the state's relative times (POSIX seconds). */
   now?: number;
   prompts?: TaskPrompts;
+  /** Called after each task finishes (success or failure), e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export type TaskResult =
@@ -117,6 +119,7 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
+  let done = 0;
 
   const runOne = async (offset: number): Promise<TaskResult> => {
     const index = startIndex + offset;
@@ -152,6 +155,8 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
     while (cursor < options.count) {
       const offset = cursor++;
       results[offset] = await runOne(offset);
+      done++;
+      options.onProgress?.(done, options.count);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -240,7 +245,7 @@ function checkOptions(options: TaskBatchOptions): void {
   });
   if (issues.length > 0) {
     throw new ConfigError(
-      `Invalid task batch options:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}${issue.value === undefined ? "" : ` (got ${JSON.stringify(issue.value)})`}`).join("\n")}`,
+      `Invalid task batch options (${issues.length} ${issues.length === 1 ? "problem" : "problems"}):\n${formatIssues(issues)}`,
       issues,
     );
   }

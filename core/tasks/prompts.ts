@@ -1,11 +1,24 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { formatIssues, issuesFromZod, PromptTemplateError } from "../errors.ts";
 
-/** Where prompts live in the repository (and, via SST `copyFiles`, in the deployed bundle). */
-export const DEFAULT_PROMPTS_FILE = fileURLToPath(new URL("../../prompts/task-generator.yaml", import.meta.url));
+const PROMPTS_PATH = "prompts/task-generator.yaml";
+
+/**
+ * Where prompts live: beside the source tree in the repository, or under the working directory in a bundle (SST
+ * `copyFiles: [{ from: "prompts" }]` puts them at the function root, which is Lambda's working directory).
+ */
+export const DEFAULT_PROMPTS_FILE = resolvePromptsFile();
+
+function resolvePromptsFile(): string {
+  const besideSource = fileURLToPath(new URL(`../../${PROMPTS_PATH}`, import.meta.url));
+  if (existsSync(besideSource)) return besideSource;
+  const underWorkingDirectory = join(process.cwd(), PROMPTS_PATH);
+  return existsSync(underWorkingDirectory) ? underWorkingDirectory : besideSource;
+}
 
 const placeholders = (...names: string[]) =>
   z.string().refine((template) => names.every((name) => template.includes(`{${name}}`)), {

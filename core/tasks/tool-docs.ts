@@ -24,6 +24,8 @@ export function formatToolDoc(tool: ToolSpec): string {
   lines.push(`Returns: ${tool.returns.meaning}`);
   const requirements = describeRequirements(tool);
   if (requirements.length > 0) lines.push(`Requires: ${requirements.join("; ")}`);
+  const note = NOTES[tool.name];
+  if (note !== undefined) lines.push(`Note: ${note}`);
   return lines.join("\n");
 }
 
@@ -33,6 +35,12 @@ const VALUE_SOURCES: Readonly<Record<string, string>> = {
   message_id: "a message_id from search_messages or send_message_with_phone_number",
   timestamp:
     "a POSIX timestamp from get_current_timestamp, datetime_info_to_timestamp, shift_timestamp or search_holiday",
+};
+
+/** Side effects a task writer must know about that are not requirements. */
+const NOTES: Readonly<Record<string, string>> = {
+  set_low_battery_mode_status:
+    "turning it on switches wifi, cellular and location service off; turning it off switches none of them back on; fails if already in the requested state",
 };
 
 function describeRequirements(tool: ToolSpec): string[] {
@@ -55,8 +63,5 @@ function describeRequirements(tool: ToolSpec): string[] {
     if (required.has(argument) && VALUE_SOURCES[kind] !== undefined) kinds.add(kind);
   }
   for (const kind of kinds) requirements.push(VALUE_SOURCES[kind] as string);
-  if (tool.name === "set_low_battery_mode_status") {
-    requirements.push("turning it on switches wifi, cellular and location service off; turning it off restores none");
-  }
   return requirements;
 }

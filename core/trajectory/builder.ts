@@ -9,9 +9,10 @@ type DataType = (typeof DATA_TYPES)[number];
 const TOOL_INDEX = new Map<ToolType, number>(TOOL_TYPES.map((tool, i) => [tool, i]));
 
 /**
- * Holds the streams and the growing node/edge lists while a trajectory is built. `rng` drives every content choice;
- * `ids` only draws ids, so adding a node never shifts the content of later ones. Anomaly injection can wrap an
- * existing trajectory's arrays in a builder to create nodes and edges from the same distributions.
+ * Holds the streams and the growing node/edge lists while a trajectory is built. `rng` drives every content choice
+ * and `ids` draws node and edge ids (generation passes the same stream for both). Anomaly injection can wrap an
+ * existing trajectory's arrays in a builder, with its own streams, to create nodes and edges from the same
+ * distributions.
  */
 export class TrajectoryBuilder {
   readonly config: TrajectoryConfig;

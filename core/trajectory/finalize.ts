@@ -1,4 +1,4 @@
-import { indexGraph } from "./graph.ts";
+import { edgeEndpoints } from "./endpoints.ts";
 import { recomputeMetadata, recomputeScores } from "./metrics.ts";
 import type { Trajectory } from "./model.ts";
 import { recomputeTiming } from "./timing.ts";
@@ -14,9 +14,9 @@ export function finalizeTrajectory(
   trajectory: Trajectory,
   startMs: number = Date.parse(trajectory.start_time),
 ): Trajectory {
-  const index = indexGraph(trajectory);
-  recomputeTiming(trajectory, startMs, index);
-  recomputeScores(trajectory, index.indexById);
+  const endpoints = edgeEndpoints(trajectory);
+  recomputeTiming(trajectory, startMs, endpoints);
+  recomputeScores(trajectory, endpoints);
   recomputeMetadata(trajectory);
   return trajectory;
 }

@@ -23,19 +23,19 @@ export interface TrajectoryDraft {
 
 /**
  * Steps 1–2 of generation: pattern → build → variance. Every draw comes from `createRandomizer(seed, "trajectory",
- * index)` and its "ids" fork, so the draft depends only on (config, seed, index).
+ * index)`, so the draft depends only on (config, seed, index).
  */
 export function draftTrajectory(config: TrajectoryConfig, seed: number, index: number): TrajectoryDraft {
   const rng = createRandomizer(seed, "trajectory", index);
-  const ids = rng.fork("ids");
   const pattern = config.patternNames[rng.weightedIndex(config.patternWeights)] as PatternName;
   const settings = config.patterns[pattern] as PatternSettings;
   const nodeCount = rng.int(settings.minNodes, settings.maxNodes);
   const category = rng.pick(PATTERN_TASK_CATEGORIES[pattern]);
   const task = rng.pick(config.taskTemplates[category]);
   const startMs = config.epochMs + rng.int(0, START_SPREAD_MS - 1);
-  const trajectoryId = drawId(ids);
-  const builder = new TrajectoryBuilder(config, rng, ids);
+  const trajectoryId = drawId(rng);
+  // One stream for content and ids: a fork costs a seed hash per trajectory, measurable at this rate.
+  const builder = new TrajectoryBuilder(config, rng, rng);
   PATTERN_BUILDERS[pattern](builder, nodeCount, task);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,

@@ -180,12 +180,15 @@ export function insertNodeOnEdge(
   trajectory.edges.push(outEdge);
 }
 
-/** Removes a node and every edge touching it. */
+/** Removes a node and every edge touching it, in place (a builder holding the arrays stays valid). */
 export function removeNode(trajectory: Trajectory, nodeId: string): TrajectoryNode | undefined {
   const position = trajectory.nodes.findIndex((node) => node.node_id === nodeId);
   if (position < 0) return undefined;
-  trajectory.edges = trajectory.edges.filter(
-    (edge) => edge.source_node_id !== nodeId && edge.target_node_id !== nodeId,
-  );
+  const { edges } = trajectory;
+  let kept = 0;
+  for (const edge of edges) {
+    if (edge.source_node_id !== nodeId && edge.target_node_id !== nodeId) edges[kept++] = edge;
+  }
+  edges.length = kept;
   return trajectory.nodes.splice(position, 1)[0];
 }

@@ -1,4 +1,4 @@
-export { dataTypeOf, TrajectoryBuilder } from "./builder.ts";
+export { dataTypeOf, round2, round3, TrajectoryBuilder } from "./builder.ts";
 export {
   DataGenerationSchema,
   DEFAULT_TRAJECTORY_CONFIG,
@@ -18,6 +18,7 @@ export {
   type PatternSettings,
   STRUCTURAL_MIN_NODES,
 } from "./defaults.ts";
+export { type EdgeEndpoints, edgeEndpoints } from "./endpoints.ts";
 export { finalizeTrajectory } from "./finalize.ts";
 export { draftTrajectory, generateTrajectory, type TrajectoryDraft } from "./generate.ts";
 export {
@@ -36,7 +37,9 @@ export {
   type TopologicalOrder,
   topologicalOrder,
 } from "./graph.ts";
+export { drawId } from "./ids.ts";
 export { formatIsoMs, toMs } from "./iso-time.ts";
+export { TRAJECTORY_SCHEMA_PATH, trajectoryJsonSchemaText } from "./json-schema.ts";
 export {
   edgeReliabilityScore,
   isNodeFailed,
@@ -44,6 +47,7 @@ export {
   nodePerformanceScore,
   recomputeMetadata,
   recomputeScores,
+  round4,
 } from "./metrics.ts";
 export {
   type AnomalyMetadata,
@@ -64,6 +68,6 @@ export * as nodeFactories from "./node-factories.ts";
 export { PATTERN_BUILDERS, type PatternBuilder } from "./patterns/index.ts";
 export { serializeTrajectory } from "./serialize.ts";
 export { recomputeTiming } from "./timing.ts";
-export { TOOL_ERROR_MESSAGES } from "./tool-content.ts";
-export { applyEdgeVariance, applyNodeVariance, applyVariance } from "./variance.ts";
+export { TOOL_ERROR_MESSAGES, toolParameters, toolResult } from "./tool-content.ts";
+export { applyEdgeVariance, applyNodeVariance, applyVariance, TRANSIENT_RETRY_PROBABILITY } from "./variance.ts";
 export * from "./vocabulary.ts";

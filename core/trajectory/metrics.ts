@@ -1,3 +1,4 @@
+import { type EdgeEndpoints, edgeEndpoints } from "./endpoints.ts";
 import type { Trajectory, TrajectoryEdge, TrajectoryNode } from "./model.ts";
 import { AGENT_TYPES, type AgentType, TOOL_TYPES, type ToolType, type TrajectoryStatus } from "./vocabulary.ts";
 
@@ -50,11 +51,12 @@ export function edgeReliabilityScore(edge: TrajectoryEdge): number {
  * Derives each edge's delivery counters from its source node (attempts = retries + 1; a failed source delivers
  * nothing), then every node's performance_score and edge's reliability_score.
  */
-export function recomputeScores(trajectory: Trajectory, nodeById: ReadonlyMap<string, number>): void {
+export function recomputeScores(trajectory: Trajectory, endpoints: EdgeEndpoints = edgeEndpoints(trajectory)): void {
   const { nodes, edges } = trajectory;
   for (const node of nodes) node.performance_score = nodePerformanceScore(node);
-  for (const edge of edges) {
-    const source = nodes[nodeById.get(edge.source_node_id) as number] as TrajectoryNode;
+  for (let e = 0; e < edges.length; e++) {
+    const edge = edges[e] as TrajectoryEdge;
+    const source = nodes[endpoints.source[e] as number] as TrajectoryNode;
     const failed = isNodeFailed(source);
     const attempts = source.retry_count + 1;
     edge.error_count = source.retry_count + (failed ? 1 : 0);

@@ -1,4 +1,5 @@
-import { type GraphIndex, indexGraph, topologicalOrder } from "./graph.ts";
+import { type EdgeEndpoints, edgeEndpoints } from "./endpoints.ts";
+import { topologicalOrder } from "./graph.ts";
 import { formatIsoMs, toMs } from "./iso-time.ts";
 import type { Trajectory, TrajectoryEdge, TrajectoryNode } from "./model.ts";
 
@@ -11,21 +12,43 @@ import type { Trajectory, TrajectoryEdge, TrajectoryNode } from "./model.ts";
 export function recomputeTiming(
   trajectory: Trajectory,
   startMs: number,
-  index: GraphIndex = indexGraph(trajectory),
+  endpoints: EdgeEndpoints = edgeEndpoints(trajectory),
 ): void {
   const { nodes, edges } = trajectory;
-  const { order, backEdges } = topologicalOrder(trajectory, index);
-  const isBackEdge = new Uint8Array(edges.length);
-  for (const e of backEdges) isBackEdge[e] = 1;
-  const endMs = new Float64Array(nodes.length);
+  const count = nodes.length;
+  const { source, target } = endpoints;
+  // Incoming edges per node in compressed form (offsets into one array), ignoring back edges.
+  const usable = new Uint8Array(edges.length).fill(1);
+  let order: ArrayLike<number> | null = null;
+  if (!endpoints.forward) {
+    const sorted = topologicalOrder(trajectory);
+    order = sorted.order;
+    for (const e of sorted.backEdges) usable[e] = 0;
+  }
+  const offsets = new Int32Array(count + 1);
+  for (let e = 0; e < edges.length; e++) {
+    if (usable[e] === 0) continue;
+    const slot = (target[e] as number) + 1;
+    offsets[slot] = (offsets[slot] as number) + 1;
+  }
+  for (let i = 0; i < count; i++) offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
+  const fill = offsets.slice(0, count);
+  const incoming = new Int32Array(offsets[count] as number);
+  for (let e = 0; e < edges.length; e++) {
+    if (usable[e] === 0) continue;
+    const to = target[e] as number;
+    incoming[fill[to] as number] = e;
+    fill[to] = (fill[to] as number) + 1;
+  }
+  const endMs = new Float64Array(count);
   let lastEnd = startMs;
-  for (const position of order) {
+  for (let k = 0; k < count; k++) {
+    const position = order === null ? k : (order[k] as number);
     const node = nodes[position] as TrajectoryNode;
     let start = startMs;
-    for (const e of index.incoming[position] as number[]) {
-      if (isBackEdge[e] === 1) continue;
-      const edge = edges[e] as TrajectoryEdge;
-      const ready = (endMs[index.indexById.get(edge.source_node_id) as number] as number) + toMs(edge.latency);
+    for (let j = offsets[position] as number; j < (offsets[position + 1] as number); j++) {
+      const e = incoming[j] as number;
+      const ready = (endMs[source[e] as number] as number) + toMs((edges[e] as TrajectoryEdge).latency);
       if (ready > start) start = ready;
     }
     const end = start + toMs(node.duration);
@@ -35,8 +58,7 @@ export function recomputeTiming(
     node.end_time = formatIsoMs(end);
   }
   for (let e = 0; e < edges.length; e++) {
-    const edge = edges[e] as TrajectoryEdge;
-    edge.creation_time = (nodes[index.indexById.get(edge.source_node_id) as number] as TrajectoryNode).end_time;
+    (edges[e] as TrajectoryEdge).creation_time = (nodes[source[e] as number] as TrajectoryNode).end_time;
   }
   trajectory.start_time = formatIsoMs(startMs);
   trajectory.end_time = formatIsoMs(lastEnd);

@@ -70,14 +70,23 @@ describe("api handler (Function URL, streaming)", () => {
     expect(response.headers["content-type"]).toBe("application/x-ndjson");
     const spec = parseTrajectoryDatasetSpec({ seed: 42, total: 3 });
     const parts: Buffer[] = [];
-    for await (const chunk of renderTrajectoryShard({ config: resolveDatasetConfig(spec), seed: 42, startIndex: 0, count: 3, gzip: false })) {
+    for await (const chunk of renderTrajectoryShard({
+      config: resolveDatasetConfig(spec),
+      seed: 42,
+      startIndex: 0,
+      count: 3,
+      gzip: false,
+    })) {
       parts.push(Buffer.from(chunk));
     }
     expect(response.body.equals(Buffer.concat(parts))).toBe(true);
   });
 
   it("answers 401 without the deployed token and 404 for an unknown batch with it", async () => {
-    const denied = await api(functionUrlGet("/v1/batches/traj-00000000000000000000", { authorization: "Bearer nope" }), fakeLambdaContext("api"));
+    const denied = await api(
+      functionUrlGet("/v1/batches/traj-00000000000000000000", { authorization: "Bearer nope" }),
+      fakeLambdaContext("api"),
+    );
     expect(denied.statusCode).toBe(401);
     const missing = await api(functionUrlGet("/v1/batches/traj-00000000000000000000"), fakeLambdaContext("api"));
     expect(missing.statusCode).toBe(404);
@@ -85,7 +94,10 @@ describe("api handler (Function URL, streaming)", () => {
   });
 
   it("stores a shard in the bucket when store is set", async () => {
-    const response = await api(functionUrlPost("/v1/trajectories", { seed: 5, count: 2, store: true }), fakeLambdaContext("api"));
+    const response = await api(
+      functionUrlPost("/v1/trajectories", { seed: 5, count: 2, store: true }),
+      fakeLambdaContext("api"),
+    );
     expect(response.statusCode).toBe(201);
     const reply = JSON.parse(response.body.toString("utf8")) as { key: string; bytes: number };
     expect((await getText(reply.key))?.length).toBe(reply.bytes);
@@ -131,8 +143,15 @@ describe("fan-out handler", () => {
     const received = await emulator.sqsClient.send(
       new ReceiveMessageCommand({ QueueUrl: emulator.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
     );
-    const jobs = (received.Messages ?? []).map((message) => JSON.parse(message.Body!) as { batch_id: string; shard: number });
-    expect(jobs.filter((job) => job.batch_id === id).map((job) => job.shard).sort()).toStrictEqual([0, 1, 2]);
+    const jobs = (received.Messages ?? []).map(
+      (message) => JSON.parse(message.Body!) as { batch_id: string; shard: number },
+    );
+    expect(
+      jobs
+        .filter((job) => job.batch_id === id)
+        .map((job) => job.shard)
+        .sort(),
+    ).toStrictEqual([0, 1, 2]);
     expect(await fanOut({ batch_id: id })).toStrictEqual([{ id, shards: 3, enqueued: 3, alreadyDone: 0 }]);
     await emulator.reset();
   });
@@ -165,8 +184,14 @@ describe("dead-letter handler", () => {
     const id = batchIdFor(spec);
     await put(batchKeys(id).spec, JSON.stringify(spec));
     const body = JSON.stringify({ batch_id: id, shard: 1, start_index: 2, count: 2 });
-    expect(await deadLetter(sqsEvent(body, 1), fakeLambdaContext("dead-letter"))).toStrictEqual({ batchItemFailures: [] });
-    expect(JSON.parse((await getText(batchKeys(id).shardFailed(1)))!)).toMatchObject({ index: 1, final: true, attempts: 2 });
+    expect(await deadLetter(sqsEvent(body, 1), fakeLambdaContext("dead-letter"))).toStrictEqual({
+      batchItemFailures: [],
+    });
+    expect(JSON.parse((await getText(batchKeys(id).shardFailed(1)))!)).toMatchObject({
+      index: 1,
+      final: true,
+      attempts: 2,
+    });
   });
 });
 

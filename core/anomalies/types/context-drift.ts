@@ -3,7 +3,7 @@ import { toolCallNode } from "../../trajectory/node-factories.ts";
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { TOOL_TYPES, type ToolType } from "../../trajectory/vocabulary.ts";
 import type { InjectionContext } from "../context.ts";
-import { ensureToolCall, singleControlOut, spliceAfter } from "../sites.ts";
+import { ensureToolCall, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
 
 type ToolNode = NodeOf<"TOOL_CALL">;
 
@@ -17,8 +17,8 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
   const fraction = ctx.value(ctx.config.parameters.context_drift.drift_fraction);
   let path = toolPath(ctx);
   if (path.length === 0) {
-    const anchor = ctx.rng.pick(ensureToolCall(ctx, "drift_anchor").filter((tool) => singleControlOut(ctx, tool) !== undefined));
-    const placeholder = ctx.fresh(toolCallNode(ctx.builder, anchor.tool_type, anchor.agent_type));
+    const anchor = driftAnchor(ctx);
+    const placeholder = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(anchor.tool_type), anchor.agent_type));
     spliceAfter(ctx, anchor, placeholder, { role: "drifted_step" });
     path = toolPath(ctx).filter((entry) => entry.tool === placeholder);
   }
@@ -31,15 +31,25 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
     const replacement = ctx.fresh(toolCallNode(ctx.builder, target, tool.agent_type));
     replacement.node_id = tool.node_id;
     ctx.trajectory.nodes[ctx.trajectory.nodes.indexOf(tool)] = replacement;
+    // Whatever leaves the call now carries its new output (and its delivery counters).
     for (const edge of ctx.outEdges(replacement)) {
-      if (edge.edge_type === "data_dependency") {
-        edge.data_type = dataTypeOf(replacement);
-        ctx.markEdge(edge, { ...shared, role: "drifted_output" });
-      }
+      if (edge.edge_type === "data_dependency") edge.data_type = dataTypeOf(replacement);
+      ctx.markEdge(edge, { ...shared, role: "drifted_output" });
     }
     ctx.markNode(replacement, { ...shared, role: "drifted_step", position, previous_tool: from, replaced_tool: tool.tool_type });
   });
   return { ...shared, drifted_steps: drifted.length, path_tool_calls: path.length };
+}
+
+/** A tool call with one way out to drift after; one is spliced in after a work step when no tool call has one. */
+function driftAnchor(ctx: InjectionContext): ToolNode {
+  const tools = ensureToolCall(ctx, "drift_anchor").filter((tool) => singleControlOut(ctx, tool) !== undefined);
+  if (tools.length > 0) return ctx.rng.pick(tools);
+  const site = ctx.rng.pick(requireSites(ctx));
+  const tool = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(null)));
+  spliceAfter(ctx, site, tool, { role: "drift_anchor" });
+  ctx.markNode(tool, { role: "drift_anchor" });
+  return tool;
 }
 
 /**

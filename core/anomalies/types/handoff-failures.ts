@@ -1,7 +1,7 @@
 import { handoffNode } from "../../trajectory/node-factories.ts";
 import { TOOL_ERROR_MESSAGES } from "../../trajectory/tool-content.ts";
-import type { AnomalyMetadata, NodeOf, TrajectoryEdge, TrajectoryNode } from "../../trajectory/model.ts";
-import { AGENT_TYPES, TOOL_ERROR_CODES } from "../../trajectory/vocabulary.ts";
+import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import { type AgentType, TOOL_ERROR_CODES } from "../../trajectory/vocabulary.ts";
 import type { InjectionContext } from "../context.ts";
 import { STEP_TYPES } from "../context.ts";
 
@@ -42,29 +42,31 @@ export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
   }
   ctx.link(previous as TrajectoryNode, handoff, "recovery", { ...shared, role: "retry", attempt: attempts + 1 });
   handoff.retry_count = attempts;
+  // Its outgoing edges now count the failed attempts (error_count, success_rate).
+  for (const edge of ctx.outEdges(handoff)) ctx.markEdge(edge, { ...shared, role: "handoff" });
   ctx.markNode(handoff, { ...shared, role: "handoff", error_codes: codes.join(",") });
   return { ...shared, handoff_node_id: handoff.node_id, source_agent: handoff.source_agent, target_agent: handoff.target_agent };
 }
 
-/** Splices a HANDOFF into an execution edge where work passes between agents (as multi_agent_handoffs does). */
+/** Who hands work to whom in multi_agent_handoffs; an inserted handoff follows the same rotation. */
+const NEXT_AGENT: Readonly<Partial<Record<AgentType, AgentType>>> = { PLANNER: "EXECUTOR", EXECUTOR: "VALIDATOR", VALIDATOR: "PLANNER" };
+
+/**
+ * Splices a HANDOFF into an execution edge where work passes from one agent to the next in the rotation (planner to
+ * executor, executor to validator, validator to planner), as multi_agent_handoffs does.
+ */
 function insertHandoff(ctx: InjectionContext): HandoffNode {
-  const isCandidate = (edge: TrajectoryEdge, differentAgents: boolean) => {
+  const candidates = ctx.trajectory.edges.filter((edge) => {
     if (edge.edge_type !== "execution_flow") return false;
     const source = ctx.node(edge.source_node_id);
     const target = ctx.node(edge.target_node_id);
-    if (!STEP_TYPES.has(source.node_type) || source.status !== "completed") return false;
-    return !differentAgents || source.agent_type !== target.agent_type;
-  };
-  let candidates = ctx.trajectory.edges.filter((edge) => isCandidate(edge, true));
-  if (candidates.length === 0) candidates = ctx.trajectory.edges.filter((edge) => isCandidate(edge, false));
+    return STEP_TYPES.has(source.node_type) && source.status === "completed" && NEXT_AGENT[source.agent_type] === target.agent_type;
+  });
+  if (candidates.length === 0) throw new RangeError("no execution edge passes work between agents");
   const edge = ctx.rng.pick(candidates);
   const source = ctx.node(edge.source_node_id);
   const target = ctx.node(edge.target_node_id);
-  const to =
-    target.agent_type !== source.agent_type
-      ? target.agent_type
-      : ctx.rng.pick(AGENT_TYPES.filter((agent) => agent !== source.agent_type && agent !== "COORDINATOR"));
-  const handoff = ctx.fresh(handoffNode(ctx.builder, source.agent_type, to));
+  const handoff = ctx.fresh(handoffNode(ctx.builder, source.agent_type, target.agent_type));
   ctx.insertAfter(source, handoff);
   ctx.moveTarget(edge, handoff, { role: "handoff" });
   ctx.handoffEdge(handoff, target, { role: "handoff" });

@@ -18,7 +18,7 @@ export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata
   const steps = trajectory.nodes.filter((node) => STEP_TYPES.has(node.node_type));
   const horizon = Date.parse(action.start_time);
   let cut = Math.round(startMs + (1 - missing) * (horizon - startMs));
-  const running = (at: number) => steps.filter((node) => Date.parse(node.start_time) <= at && at < Date.parse(node.end_time));
+  const running = (at: number) => steps.filter((node) => Date.parse(node.start_time) < at && at < Date.parse(node.end_time));
   if (running(cut).length === 0) {
     // The cut fell between steps: move it into the next step to start (or the last one before the ACTION).
     const later = steps.filter((node) => Date.parse(node.start_time) > cut).sort(byStart);

@@ -7,7 +7,7 @@ const PLANNING_NODE_SHARE = 0.7;
 
 /**
  * The agent keeps re-planning instead of acting: after its plan, a run of further planning rounds (PLANNING nodes and
- * planning LLM calls by the same agent, each a new plan for the same work) comes before the first execution step.
+ * planning LLM calls by the planner, each a new plan for the same work) comes before the first execution step.
  * The execution that the plan led to now starts after the last round.
  */
 export function injectPlanningParalysis(ctx: InjectionContext): AnomalyMetadata {
@@ -21,7 +21,7 @@ export function injectPlanningParalysis(ctx: InjectionContext): AnomalyMetadata 
   for (let round = 1; round <= rounds; round++) {
     const node = ctx.rng.chance(PLANNING_NODE_SHARE)
       ? ctx.fresh(planningNode(ctx.builder, plan.agent_type, plan.planning_output.planned_steps))
-      : ctx.fresh(llmCallNode(ctx.builder, "planning", plan.agent_type));
+      : ctx.fresh(llmCallNode(ctx.builder, "planning", "PLANNER"));
     ctx.insertAfter(previous, node);
     ctx.markNode(node, { ...shared, role: "replanning", round });
     ctx.link(previous, node, "sequential", { ...shared, role: "replanning", round });

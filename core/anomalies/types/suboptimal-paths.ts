@@ -11,11 +11,13 @@ import { isWork, requireSites, singleControlOut } from "../sites.ts";
  */
 export function injectSuboptimalPath(ctx: InjectionContext): AnomalyMetadata {
   const extra = ctx.count(ctx.config.parameters.suboptimal_paths.extra_steps);
-  const candidates = requireSites(ctx)
+  const candidates = ctx
+    .steps((node) => node.status === "completed" && singleControlOut(ctx, node) !== undefined)
     .map((site) => ({ site, earlier: earlierWork(ctx, site) }))
     .filter((candidate) => candidate.earlier.length > 0);
-  if (candidates.length === 0) throw new RangeError("no step has earlier work to redo");
-  const { site, earlier } = ctx.rng.pick(candidates);
+  // Every pattern has work before some step; a run whose only work step is last redoes that step.
+  const fallback = () => requireSites(ctx).map((site) => ({ site, earlier: [site] }));
+  const { site, earlier } = ctx.rng.pick(candidates.length > 0 ? candidates : fallback());
   const exit = singleControlOut(ctx, site);
   if (exit === undefined) throw new RangeError("detour site lost its exit edge");
   const shared = { extra_steps: extra };

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { batchIdFor } from "../../../core/batch/batch-id.ts";
 import { batchKeys, saveBatchSpec } from "../../../core/batch/batch-store.ts";
@@ -31,7 +32,13 @@ describe("runShardJob", () => {
     const outcome = await runShardJob(jobs[1]!, { store });
     const stored = await store.get(batchKeys(id).shard(1));
     const expected = await collect(
-      renderTrajectoryShard({ config: resolveDatasetConfig(datasetSpecOf(spec)), seed: 42, startIndex: 5, count: 5, gzip: false }),
+      renderTrajectoryShard({
+        config: resolveDatasetConfig(datasetSpecOf(spec)),
+        seed: 42,
+        startIndex: 5,
+        count: 5,
+        gzip: false,
+      }),
     );
     expect(outcome.status).toBe("written");
     expect(Buffer.from(stored!).equals(expected)).toBe(true);
@@ -40,7 +47,7 @@ describe("runShardJob", () => {
       key: "shards/00001.jsonl",
       start_index: 5,
       count: 5,
-      ...(await summarize([expected])),
+      ...(await summarize(Readable.from([expected]))),
     });
   });
 

@@ -46,7 +46,12 @@ describe("parseBatchSpec", () => {
   });
 
   it("validates task categories against the catalogue when kind is tasks", () => {
-    const input = { kind: "tasks", total: 4, seed: 1, tasks: { categories: [["contact", "nope"]], provider: "template" } };
+    const input = {
+      kind: "tasks",
+      total: 4,
+      seed: 1,
+      tasks: { categories: [["contact", "nope"]], provider: "template" },
+    };
     try {
       parseBatchSpec(input);
       expect.unreachable();
@@ -58,7 +63,12 @@ describe("parseBatchSpec", () => {
   });
 
   it("accepts a task batch with defaults for shard size, concurrency and retries", () => {
-    const spec = parseBatchSpec({ kind: "tasks", total: 4, seed: 1, tasks: { categories: [["contact"]], provider: "template" } });
+    const spec = parseBatchSpec({
+      kind: "tasks",
+      total: 4,
+      seed: 1,
+      tasks: { categories: [["contact"]], provider: "template" },
+    });
     expect(spec).toMatchObject({ shard_size: 25, tasks: { concurrency: 4, max_retry_attempts: 3 } });
   });
 });

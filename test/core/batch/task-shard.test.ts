@@ -9,7 +9,8 @@ import { generateTaskLines, type TaskModelFactory } from "../../../core/batch/ta
 import { createLanguageModel } from "../../../core/llm/index.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
 
-const templateModels: TaskModelFactory = (options) => createLanguageModel({ provider: options.provider, seed: options.seed });
+const templateModels: TaskModelFactory = (options) =>
+  createLanguageModel({ provider: options.provider, seed: options.seed });
 
 const spec = parseBatchSpec({
   kind: "tasks",
@@ -27,7 +28,10 @@ describe("task batches", () => {
     const jobs = planShardJobs(id, spec);
     for (const job of jobs) await runShardJob(job, { store, taskModels: templateModels });
     const text = Buffer.from((await store.get(batchKeys(id).shard(1)))!).toString("utf8");
-    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line) as { index: number });
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { index: number });
     expect(lines.map((line) => line.index)).toStrictEqual([3, 4]);
     expect(await getBatchStatus(store, id)).toMatchObject({ status: "complete", kind: "tasks" });
     const manifest = JSON.parse(Buffer.from((await store.get(batchKeys(id).manifest))!).toString("utf8"));
@@ -35,12 +39,24 @@ describe("task batches", () => {
   });
 
   it("gives the same lines for the same seed with the offline template provider", async () => {
-    const input = { options: spec.kind === "tasks" ? spec.tasks : never(), seed: 42, startIndex: 0, count: 2, models: templateModels };
+    const input = {
+      options: spec.kind === "tasks" ? spec.tasks : never(),
+      seed: 42,
+      startIndex: 0,
+      count: 2,
+      models: templateModels,
+    };
     expect(await generateTaskLines(input)).toStrictEqual(await generateTaskLines(input));
   });
 
   it("fails with a clear error when the worker has no model factory", async () => {
-    const input = { options: spec.kind === "tasks" ? spec.tasks : never(), seed: 1, startIndex: 0, count: 1, models: undefined };
+    const input = {
+      options: spec.kind === "tasks" ? spec.tasks : never(),
+      seed: 1,
+      startIndex: 0,
+      count: 1,
+      models: undefined,
+    };
     await expect(generateTaskLines(input)).rejects.toThrow(/no language model factory/);
   });
 });

@@ -16,7 +16,12 @@ describe("startBatchFromUpload", () => {
     await store.put("batches/nightly.yaml", "kind: trajectories\ntotal: 20\nseed: 5\nshard_size: 10\n");
     const outcome = await startBatchFromUpload(store, "batches/nightly.yaml");
     const id = batchIdFor(parseBatchSpec({ kind: "trajectories", total: 20, seed: 5, shard_size: 10 }));
-    expect(outcome).toStrictEqual({ status: "started", key: "batches/nightly.yaml", id, resultKey: "batches/nightly.result.json" });
+    expect(outcome).toStrictEqual({
+      status: "started",
+      key: "batches/nightly.yaml",
+      id,
+      resultKey: "batches/nightly.result.json",
+    });
     expect(await loadBatchSpec(store, id)).toMatchObject({ total: 20, seed: 5 });
     expect(await readJson(store, "batches/nightly.result.json")).toStrictEqual({
       id,
@@ -30,7 +35,9 @@ describe("startBatchFromUpload", () => {
     await store.put("batches/bad.json", '{"kind": "trajectories", "total": -3, "seed": "x"}');
     const outcome = await startBatchFromUpload(store, "batches/bad.json");
     expect(outcome.status).toBe("rejected");
-    const result = (await readJson(store, "batches/bad.result.json")) as { error: { issues: Array<{ field: string }> } };
+    const result = (await readJson(store, "batches/bad.result.json")) as {
+      error: { issues: Array<{ field: string }> };
+    };
     expect(result.error.issues.map((issue) => issue.field).sort()).toStrictEqual(["seed", "total"]);
   });
 

@@ -35,7 +35,11 @@ describe.each(PROVIDERS)("%s adapter", (provider) => {
   it("returns text, finish reason and usage when the server answers", async () => {
     const model = await modelFor(provider, [{ text: "TASK: x", usage: { inputTokens: 11, outputTokens: 7 } }]);
     const result = await model.generate({ ...request, maxTokens: 300 });
-    expect(result).toStrictEqual({ text: "TASK: x", finishReason: "stop", usage: { inputTokens: 11, outputTokens: 7 } });
+    expect(result).toStrictEqual({
+      text: "TASK: x",
+      finishReason: "stop",
+      usage: { inputTokens: 11, outputTokens: 7 },
+    });
     const body = server?.requests[0]?.body ?? {};
     expect(body.model).toBe("test-model");
     expect(body.max_tokens).toBe(300);

@@ -32,7 +32,7 @@ describe("parseTaskReply", () => {
     ],
     [
       "unicode arrows, backticks and call parentheses",
-      "TASK: Text Fredrik that I am running late\nTRAJECTORY: `search_contacts(name=\"Fredrik\")` → `send_message_with_phone_number(...)`\nCATEGORIES: [contact, messaging]",
+      'TASK: Text Fredrik that I am running late\nTRAJECTORY: `search_contacts(name="Fredrik")` → `send_message_with_phone_number(...)`\nCATEGORIES: [contact, messaging]',
     ],
     [
       "a task spread over two lines and a numbered trajectory list",
@@ -73,6 +73,7 @@ describe("parseTaskReply", () => {
       } catch (caught) {
         return caught;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(FormatError);
     expect((error as FormatError).message).toBe(

@@ -19,7 +19,9 @@ describe("createExecutionContext", () => {
   });
 
   it("applies a settings variant when one is named", () => {
-    const context = createExecutionContext({ variant: "base_low_battery_mode_on_wifi_off_location_service_off_cellular_off" });
+    const context = createExecutionContext({
+      variant: "base_low_battery_mode_on_wifi_off_location_service_off_cellular_off",
+    });
     expect(context.databases.SETTING[0]).toMatchObject({
       wifi: false,
       cellular: false,
@@ -110,7 +112,9 @@ describe("summarizeState", () => {
   });
 
   it("spells out the consequences of switched-off services", () => {
-    const context = createExecutionContext({ variant: "base_low_battery_mode_on_wifi_off_location_service_off_cellular_off" });
+    const context = createExecutionContext({
+      variant: "base_low_battery_mode_on_wifi_off_location_service_off_cellular_off",
+    });
     const summary = summarizeState(context, ["rapid_api_search_tools"]);
     expect(summary).toContain("web lookups (holidays, weather, places, stocks, currency) fail until wifi is on");
     expect(summary).toContain("cannot be switched on while low battery mode is on");

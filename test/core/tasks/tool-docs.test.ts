@@ -24,6 +24,9 @@ describe("formatToolDoc", () => {
       "Requires: wifi on; location service on when latitude/longitude are omitted",
     );
     expect(formatToolDoc(getTool("set_wifi_status"))).toContain("low battery mode off to switch the service on");
+    expect(formatToolDoc(getTool("set_low_battery_mode_status"))).toContain(
+      "Note: turning it on switches wifi, cellular and location service off",
+    );
   });
 
   it("separates tools with a blank line", () => {

@@ -5,6 +5,10 @@ import {
   generateTrajectory,
   parseTrajectoryConfig,
   serializeTrajectory,
+  TrajectoryEdgeSchema,
+  TrajectoryMetadataSchema,
+  TrajectoryNodeSchema,
+  TrajectorySchema,
 } from "../../../core/trajectory/index.ts";
 
 function datasetHash(seed: number, count: number): string {
@@ -18,13 +22,13 @@ describe("generateTrajectory determinism", () => {
   it("pins the sha256 of the first 20 serialized trajectories when the seed is 42, 1337 or 1211", () => {
     // Golden: a change here changes every dataset; update only on purpose and say so in the changelog.
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"6e77bcd78b6c2abeb8202354e7de88df209fc24c8b768d0ad4c3a0237f1db9f0"`,
+      `"6b0405ba5e7170a3a5a3d81b70e75635796f1cf23b7129ff66b47d6a9119b8a2"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"73a7b5d11214a4da69f2018337c2bc7d97749e5f22c6b574de88faee8ae7c9b2"`,
+      `"8843582fef3b2c28c9f44d8e073e694fbe33e50b55259b4f09240e4b5b3e0062"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"8c41cc7fbbdd46fe25ec58caa7a36f91bf18734c6683a7fae909777c3f0ec201"`,
+      `"3a33ce332adecc8f6b7b17614274d4cd54fd96f37d3719fefefbc818bb3eab2e"`,
     );
   });
 
@@ -64,6 +68,20 @@ describe("generateTrajectory determinism", () => {
       expect(start).toBeGreaterThanOrEqual(Date.parse("2030-01-01T00:00:00Z"));
       expect(start).toBeLessThan(Date.parse("2030-01-31T00:00:00Z"));
       expect(t.start_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
+  });
+
+  it("builds every object with the zod schema's key order so serialization is stable", () => {
+    const nodeKeys = new Map(TrajectoryNodeSchema.options.map((o) => [o.shape.node_type.value, Object.keys(o.shape)]));
+    const edgeKeys = new Map(TrajectoryEdgeSchema.options.map((o) => [o.shape.edge_type.value, Object.keys(o.shape)]));
+    const present = (keys: string[] | undefined, value: object) => (keys ?? []).filter((key) => key in value);
+    for (let i = 0; i < 100; i++) {
+      const t = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 8, i);
+      expect(Object.keys(t)).toStrictEqual(present(Object.keys(TrajectorySchema.shape), t));
+      expect(Object.keys(t.metadata)).toStrictEqual(present(Object.keys(TrajectoryMetadataSchema.shape), t.metadata));
+      for (const node of t.nodes) expect(Object.keys(node)).toStrictEqual(present(nodeKeys.get(node.node_type), node));
+      for (const edge of t.edges) expect(Object.keys(edge)).toStrictEqual(present(edgeKeys.get(edge.edge_type), edge));
+      expect(JSON.parse(serializeTrajectory(t))).toStrictEqual(t);
     }
   });
 

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { batchIdFor } from "../../../core/batch/batch-id.ts";
 import { batchKeys } from "../../../core/batch/batch-store.ts";
@@ -15,7 +16,8 @@ import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts
 import type { ObjectStore } from "../../../core/storage/object-store.ts";
 import { createApp } from "../../../functions/api/app.ts";
 
-const templateModels: TaskModelFactory = (options) => createLanguageModel({ provider: options.provider, seed: options.seed });
+const templateModels: TaskModelFactory = (options) =>
+  createLanguageModel({ provider: options.provider, seed: options.seed });
 
 function setup(options: { apiToken?: string; store?: ObjectStore } = {}) {
   const store = options.store ?? createMemoryObjectStore();
@@ -46,7 +48,13 @@ function setup(options: { apiToken?: string; store?: ObjectStore } = {}) {
 async function expectedShard(input: Record<string, unknown>, startIndex: number, count: number): Promise<Buffer> {
   const spec = parseTrajectoryDatasetSpec({ total: count, ...input });
   const parts: Buffer[] = [];
-  for await (const chunk of renderTrajectoryShard({ config: resolveDatasetConfig(spec), seed: spec.seed, startIndex, count, gzip: spec.gzip })) {
+  for await (const chunk of renderTrajectoryShard({
+    config: resolveDatasetConfig(spec),
+    seed: spec.seed,
+    startIndex,
+    count,
+    gzip: spec.gzip,
+  })) {
     parts.push(Buffer.from(chunk));
   }
   return Buffer.concat(parts);
@@ -84,7 +92,7 @@ describe("POST /v1/trajectories", () => {
       manifest_key: `datasets/${id}/manifest.json`,
       count: 4,
       created: true,
-      ...(await summarize([expected])),
+      ...(await summarize(Readable.from([expected]))),
     });
     expect(Buffer.from((await store.get(reply.key as string))!).equals(expected)).toBe(true);
     const second = await post("/v1/trajectories", { seed: 7, count: 4, store: true });
@@ -96,7 +104,9 @@ describe("POST /v1/trajectories", () => {
     const { post } = setup();
     const response = await post("/v1/trajectories", { seed: "x", count: 0, anomaly_ratio: 3, extra: true });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { code: string; issues: Array<{ field: string; value?: unknown; allowed: string }> } };
+    const body = (await response.json()) as {
+      error: { code: string; issues: Array<{ field: string; value?: unknown; allowed: string }> };
+    };
     expect(body.error.code).toBe("input_invalid");
     const byField = Object.fromEntries(body.error.issues.map((issue) => [issue.field, issue]));
     expect(Object.keys(byField).sort()).toStrictEqual(["(root)", "anomaly_ratio", "count", "seed"]);
@@ -110,7 +120,9 @@ describe("POST /v1/trajectories", () => {
     const response = await post("/v1/trajectories", {
       seed: 1,
       count: 2,
-      config: { data_generation: { trajectory_patterns: { no_such_pattern: { min_nodes: 3, max_nodes: 5, weight: 1 } } } },
+      config: {
+        data_generation: { trajectory_patterns: { no_such_pattern: { min_nodes: 3, max_nodes: 5, weight: 1 } } },
+      },
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("config_invalid");
@@ -127,7 +139,9 @@ describe("POST /v1/trajectories", () => {
     const { post } = setup();
     const tooMany = await post("/v1/trajectories", { seed: 1, count: 1_000_000 });
     expect(tooMany.status).toBe(413);
-    expect(await tooMany.json()).toMatchObject({ error: { code: "payload_too_large", message: expect.stringContaining("/v1/batches") } });
+    expect(await tooMany.json()).toMatchObject({
+      error: { code: "payload_too_large", message: expect.stringContaining("/v1/batches") },
+    });
     const huge = await post("/v1/trajectories", { seed: 1, count: 1, config: { padding: "x".repeat(2 << 20) } });
     expect(huge.status).toBe(413);
   });
@@ -149,7 +163,9 @@ describe("POST /v1/tasks", () => {
     const body = (await response.json()) as { error: { issues: Array<{ field: string; allowed: string }> } };
     const fields = body.error.issues.map((issue) => issue.field).sort();
     expect(fields).toStrictEqual(["categories.0.0", "provider"]);
-    expect(body.error.issues.find((issue) => issue.field === "provider")?.allowed).toMatch(/template.*openai.*anthropic/);
+    expect(body.error.issues.find((issue) => issue.field === "provider")?.allowed).toMatch(
+      /template.*openai.*anthropic/,
+    );
   });
 
   it("answers 413 above the synchronous task limit", async () => {
@@ -169,7 +185,11 @@ describe("batches", () => {
     expect(shards).toBe(3);
 
     const running = (await (await app.request(status_url)).json()) as Record<string, unknown>;
-    expect(running).toMatchObject({ status: "running", shards: { total: 3, done: 0, failed: 0, pending: 3 }, links: null });
+    expect(running).toMatchObject({
+      status: "running",
+      shards: { total: 3, done: 0, failed: 0, pending: 3 },
+      links: null,
+    });
 
     for (const job of sent) await runShardJob(job, { store });
     const complete = (await (await app.request(status_url)).json()) as Record<string, unknown>;
@@ -211,7 +231,9 @@ describe("batches", () => {
     const { app, post } = setup();
     expect((await app.request("/v1/batches/traj-00000000000000000000")).status).toBe(404);
     expect((await app.request("/v1/batches/..%2F..%2Fetc")).status).toBe(404);
-    const { id } = (await (await post("/v1/batches", { kind: "trajectories", total: 2, seed: 1 })).json()) as { id: string };
+    const { id } = (await (await post("/v1/batches", { kind: "trajectories", total: 2, seed: 1 })).json()) as {
+      id: string;
+    };
     expect((await app.request(`/v1/batches/${id}/manifest`)).status).toBe(404);
     expect((await app.request(`/v1/batches/${id}/shards/0`)).status).toBe(404);
     expect((await app.request(`/v1/batches/${id}/shards/100000`)).status).toBe(404);
@@ -224,7 +246,9 @@ describe("errors, auth and docs", () => {
     const { app } = setup();
     const response = await app.request("/v2/nothing");
     expect(response.status).toBe(404);
-    expect(await response.json()).toStrictEqual({ error: { code: "not_found", message: "No route GET /v2/nothing; see /docs." } });
+    expect(await response.json()).toStrictEqual({
+      error: { code: "not_found", message: "No route GET /v2/nothing; see /docs." },
+    });
   });
 
   it("hides internal errors behind a generic 500 without stack or message", async () => {

@@ -16,7 +16,7 @@ export function functionUrlPost(path: string, body: unknown, headers: Record<str
   event.rawPath = path;
   event.requestContext.http.path = path;
   (event as { body: string }).body = Buffer.from(JSON.stringify(body)).toString("base64");
-  Object.assign(event.headers, headers);
+  Object.assign(event.headers as Record<string, string>, headers);
   return event;
 }
 
@@ -27,7 +27,7 @@ export function functionUrlGet(path: string, headers: Record<string, string> = {
   );
   event.rawPath = path;
   event.requestContext.http.path = path;
-  Object.assign(event.headers, headers);
+  Object.assign(event.headers as Record<string, string>, headers);
   return event;
 }
 

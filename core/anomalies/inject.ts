@@ -1,0 +1,74 @@
+import type { Randomizer } from "../random.ts";
+import type { TrajectoryConfig } from "../trajectory/config.ts";
+import { finalizeTrajectory } from "../trajectory/finalize.ts";
+import type { AnomalyMetadata, Trajectory } from "../trajectory/model.ts";
+import type { AnomalyType } from "../trajectory/vocabulary.ts";
+import type { AnomalyInjectionConfig } from "./config.ts";
+import { InjectionContext } from "./context.ts";
+import { type AnomalyDecision, injectionRandomizer } from "./decide.ts";
+import { injectContextDrift } from "./types/context-drift.ts";
+import { injectHandoffFailure } from "./types/handoff-failures.ts";
+import { injectIncompleteResponse } from "./types/incomplete-responses.ts";
+import { injectInfiniteLoop } from "./types/infinite-loops.ts";
+import { injectMemoryInconsistency } from "./types/memory-inconsistencies.ts";
+import { injectPlanningParalysis } from "./types/planning-paralysis.ts";
+import { injectSuboptimalPath } from "./types/suboptimal-paths.ts";
+import { injectTimeoutCascade } from "./types/timeout-cascades.ts";
+import { injectToolFailureCascade } from "./types/tool-failure-cascades.ts";
+import { injectValidationLoop } from "./types/validation-loops.ts";
+
+/** One injector per type: changes the trajectory, labels what it changed, returns the trajectory-level parameters. */
+export const INJECTORS: Readonly<Record<AnomalyType, (ctx: InjectionContext) => AnomalyMetadata>> = {
+  infinite_loops: injectInfiniteLoop,
+  suboptimal_paths: injectSuboptimalPath,
+  tool_failure_cascades: injectToolFailureCascade,
+  planning_paralysis: injectPlanningParalysis,
+  memory_inconsistencies: injectMemoryInconsistency,
+  timeout_cascades: injectTimeoutCascade,
+  handoff_failures: injectHandoffFailure,
+  validation_loops: injectValidationLoop,
+  context_drift: injectContextDrift,
+  incomplete_responses: injectIncompleteResponse,
+};
+
+export interface InjectAnomalyInput {
+  /** A finalized trajectory (times set): the normal trajectory of this index, changed in place. */
+  trajectory: Trajectory;
+  trajectoryConfig: TrajectoryConfig;
+  /** The trajectory's id stream (the draft builder's `ids`), so new ids continue it. */
+  ids: Randomizer;
+  decision: AnomalyDecision;
+  config: AnomalyInjectionConfig;
+  seed: number;
+  index: number;
+}
+
+/**
+ * The anomaly step of generation: injects `decision` into trajectory `index`, labels the trajectory, its changed
+ * nodes and edges, and re-finalizes (times, scores, metrics). Every choice comes from the injection stream of
+ * (seed, index), so it is as deterministic as the rest.
+ * @example
+ * const draft = draftTrajectory(config, 42, 7);
+ * const trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
+ * injectAnomaly({ trajectory, trajectoryConfig: config, ids: draft.builder.ids, decision, config: anomalies, seed: 42, index: 7 });
+ */
+export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
+  const { trajectory, decision } = input;
+  const ctx = new InjectionContext({
+    trajectory,
+    trajectoryConfig: input.trajectoryConfig,
+    ids: input.ids,
+    rng: injectionRandomizer(input.seed, input.index),
+    type: decision.type,
+    severity: decision.severity,
+    config: input.config,
+  });
+  const parameters = INJECTORS[decision.type](ctx);
+  ctx.placeNewEdges();
+  const { metadata } = trajectory;
+  metadata.is_anomalous = true;
+  metadata.anomaly_types = [decision.type];
+  metadata.anomaly_severity = decision.severity;
+  metadata.anomaly_metadata = { type: decision.type, severity: decision.severity, ...parameters };
+  return finalizeTrajectory(trajectory, Date.parse(trajectory.start_time));
+}

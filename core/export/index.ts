@@ -1,0 +1,12 @@
+export {
+  decodeColumn,
+  GRAPH_EXPORT_FORMAT,
+  GRAPH_VOCABULARIES,
+  type GraphRecord,
+  GraphRecordSchema,
+  graphExportVocabularies,
+  serializeGraphRecord,
+  toGraphRecord,
+} from "./graph.ts";
+export { serializeOtlpTrace, spanIdOf, toOtlpTrace, traceIdOf, unixNanos } from "./otlp.ts";
+export { type OtlpSpan, type OtlpTraceRequest, OtlpTraceRequestSchema } from "./otlp-schema.ts";

@@ -1,0 +1,64 @@
+import type { Randomizer } from "../random.ts";
+import { round2, type TrajectoryBuilder } from "./builder.ts";
+import { drawId } from "./ids.ts";
+import type { NodeOf } from "./model.ts";
+import {
+  NETWORK_TOOLS,
+  TOOL_DURATION_MS,
+  TOOL_ERROR_MESSAGES,
+  TOOL_LABELS,
+  toolParameters,
+  toolResult,
+} from "./tool-content.ts";
+import type { AgentType, ToolErrorCode, ToolType } from "./vocabulary.ts";
+
+export function toolCallNode(b: TrajectoryBuilder, tool: ToolType, agent: AgentType = "EXECUTOR"): NodeOf<"TOOL_CALL"> {
+  const rng = b.rng;
+  const parameters = toolParameters(rng, tool);
+  const range = TOOL_DURATION_MS[tool];
+  return {
+    node_id: drawId(b.ids),
+    node_type: "TOOL_CALL",
+    agent_type: agent,
+    description: `Execute ${TOOL_LABELS[tool]}`,
+    tool_type: tool,
+    tool_parameters: parameters,
+    tool_result: toolResult(rng, tool),
+    tool_success: true,
+    status: "completed",
+    error_code: null,
+    error_message: null,
+    retry_count: 0,
+    start_time: "",
+    end_time: "",
+    duration: rng.int(range[0], range[1]) / 1000,
+    cpu_usage: round2(rng.float(10, 80)),
+    memory_usage: round2(rng.float(50, 500)),
+    network_calls: NETWORK_TOOLS.has(tool) ? rng.int(1, 5) : 0,
+    performance_score: 0,
+    is_anomalous: false,
+    anomaly_type: null,
+  };
+}
+
+/**
+ * Turns a tool call into a failed one: status, error code and message, an error result. A TIMEOUT gets status
+ * `timeout` and lasts as long as the wait; other errors fail fast.
+ */
+export function failToolCall(rng: Randomizer, node: NodeOf<"TOOL_CALL">, code: ToolErrorCode): void {
+  node.status = code === "TIMEOUT" ? "timeout" : "failed";
+  node.tool_success = false;
+  node.error_code = code;
+  node.error_message = `Tool ${TOOL_LABELS[node.tool_type]} ${TOOL_ERROR_MESSAGES[code]}`;
+  node.tool_result = { error: code };
+  node.duration = (code === "TIMEOUT" ? rng.int(10_000, 30_000) : rng.int(300, 5000)) / 1000;
+}
+
+/** A retry of `failed`: same tool, same parameters, one more attempt. */
+export function retryToolCall(b: TrajectoryBuilder, failed: NodeOf<"TOOL_CALL">): NodeOf<"TOOL_CALL"> {
+  const node = toolCallNode(b, failed.tool_type, failed.agent_type);
+  node.tool_parameters = { ...failed.tool_parameters };
+  node.description = `Retry ${TOOL_LABELS[failed.tool_type]}`;
+  node.retry_count = failed.retry_count + 1;
+  return node;
+}

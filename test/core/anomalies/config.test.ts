@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import {
+  ANOMALY_PARAMETER_DEFAULTS,
+  describeAnomalyInjectionConfig,
+  parseAnomalyInjectionConfig,
+} from "../../../core/anomalies/config.ts";
+import { decideAnomaly, effectCount, effectValue } from "../../../core/anomalies/decide.ts";
+import { ConfigError } from "../../../core/errors.ts";
+import { createRandomizer } from "../../../core/random.ts";
+import { ANOMALY_TYPES, SEVERITY_LEVELS } from "../../../core/trajectory/vocabulary.ts";
+
+function errorOf(input: unknown): ConfigError {
+  try {
+    parseAnomalyInjectionConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseAnomalyInjectionConfig", () => {
+  it("fills in every default when the section is absent", () => {
+    const config = parseAnomalyInjectionConfig(undefined);
+    expect(config.ratio).toBe(0);
+    expect(config.typeNames).toStrictEqual([...ANOMALY_TYPES]);
+    expect(config.severityWeights).toStrictEqual([0.3, 0.35, 0.25, 0.1]);
+    expect(config.parameters.infinite_loops.iterations).toStrictEqual(ANOMALY_PARAMETER_DEFAULTS.infinite_loops.iterations);
+  });
+
+  it("drops types weighted 0 and keeps the configured ranges when given", () => {
+    const config = parseAnomalyInjectionConfig({
+      ratio: 0.3,
+      types: { infinite_loops: { weight: 0, iterations: [3, 4] }, context_drift: { weight: 5, drift_fraction: [0.5, 0.6] } },
+      severity: { critical: 0 },
+    });
+    expect(config.typeNames).not.toContain("infinite_loops");
+    expect(config.typeWeights[config.typeNames.indexOf("context_drift")]).toBe(5);
+    expect(config.parameters.context_drift.drift_fraction).toStrictEqual([0.5, 0.6]);
+    expect(config.severityWeights[3]).toBe(0);
+    expect(describeAnomalyInjectionConfig(config)).toMatchObject({ ratio: 0.3, types: { infinite_loops: { weight: 0, iterations: [3, 4] } } });
+  });
+
+  it("names the field, value and what is allowed when the input is wrong", () => {
+    expect(errorOf({ ratio: 1.5 }).issues).toMatchObject([{ path: "anomaly_injection.ratio", value: 1.5 }]);
+    expect(errorOf({ types: { infinite_loop: { weight: 1 } } }).message).toMatch(/infinite_loop/);
+    expect(errorOf({ types: { infinite_loops: { iterations: [5, 2] } } }).message).toMatchInlineSnapshot(`
+      "Invalid anomaly_injection config (1 problem):
+        - anomaly_injection.types.infinite_loops.iterations: min (5) must not exceed max (2) (got [5,2])"
+    `);
+    expect(errorOf({ types: { timeout_cascades: { timeouts: [0.5, 2] } } }).issues[0]?.message).toBe(
+      "must be [min, max] with integers from 1 to 20",
+    );
+    expect(errorOf({ types: { infinite_loops: { delay: [1, 2] } } }).message).toMatch(/delay/);
+    expect(errorOf({ severity: { low: 0, medium: 0, high: 0, critical: 0 } }).issues[0]?.path).toBe("anomaly_injection.severity");
+    expect(errorOf({ types: Object.fromEntries(ANOMALY_TYPES.map((type) => [type, { weight: 0 }])) }).issues[0]?.path).toBe(
+      "anomaly_injection.types",
+    );
+  });
+});
+
+describe("decideAnomaly", () => {
+  it("marks about the configured share of trajectories, deterministically per index", () => {
+    const config = parseAnomalyInjectionConfig({ ratio: 0.2 });
+    let anomalous = 0;
+    for (let i = 0; i < 5000; i++) {
+      const decision = decideAnomaly(config, 42, i);
+      expect(decideAnomaly(config, 42, i)).toStrictEqual(decision);
+      if (decision !== null) anomalous++;
+    }
+    expect(anomalous / 5000).toBeGreaterThan(0.18);
+    expect(anomalous / 5000).toBeLessThan(0.22);
+  });
+
+  it("never marks a trajectory when the ratio is 0", () => {
+    const config = parseAnomalyInjectionConfig({});
+    for (let i = 0; i < 1000; i++) expect(decideAnomaly(config, 1, i)).toBeNull();
+  });
+
+  it("draws severity independently of type", () => {
+    const config = parseAnomalyInjectionConfig({ ratio: 1 });
+    const seen = new Map<string, Set<string>>();
+    for (let i = 0; i < 3000; i++) {
+      const decision = decideAnomaly(config, 8, i);
+      if (decision === null) continue;
+      const levels = seen.get(decision.type) ?? new Set();
+      levels.add(decision.severity);
+      seen.set(decision.type, levels);
+    }
+    for (const type of ANOMALY_TYPES) expect(seen.get(type)?.size, type).toBe(SEVERITY_LEVELS.length);
+  });
+});
+
+describe("effect sizes", () => {
+  it("grow with severity and stay inside the range", () => {
+    const rng = createRandomizer(1, "effects");
+    for (const [index, severity] of SEVERITY_LEVELS.entries()) {
+      for (let k = 0; k < 200; k++) {
+        const value = effectValue([10, 90], severity, rng);
+        expect(value).toBeGreaterThanOrEqual(10 + 20 * index);
+        expect(value).toBeLessThan(10 + 20 * (index + 1));
+        const count = effectCount([1, 4], severity, rng);
+        expect(count).toBe(index + 1);
+      }
+    }
+  });
+});

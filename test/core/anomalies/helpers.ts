@@ -1,0 +1,35 @@
+import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
+import { injectAnomaly } from "../../../core/anomalies/inject.ts";
+import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
+import { DEFAULT_TRAJECTORY_CONFIG, draftTrajectory, type Trajectory } from "../../../core/trajectory/index.ts";
+import type { AnomalyType, SeverityLevel } from "../../../core/trajectory/vocabulary.ts";
+
+export const ANOMALIES = parseAnomalyInjectionConfig({ ratio: 0.2 });
+
+/** Trajectory `index` as generation makes it before the anomaly step (finalized, normal). */
+export function normalAt(seed: number, index: number): Trajectory {
+  const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, index);
+  return finalizeTrajectory(draft.trajectory, draft.startMs);
+}
+
+/** Trajectory `index` with a forced anomaly type and severity injected, plus its normal counterpart. */
+export function anomalousAt(
+  type: AnomalyType,
+  severity: SeverityLevel,
+  seed: number,
+  index: number,
+): { normal: Trajectory; anomalous: Trajectory } {
+  const normal = normalAt(seed, index);
+  const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, index);
+  const trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
+  const anomalous = injectAnomaly({
+    trajectory,
+    trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG,
+    ids: draft.builder.ids,
+    decision: { type, severity },
+    config: ANOMALIES,
+    seed,
+    index,
+  });
+  return { normal, anomalous };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { describeAnomalyInjectionConfig, parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
+import { renderDatasetCard } from "../../../core/dataset/card.ts";
+import { buildManifest } from "../../../core/dataset/manifest.ts";
+import { parseSplitConfig, splitsManifestSection } from "../../../core/dataset/splits.ts";
+import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
+import { createDatasetStats } from "../../../core/dataset/stats.ts";
+import type { Trajectory } from "../../../core/trajectory/index.ts";
+import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
+
+function datasetCard(): string {
+  const stats = createDatasetStats();
+  for (let i = 0; i < 60; i++) {
+    const t = i % 5 === 0 ? anomalousAt("validation_loops", "low", 1, i).anomalous : normalAt(1, i);
+    (t as Trajectory & { split?: string }).split = i % 10 === 0 ? "test" : "train";
+    stats.add(t);
+  }
+  const spec = parseTrajectoryDatasetSpec({ seed: 1, total: 60, shard_size: 30, anomaly_ratio: 0.2 });
+  const manifest = buildManifest({
+    spec,
+    config: {},
+    shards: [
+      { index: 0, key: "shards/00000.jsonl", start_index: 0, count: 30, bytes: 1000, sha256: "a".repeat(64) },
+      { index: 1, key: "shards/00001.jsonl", start_index: 30, count: 30, bytes: 1000, sha256: "b".repeat(64) },
+    ],
+    sections: {
+      splits: splitsManifestSection(parseSplitConfig(undefined)),
+      anomaly_injection: describeAnomalyInjectionConfig(parseAnomalyInjectionConfig({ ratio: 0.2 })),
+    },
+  });
+  return renderDatasetCard(manifest, stats.toJSON());
+}
+
+describe("renderDatasetCard", () => {
+  it("describes the spec, the counts per pattern, anomaly type and split, and the distributions", () => {
+    const card = datasetCard();
+    expect(card).toMatch(/^# agentsynth trajectory dataset\n/);
+    expect(card).toContain("| trajectories | 60 |");
+    expect(card).toContain("| anomalous | 12 (20.0%) |");
+    expect(card).toContain('"anomaly_ratio": 0.2');
+    expect(card).toContain("agentsynth trajectories --count 60 --seed 1 --shard-size 30 --anomaly-ratio 0.2 --out DIR");
+    expect(card).toMatch(/\| validation_loops \| 12 \| \d+ \| 0 \| \d+ \| 12 \| 0 \| 0 \| 0 \|/);
+    expect(card).toContain("Configured fractions: train 0.6, validation 0.2, test 0.2");
+    expect(card).toMatch(/## Patterns\n\n\| pattern \| trajectories \| share \| anomalous \|/);
+    expect(card).toContain("## Nodes per trajectory");
+    expect(card).toContain("## Trajectory duration");
+    expect(card).toMatch(/\| test \| 6 \| \d+ \| \d+ \|/);
+  });
+
+  it("renders the same bytes for the same manifest and stats", () => {
+    expect(datasetCard()).toBe(datasetCard());
+  });
+});
