@@ -51,7 +51,6 @@ export default $config({
     shards.subscribe(
       {
         ...common,
-        name: `${$app.name}-${$app.stage}-worker`,
         handler: "functions/worker/handler.handler",
         timeout: `${WORKER_TIMEOUT_SECONDS} seconds`,
         memory: "1769 MB",

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The agentsynth command line: a thin shell over core/, like a handler.
-import { CoreError, formatIssues } from "../core/errors.ts";
+import { ConfigError, CoreError, formatIssues } from "../core/errors.ts";
 import type { CliIo } from "./io.ts";
 
 const USAGE = `agentsynth: synthetic data for people who build and test AI agents
@@ -36,7 +36,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     io.stderr.write(`${describeError(error)}\n`);
-    return 1;
+    // 2 = the invocation or its config is wrong (fix the command); 1 = the run itself failed.
+    return error instanceof ConfigError ? 2 : 1;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { BatchError } from "../errors.ts";
+import { BatchError, LlmCallError } from "../errors.ts";
 import type { LanguageModel } from "../llm/language-model.ts";
 import type { LanguageModelProvider } from "../llm/options.ts";
 import { generateTaskBatch, serializeTaskRecord } from "../tasks/index.ts";
@@ -44,6 +44,18 @@ export async function generateTaskLines(input: TaskRecordsInput): Promise<string
     concurrency: input.options.concurrency,
     maxRetryAttempts: input.options.max_retry_attempts,
   });
+  // A provider outage fails every task: fail the job too, so the queue retries it later instead of storing a shard
+  // of errors as done.
+  const failures = result.report.failures;
+  if (result.report.produced === 0 && failures.length > 0 && failures.every((f) => f.code === "llm_call_failed")) {
+    throw new LlmCallError(
+      `Every task of the shard failed calling the model; last error: ${failures.at(-1)?.message}`,
+      {
+        provider: model.provider,
+        isRetryable: true,
+      },
+    );
+  }
   return result.results.map(serializeTaskRecord);
 }
 

@@ -10,3 +10,4 @@ export {
 } from "./graph.ts";
 export { serializeOtlpTrace, spanIdOf, toOtlpTrace, traceIdOf, unixNanos } from "./otlp.ts";
 export { type OtlpSpan, type OtlpTraceRequest, OtlpTraceRequestSchema } from "./otlp-schema.ts";
+export { TRAJECTORY_FORMAT_NAMES, TRAJECTORY_FORMATS, type TrajectoryFormat, type TrajectoryFormatName } from "./formats.ts";

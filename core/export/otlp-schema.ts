@@ -7,6 +7,7 @@ import { z } from "zod";
  */
 export const TraceIdSchema = z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, "trace id: 32 lower-case hex digits, not all zero");
 export const SpanIdSchema = z.string().regex(/^(?!0{16})[0-9a-f]{16}$/, "span id: 16 lower-case hex digits, not all zero");
+const DIGITS = /^\d+$/;
 const UnixNanos = z.string().regex(/^\d{1,20}$/, "unix nanoseconds as a decimal string");
 
 export type AnyValue =
@@ -53,7 +54,10 @@ export const SpanSchema = z
     links: z.array(SpanLinkSchema).optional(),
     status: z.strictObject({ code: z.int().min(0).max(2), message: z.string().optional() }).optional(),
   })
-  .refine((span) => BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano), "a span must not end before it starts");
+  .refine(
+    (span) => !DIGITS.test(span.startTimeUnixNano) || !DIGITS.test(span.endTimeUnixNano) || BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano),
+    "a span must not end before it starts",
+  );
 
 export const OtlpTraceRequestSchema = z.strictObject({
   resourceSpans: z.array(

@@ -14,6 +14,9 @@ export function finalizeTrajectory(
   trajectory: Trajectory,
   startMs: number = Date.parse(trajectory.start_time),
 ): Trajectory {
+  if (Number.isNaN(startMs)) {
+    throw new RangeError("finalizeTrajectory: a draft has no start_time yet; pass the draft's startMs");
+  }
   const endpoints = edgeEndpoints(trajectory);
   recomputeTiming(trajectory, startMs, endpoints);
   recomputeScores(trajectory, endpoints);

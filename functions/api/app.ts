@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { isBatchId } from "../../core/batch/batch-id.ts";
 import { batchKeys, loadBatchSpec } from "../../core/batch/batch-store.ts";
 import { storeTrajectoryShard } from "../../core/batch/on-demand.ts";
-import { type BatchSpec, parseBatchSpec, type TrajectoryBatchSpec } from "../../core/batch/spec.ts";
+import { type BatchSpec, datasetSpecOf, parseBatchSpec, type TrajectoryBatchSpec } from "../../core/batch/spec.ts";
 import { getBatchStatus } from "../../core/batch/status.ts";
 import { generateTaskRecords, type TaskModelFactory } from "../../core/batch/task-shard.ts";
 import { renderTrajectoryShard } from "../../core/dataset/render-shard.ts";
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps) {
       return c.json(reply, stored.created ? 201 : 200);
     }
     // Resolve before streaming: a bad config must be a 400, not a broken stream.
-    const config = resolveDatasetConfig({ ...spec });
+    const config = resolveDatasetConfig(datasetSpecOf(spec));
     const chunks = renderTrajectoryShard({
       config,
       seed: spec.seed,

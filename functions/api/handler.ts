@@ -2,11 +2,14 @@ import { streamHandle } from "hono/aws-lambda";
 import { planShardJobs } from "../../core/batch/shard-job.ts";
 import { registerBatch } from "../../core/batch/submit.ts";
 import { ConfigError } from "../../core/errors.ts";
+import { loadTaskPrompts } from "../../core/tasks/index.ts";
 import { createLambdaDeps } from "../deps.ts";
 import { createApp } from "./app.ts";
 
 // Cold start: links, secrets and the app are built once per container. Deployed stages always require a token.
 const deps = createLambdaDeps();
+// Prompts ship with the function (copyFiles); a missing or invalid file fails the cold start, not a task shard.
+loadTaskPrompts();
 const apiToken = deps.apiToken;
 if (apiToken === undefined) {
   throw new ConfigError("The ApiToken secret is not set: run `npx sst secret set ApiToken <token>` and redeploy.");

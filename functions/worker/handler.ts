@@ -1,9 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSHandler, SQSRecord } from "aws-lambda";
 import { handleShardMessage } from "../../core/batch/shard-message.ts";
+import { loadTaskPrompts } from "../../core/tasks/index.ts";
 import { createLambdaDeps } from "../deps.ts";
 
 const deps = createLambdaDeps();
+// Prompts ship with the function (copyFiles); a missing or invalid file fails the cold start, not a task shard.
+loadTaskPrompts();
 const runner = { store: deps.store, taskModels: deps.taskModels, cache: new Map() };
 const processor = new BatchProcessor(EventType.SQS);
 

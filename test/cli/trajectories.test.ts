@@ -98,7 +98,7 @@ describe("agentsynth trajectories", () => {
     const out = tmp();
     writeFileSync(join(out, "keep.txt"), "mine");
     const refused = await run(["trajectories", "--count", "5", "--out", out]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is not empty.*--force/);
     expect(readFileSync(join(out, "keep.txt"), "utf8")).toBe("mine");
     const forced = await run(["trajectories", "--count", "5", "--out", out, "--force"]);
@@ -107,7 +107,7 @@ describe("agentsynth trajectories", () => {
 
   it("explains bad flags and values", async () => {
     const unknown = await run(["trajectories", "--cont", "5", "--out", tmp()]);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--cont.*--help/);
     const badCount = await run(["trajectories", "--count", "lots", "--out", tmp()]);
     expect(badCount.stderr).toMatch(/--count: must be a number \(got "lots"\)/);

@@ -6,6 +6,7 @@ import { planShardJobs } from "../../../core/batch/shard-job.ts";
 import { parseBatchSpec } from "../../../core/batch/spec.ts";
 import { getBatchStatus } from "../../../core/batch/status.ts";
 import { generateTaskLines, type TaskModelFactory } from "../../../core/batch/task-shard.ts";
+import { LlmCallError } from "../../../core/errors.ts";
 import { createLanguageModel } from "../../../core/llm/index.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
 
@@ -47,6 +48,24 @@ describe("task batches", () => {
       models: templateModels,
     };
     expect(await generateTaskLines(input)).toStrictEqual(await generateTaskLines(input));
+  });
+
+  it("fails the shard, so the queue retries it, when every task fails calling the model", async () => {
+    const providerDown: TaskModelFactory = () => ({
+      provider: "openai",
+      modelId: "gpt-test",
+      async generate() {
+        throw new LlmCallError("OpenAI is unavailable (503)", { provider: "openai", status: 503, isRetryable: true });
+      },
+    });
+    const input = {
+      options: spec.kind === "tasks" ? spec.tasks : never(),
+      seed: 1,
+      startIndex: 0,
+      count: 2,
+      models: providerDown,
+    };
+    await expect(generateTaskLines(input)).rejects.toThrow(/Every task of the shard failed calling the model/);
   });
 
   it("fails with a clear error when the worker has no model factory", async () => {

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createRandomizer } from "../../../core/random.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
+  draftTrajectory,
   edgeReliabilityScore,
   finalizeTrajectory,
   generateTrajectory,
   nodeFactories,
   nodePerformanceScore,
+  serializeTrajectory,
   TrajectoryBuilder,
 } from "../../../core/trajectory/index.ts";
 
@@ -73,5 +75,17 @@ describe("finalizeTrajectory", () => {
     finalizeTrajectory(t);
     expect(t.status).toBe("incomplete");
     expect(t.metadata.success).toBe(false);
+  });
+});
+
+describe("draftTrajectory", () => {
+  it("leaves times unset until finalize and refuses to finalize a draft without its start", () => {
+    const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 2);
+    expect(draft.trajectory.start_time).toBe("");
+    expect(() => finalizeTrajectory(draft.trajectory)).toThrow(/pass the draft's startMs/);
+    const finalized = finalizeTrajectory(draft.trajectory, draft.startMs);
+    expect(serializeTrajectory(finalized)).toBe(
+      serializeTrajectory(generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 2)),
+    );
   });
 });
