@@ -43,7 +43,7 @@ export default $config({
     const common = {
       runtime: "nodejs22.x" as const,
       architecture: "arm64" as const,
-      environment: { SHARD_MAX_RECEIVES: String(SHARD_MAX_RECEIVES), POWERTOOLS_SERVICE_NAME: "agentsynth" },
+      environment: { SHARD_MAX_RECEIVES: String(SHARD_MAX_RECEIVES) },
       nodejs: { format: "esm" as const },
     };
     const modelKeys = [openaiApiKey, anthropicApiKey];

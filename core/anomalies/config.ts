@@ -99,7 +99,12 @@ export const AnomalyInjectionInputSchema = z.strictObject({
   ratio: z.number().min(0).max(1).optional().describe("fraction of anomalous trajectories, 0..1"),
   types: TypesSchema.optional().describe("per-type weight and effect ranges"),
   severity: z
-    .strictObject({ low: Weight.optional(), medium: Weight.optional(), high: Weight.optional(), critical: Weight.optional() })
+    .strictObject({
+      low: Weight.optional(),
+      medium: Weight.optional(),
+      high: Weight.optional(),
+      critical: Weight.optional(),
+    })
     .optional()
     .describe("relative weights of the severity levels"),
 });
@@ -133,12 +138,18 @@ export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionCon
   }
   const typeNames = ANOMALY_TYPES.filter((type) => (weights[type] as number) > 0);
   if (typeNames.length === 0) {
-    issues.push({ path: `${base}.types`, message: "every type weight is 0; give at least one anomaly type a weight > 0" });
+    issues.push({
+      path: `${base}.types`,
+      message: "every type weight is 0; give at least one anomaly type a weight > 0",
+    });
   }
   const severityInput = parsed.data.severity ?? {};
   const severityWeights = SEVERITY_LEVELS.map((level) => severityInput[level] ?? DEFAULT_SEVERITY_WEIGHTS[level]);
   if (!severityWeights.some((weight) => weight > 0)) {
-    issues.push({ path: `${base}.severity`, message: "every severity weight is 0; give at least one of low, medium, high, critical a weight > 0" });
+    issues.push({
+      path: `${base}.severity`,
+      message: "every severity weight is 0; give at least one of low, medium, high, critical a weight > 0",
+    });
   }
   if (issues.length > 0) throw anomalyConfigError(issues);
   return {

@@ -8,6 +8,12 @@ import type { AnomalyType, RelationshipType, SeverityLevel } from "../trajectory
 import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
 import { effectCount, effectValue } from "./decide.ts";
 
+interface Adjacency {
+  byId: Map<string, TrajectoryNode>;
+  out: Map<string, TrajectoryEdge[]>;
+  incoming: Map<string, TrajectoryEdge[]>;
+}
+
 /** Node types that are the agent's working steps (not the enquiry that starts a run or the action that ends it). */
 export const STEP_TYPES: ReadonlySet<TrajectoryNode["node_type"]> = new Set([
   "PLANNING",
@@ -34,6 +40,8 @@ export class InjectionContext {
   readonly config: AnomalyInjectionConfig;
   /** Edges created here, placed in creation order by `placeNewEdges`. */
   readonly #newEdges = new Set<TrajectoryEdge>();
+  /** Lookup tables over the current graph; dropped by every structural change (see `invalidate`). */
+  #adjacency: Adjacency | null = null;
 
   constructor(options: {
     trajectory: Trajectory;
@@ -87,7 +95,12 @@ export class InjectionContext {
   }
 
   /** A new execution_flow edge from the generator's distributions, with variance, labelled. */
-  link(source: TrajectoryNode, target: TrajectoryNode, relationship: RelationshipType, metadata: AnomalyMetadata): TrajectoryEdge {
+  link(
+    source: TrajectoryNode,
+    target: TrajectoryNode,
+    relationship: RelationshipType,
+    metadata: AnomalyMetadata,
+  ): TrajectoryEdge {
     return this.#adopt(this.builder.link(source, target, relationship), metadata);
   }
 
@@ -100,6 +113,7 @@ export class InjectionContext {
   }
 
   #adopt(edge: TrajectoryEdge, metadata: AnomalyMetadata): TrajectoryEdge {
+    this.invalidate();
     applyEdgeVariance(edge, this.rng);
     this.markEdge(edge, metadata);
     this.#newEdges.add(edge);
@@ -111,32 +125,65 @@ export class InjectionContext {
     const nodes = this.trajectory.nodes;
     const position = nodes.indexOf(anchor);
     nodes.splice(position < 0 ? nodes.length : position + 1, 0, node);
+    this.invalidate();
+  }
+
+  /** Puts `node` where `old` was (same list position); edges follow the node id. */
+  replaceNode(old: TrajectoryNode, node: TrajectoryNode): void {
+    this.trajectory.nodes[this.trajectory.nodes.indexOf(old)] = node;
+    this.invalidate();
+  }
+
+  /** Call after changing nodes or edges other than through this context. */
+  invalidate(): void {
+    this.#adjacency = null;
+  }
+
+  #graph(): Adjacency {
+    if (this.#adjacency !== null) return this.#adjacency;
+    const byId = new Map<string, TrajectoryNode>();
+    const out = new Map<string, TrajectoryEdge[]>();
+    const incoming = new Map<string, TrajectoryEdge[]>();
+    for (const node of this.trajectory.nodes) {
+      byId.set(node.node_id, node);
+      out.set(node.node_id, []);
+      incoming.set(node.node_id, []);
+    }
+    for (const edge of this.trajectory.edges) {
+      out.get(edge.source_node_id)?.push(edge);
+      incoming.get(edge.target_node_id)?.push(edge);
+    }
+    this.#adjacency = { byId, out, incoming };
+    return this.#adjacency;
   }
 
   /** Re-points an edge's source (the edge changes, so it is labelled). */
   moveSource(edge: TrajectoryEdge, source: TrajectoryNode, metadata: AnomalyMetadata): void {
     edge.source_node_id = source.node_id;
+    this.invalidate();
     this.markEdge(edge, metadata);
   }
 
   /** Re-points an edge's target (the edge changes, so it is labelled). */
   moveTarget(edge: TrajectoryEdge, target: TrajectoryNode, metadata: AnomalyMetadata): void {
     edge.target_node_id = target.node_id;
+    this.invalidate();
     this.markEdge(edge, metadata);
   }
 
   node(id: string): TrajectoryNode {
-    const found = this.trajectory.nodes.find((node) => node.node_id === id);
+    const found = this.#graph().byId.get(id);
     if (found === undefined) throw new RangeError(`no node ${id}`);
     return found;
   }
 
+  /** Edges leaving `node`, in edge-list order (a copy: safe to change the graph while iterating). */
   outEdges(node: TrajectoryNode): TrajectoryEdge[] {
-    return this.trajectory.edges.filter((edge) => edge.source_node_id === node.node_id);
+    return [...(this.#graph().out.get(node.node_id) ?? [])];
   }
 
   inEdges(node: TrajectoryNode): TrajectoryEdge[] {
-    return this.trajectory.edges.filter((edge) => edge.target_node_id === node.node_id);
+    return [...(this.#graph().incoming.get(node.node_id) ?? [])];
   }
 
   /** Control-flow successors (execution_flow and handoff edges, not data_dependency). */
@@ -187,18 +234,21 @@ export class InjectionContext {
   placeNewEdges(): void {
     if (this.#newEdges.size === 0) return;
     const position = new Map<string, number>();
-    this.trajectory.nodes.forEach((node, i) => position.set(node.node_id, i));
+    for (const [i, node] of this.trajectory.nodes.entries()) position.set(node.node_id, i);
     const key = (edge: TrajectoryEdge) =>
       Math.max(position.get(edge.source_node_id) ?? 0, position.get(edge.target_node_id) ?? 0);
     const kept = this.trajectory.edges.filter((edge) => !this.#newEdges.has(edge));
+    const keys = kept.map(key);
     for (const edge of this.#newEdges) {
       if (!position.has(edge.source_node_id) || !position.has(edge.target_node_id)) continue;
       const edgeKey = key(edge);
       let at = kept.length;
-      while (at > 0 && key(kept[at - 1] as TrajectoryEdge) > edgeKey) at--;
+      while (at > 0 && (keys[at - 1] as number) > edgeKey) at--;
       kept.splice(at, 0, edge);
+      keys.splice(at, 0, edgeKey);
     }
     this.trajectory.edges.length = 0;
     this.trajectory.edges.push(...kept);
+    this.invalidate();
   }
 }

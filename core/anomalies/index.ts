@@ -1,8 +1,8 @@
 export {
   ANOMALY_PARAMETER_DEFAULTS,
   type AnomalyInjectionConfig,
-  AnomalyInjectionInputSchema,
   type AnomalyInjectionInput,
+  AnomalyInjectionInputSchema,
   type AnomalyParameters,
   DEFAULT_ANOMALY_INJECTION_CONFIG,
   DEFAULT_SEVERITY_WEIGHTS,

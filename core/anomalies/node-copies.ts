@@ -36,7 +36,12 @@ export function freshLike(ctx: InjectionContext, like: TrajectoryNode): Trajecto
       return ctx.fresh(handoffNode(b, like.source_agent, like.target_agent));
     case "MEMORY_ACCESS":
       return ctx.fresh(
-        memoryAccessNode(b, like.memory_operation, like.memory_key, like.memory_value === null ? null : { ...like.memory_value }),
+        memoryAccessNode(
+          b,
+          like.memory_operation,
+          like.memory_key,
+          like.memory_value === null ? null : { ...like.memory_value },
+        ),
       );
     case "OBSERVATION":
       return ctx.fresh(observationNode(b, like.observation_source));
@@ -52,7 +57,7 @@ export function freshLike(ctx: InjectionContext, like: TrajectoryNode): Trajecto
  */
 export function repeatOf(ctx: InjectionContext, original: TrajectoryNode): TrajectoryNode {
   const fresh = freshLike(ctx, original);
-  const copy = structuredClone(original);
+  const copy = cloneNode(original);
   copy.node_id = fresh.node_id;
   copy.status = "completed";
   copy.error_code = null;
@@ -66,4 +71,15 @@ export function repeatOf(ctx: InjectionContext, original: TrajectoryNode): Traje
   copy.anomaly_type = null;
   delete copy.anomaly_metadata;
   return copy;
+}
+
+/** A deep copy of a node: its nested values (parameters, results, contexts, criteria) are one level of scalars. */
+export function cloneNode<N extends TrajectoryNode>(node: N): N {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (Array.isArray(value)) copy[key] = [...value];
+    else if (value !== null && typeof value === "object") copy[key] = { ...value };
+    else copy[key] = value;
+  }
+  return copy as N;
 }

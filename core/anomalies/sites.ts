@@ -1,5 +1,5 @@
-import { toolCallNode } from "../trajectory/node-factories.ts";
 import type { NodeOf, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
+import { toolCallNode } from "../trajectory/node-factories.ts";
 import type { InjectionContext } from "./context.ts";
 
 /** Steps an agent can repeat or redo: the work itself, not its bookkeeping. */
@@ -33,9 +33,14 @@ export function spliceAfter(
   const edge = singleControlOut(ctx, after);
   if (edge === undefined) throw new RangeError(`spliceAfter: ${after.node_id} has no single control edge`);
   const target = ctx.node(edge.target_node_id);
+  // A fan-out (branch, handoff) belongs to the source side and stays on the old edge; a join or retry (merge,
+  // recovery) belongs to the target side and moves to the new edge into it.
+  const relationship = edge.relationship_type;
+  const sourceSide = relationship === "branch" || relationship === "handoff";
+  if (!sourceSide) edge.relationship_type = "sequential";
   ctx.insertAfter(after, node);
   ctx.moveTarget(edge, node, metadata);
-  return ctx.link(node, target, edge.relationship_type === "branch" ? "sequential" : edge.relationship_type, metadata);
+  return ctx.link(node, target, sourceSide ? "sequential" : relationship, metadata);
 }
 
 /**
@@ -59,6 +64,7 @@ export function requireSites(ctx: InjectionContext): TrajectoryNode[] {
   if (sites.length > 0) return sites;
   // Every pattern has a work step before its ACTION; fall back to any step with one way out.
   const fallback = ctx.steps((node) => singleControlOut(ctx, node) !== undefined);
-  if (fallback.length === 0) throw new RangeError(`trajectory ${ctx.trajectory.trajectory_id} has no step to inject into`);
+  if (fallback.length === 0)
+    throw new RangeError(`trajectory ${ctx.trajectory.trajectory_id} has no step to inject into`);
   return fallback;
 }

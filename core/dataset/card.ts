@@ -1,5 +1,6 @@
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import type { DatasetManifest } from "./manifest.ts";
+import { SPLIT_NAMES } from "./splits.ts";
 import {
   approximateQuantile,
   type DatasetStatsJSON,
@@ -8,7 +9,6 @@ import {
   mean,
   NODE_COUNT_BINS,
 } from "./stats.ts";
-import { SPLIT_NAMES } from "./splits.ts";
 
 const BAR_WIDTH = 30;
 
@@ -72,8 +72,22 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     push(`| ${pattern} | ${fmt(row.total)} | ${pct(row.total, total)} | ${fmt(row.anomalous)} |`);
   }
   push("");
-  pushDistribution(push, "Nodes per trajectory", stats.nodes, NODE_COUNT_BINS, (value) => (Number.isInteger(value) ? fmt(value) : value.toFixed(1)), "nodes");
-  pushDistribution(push, "Trajectory duration", stats.duration_ms, DURATION_BINS_MS, (value) => seconds(value), "duration");
+  pushDistribution(
+    push,
+    "Nodes per trajectory",
+    stats.nodes,
+    NODE_COUNT_BINS,
+    (value) => (Number.isInteger(value) ? fmt(value) : value.toFixed(1)),
+    "nodes",
+  );
+  pushDistribution(
+    push,
+    "Trajectory duration",
+    stats.duration_ms,
+    DURATION_BINS_MS,
+    (value) => seconds(value),
+    "duration",
+  );
   push("## Node types", "", "| node type | nodes | share |", "|---|---:|---:|");
   for (const [type, count] of Object.entries(stats.node_types)) {
     if (count > 0) push(`| ${type} | ${fmt(count)} | ${pct(count, stats.nodes.sum)} |`);
@@ -188,7 +202,12 @@ function pushDistribution(
 
 function regenerateCommand(manifest: DatasetManifest): string {
   const spec = manifest.spec;
-  const parts = ["agentsynth trajectories", `--count ${spec.total}`, `--seed ${spec.seed}`, `--shard-size ${spec.shard_size}`];
+  const parts = [
+    "agentsynth trajectories",
+    `--count ${spec.total}`,
+    `--seed ${spec.seed}`,
+    `--shard-size ${spec.shard_size}`,
+  ];
   if (spec.anomaly_ratio !== undefined) parts.push(`--anomaly-ratio ${spec.anomaly_ratio}`);
   if (spec.gzip) parts.push("--gzip");
   if (spec.config !== undefined) parts.push("--config config.yaml  # the spec's config, as YAML");

@@ -48,14 +48,24 @@ export function parseSplitConfig(input: unknown): SplitConfig {
   const parsed = SplitsInputSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error.issues, input ?? {}, "splits");
-    throw new ConfigError(`Invalid splits config:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`, issues);
+    throw new ConfigError(
+      `Invalid splits config:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`,
+      issues,
+    );
   }
-  const given = input === undefined || input === null || Object.keys(parsed.data).length === 0 ? DEFAULT_SPLIT_FRACTIONS : parsed.data;
+  const given =
+    input === undefined || input === null || Object.keys(parsed.data).length === 0
+      ? DEFAULT_SPLIT_FRACTIONS
+      : parsed.data;
   const fractions = SPLIT_NAMES.map((name) => given[name] ?? 0) as [number, number, number];
   const sum = fractions[0] + fractions[1] + fractions[2];
   if (Math.abs(sum - 1) > FRACTION_TOLERANCE) {
     const shown = Math.round(sum * 1e9) / 1e9;
-    const issue = { path: "splits", message: `train + validation + test must sum to 1 (they sum to ${shown})`, value: input };
+    const issue = {
+      path: "splits",
+      message: `train + validation + test must sum to 1 (they sum to ${shown})`,
+      value: input,
+    };
     throw new ConfigError(`Invalid splits config:\n  - splits: ${issue.message}`, [issue]);
   }
   return { fractions };
@@ -75,7 +85,8 @@ export function splitsManifestSection(config: SplitConfig): {
 } {
   return {
     fractions: describeSplitConfig(config),
-    method: "stratified by anomaly type (normal is a stratum); golden-ratio sequence per stratum within aligned index blocks",
+    method:
+      "stratified by anomaly type (normal is a stratum); golden-ratio sequence per stratum within aligned index blocks",
     block_size: SPLIT_BLOCK_SIZE,
     field: "split",
   };
@@ -96,7 +107,11 @@ export interface SplitAssigner {
  * @example
  * createSplitAssigner(42, config.anomalies, config.splits).splitOf(17); // "train"
  */
-export function createSplitAssigner(seed: number, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitAssigner {
+export function createSplitAssigner(
+  seed: number,
+  anomalies: AnomalyInjectionConfig,
+  splits: SplitConfig,
+): SplitAssigner {
   const bounds = [splits.fractions[0], splits.fractions[0] + splits.fractions[1]];
   const cache = new Map<number, Uint8Array>();
   const computeBlock = (block: number): Uint8Array => {
@@ -130,13 +145,19 @@ export function createSplitAssigner(seed: number, anomalies: AnomalyInjectionCon
   };
 }
 
-let shared: { seed: number; anomalies: AnomalyInjectionConfig; splits: SplitConfig; assigner: SplitAssigner } | null = null;
+let shared: { seed: number; anomalies: AnomalyInjectionConfig; splits: SplitConfig; assigner: SplitAssigner } | null =
+  null;
 
 /**
  * The split of one trajectory. Reuses the assigner of the previous call when the seed and config objects are the same,
  * so calling it for consecutive indices (as generation does) costs one anomaly decision per index.
  */
-export function splitOf(seed: number, index: number, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitName {
+export function splitOf(
+  seed: number,
+  index: number,
+  anomalies: AnomalyInjectionConfig,
+  splits: SplitConfig,
+): SplitName {
   if (shared === null || shared.seed !== seed || shared.anomalies !== anomalies || shared.splits !== splits) {
     shared = { seed, anomalies, splits, assigner: createSplitAssigner(seed, anomalies, splits) };
   }

@@ -47,7 +47,10 @@ export interface DatasetStatsJSON {
   node_types: Record<NodeType, number>;
   /** Trajectories per split; `unassigned` counts trajectories without a split field. */
   splits: Record<SplitName | "unassigned", { total: number; anomalous: number }>;
-  anomaly_types: Record<AnomalyType, { total: number; by_severity: Record<SeverityLevel, number>; by_split: Record<SplitName | "unassigned", number> }>;
+  anomaly_types: Record<
+    AnomalyType,
+    { total: number; by_severity: Record<SeverityLevel, number>; by_split: Record<SplitName | "unassigned", number> }
+  >;
 }
 
 /**
@@ -150,7 +153,9 @@ function observe(distribution: Distribution, bins: readonly number[], value: num
 
 function splitKeyOf(trajectory: Trajectory): SplitName | "unassigned" {
   const split = (trajectory as { split?: unknown }).split;
-  return typeof split === "string" && (SPLIT_NAMES as readonly string[]).includes(split) ? (split as SplitName) : "unassigned";
+  return typeof split === "string" && (SPLIT_NAMES as readonly string[]).includes(split)
+    ? (split as SplitName)
+    : "unassigned";
 }
 
 function addTrajectory(state: DatasetStatsJSON, trajectory: Trajectory): void {
@@ -186,7 +191,8 @@ function mergeDistribution(into: Distribution, from: Distribution): void {
   into.sum += from.sum;
   if (from.min !== null) into.min = into.min === null ? from.min : Math.min(into.min, from.min);
   if (from.max !== null) into.max = into.max === null ? from.max : Math.max(into.max, from.max);
-  for (let k = 0; k < into.histogram.length; k++) into.histogram[k] = (into.histogram[k] as number) + (from.histogram[k] ?? 0);
+  for (let k = 0; k < into.histogram.length; k++)
+    into.histogram[k] = (into.histogram[k] as number) + (from.histogram[k] ?? 0);
 }
 
 function mergeCounts<K extends string>(into: Record<K, number>, from: Record<K, number>): void {

@@ -1,5 +1,5 @@
-import { serializeTrajectory } from "../trajectory/serialize.ts";
 import type { Trajectory } from "../trajectory/model.ts";
+import { serializeTrajectory } from "../trajectory/serialize.ts";
 import { serializeGraphRecord } from "./graph.ts";
 import { serializeOtlpTrace } from "./otlp.ts";
 
@@ -16,8 +16,14 @@ export interface TrajectoryFormat {
  * renderTrajectoryShard({ ...input, serialize: TRAJECTORY_FORMATS.graph.serialize });
  */
 export const TRAJECTORY_FORMATS = {
-  trajectory: { serialize: serializeTrajectory, description: "agentsynth trajectory JSON (schema/trajectory.schema.json)" },
-  graph: { serialize: serializeGraphRecord, description: "graph records: integer node indices, edge_index, feature columns" },
+  trajectory: {
+    serialize: serializeTrajectory,
+    description: "agentsynth trajectory JSON (schema/trajectory.schema.json)",
+  },
+  graph: {
+    serialize: serializeGraphRecord,
+    description: "graph records: integer node indices, edge_index, feature columns",
+  },
   otlp: { serialize: serializeOtlpTrace, description: "OpenTelemetry OTLP/JSON traces, GenAI semantic conventions" },
 } as const satisfies Record<string, TrajectoryFormat>;
 

@@ -108,10 +108,30 @@ export const GraphRecordSchema = z
     node_ids: z.array(z.uuid()),
     edge_ids: z.array(z.uuid()),
     edge_index: z.tuple([Codes, Codes]),
-    node_categorical: z.strictObject(Object.fromEntries(NODE_CATEGORICAL.map((name) => [name, Codes])) as Record<(typeof NODE_CATEGORICAL)[number], typeof Codes>),
-    node_numeric: z.strictObject(Object.fromEntries(NODE_NUMERIC.map((name) => [name, Numbers])) as Record<(typeof NODE_NUMERIC)[number], typeof Numbers>),
-    edge_categorical: z.strictObject(Object.fromEntries(EDGE_CATEGORICAL.map((name) => [name, Codes])) as Record<(typeof EDGE_CATEGORICAL)[number], typeof Codes>),
-    edge_numeric: z.strictObject(Object.fromEntries(EDGE_NUMERIC.map((name) => [name, Numbers])) as Record<(typeof EDGE_NUMERIC)[number], typeof Numbers>),
+    node_categorical: z.strictObject(
+      Object.fromEntries(NODE_CATEGORICAL.map((name) => [name, Codes])) as Record<
+        (typeof NODE_CATEGORICAL)[number],
+        typeof Codes
+      >,
+    ),
+    node_numeric: z.strictObject(
+      Object.fromEntries(NODE_NUMERIC.map((name) => [name, Numbers])) as Record<
+        (typeof NODE_NUMERIC)[number],
+        typeof Numbers
+      >,
+    ),
+    edge_categorical: z.strictObject(
+      Object.fromEntries(EDGE_CATEGORICAL.map((name) => [name, Codes])) as Record<
+        (typeof EDGE_CATEGORICAL)[number],
+        typeof Codes
+      >,
+    ),
+    edge_numeric: z.strictObject(
+      Object.fromEntries(EDGE_NUMERIC.map((name) => [name, Numbers])) as Record<
+        (typeof EDGE_NUMERIC)[number],
+        typeof Numbers
+      >,
+    ),
     y: z.union([z.literal(0), z.literal(1)]),
     y_type: z.int().nonnegative(),
     y_severity: z.int().nonnegative(),
@@ -123,7 +143,8 @@ export const GraphRecordSchema = z
   })
   .superRefine((record, ctx) => {
     const check = (name: string, length: number, expected: number) => {
-      if (length !== expected) ctx.addIssue({ code: "custom", message: `${name} has ${length} entries, expected ${expected}` });
+      if (length !== expected)
+        ctx.addIssue({ code: "custom", message: `${name} has ${length} entries, expected ${expected}` });
     };
     check("node_ids", record.node_ids.length, record.num_nodes);
     check("edge_ids", record.edge_ids.length, record.num_edges);
@@ -138,18 +159,26 @@ export const GraphRecordSchema = z
     check("node_y", record.node_y.length, record.num_nodes);
     check("edge_y", record.edge_y.length, record.num_edges);
     for (const endpoint of [...record.edge_index[0], ...record.edge_index[1]]) {
-      if (endpoint >= record.num_nodes) ctx.addIssue({ code: "custom", message: `edge_index names node ${endpoint} of ${record.num_nodes}` });
+      if (endpoint >= record.num_nodes)
+        ctx.addIssue({ code: "custom", message: `edge_index names node ${endpoint} of ${record.num_nodes}` });
     }
-    for (const [name, column] of [...Object.entries(record.node_categorical), ...Object.entries(record.edge_categorical)]) {
+    for (const [name, column] of [
+      ...Object.entries(record.node_categorical),
+      ...Object.entries(record.edge_categorical),
+    ]) {
       const size = GRAPH_VOCABULARIES[name as keyof GraphVocabularies].length;
-      if (column.some((code) => code >= size)) ctx.addIssue({ code: "custom", message: `${name} has a code outside its vocabulary of ${size}` });
+      if (column.some((code) => code >= size))
+        ctx.addIssue({ code: "custom", message: `${name} has a code outside its vocabulary of ${size}` });
     }
   });
 
 export type GraphRecord = z.infer<typeof GraphRecordSchema>;
 
 const CODE_MAPS = Object.fromEntries(
-  Object.entries(GRAPH_VOCABULARIES).map(([name, values]) => [name, new Map<string, number>(values.map((value, i) => [value, i]))]),
+  Object.entries(GRAPH_VOCABULARIES).map(([name, values]) => [
+    name,
+    new Map<string, number>(values.map((value, i) => [value, i])),
+  ]),
 ) as Record<keyof GraphVocabularies, Map<string, number>>;
 
 function code(column: keyof GraphVocabularies, value: string | null | undefined): number {
@@ -172,7 +201,7 @@ function nodeField(node: TrajectoryNode, name: (typeof NODE_CATEGORICAL)[number]
 export function toGraphRecord(trajectory: Trajectory, options: { includeVocabularies?: boolean } = {}): GraphRecord {
   const { nodes, edges } = trajectory;
   const position = new Map<string, number>();
-  nodes.forEach((node, i) => position.set(node.node_id, i));
+  for (const [i, node] of nodes.entries()) position.set(node.node_id, i);
   const startMs = Date.parse(trajectory.start_time);
   const nodeCategorical = Object.fromEntries(
     NODE_CATEGORICAL.map((name) => [name, nodes.map((node) => code(name, nodeField(node, name)))]),
@@ -215,7 +244,10 @@ export function toGraphRecord(trajectory: Trajectory, options: { includeVocabula
     num_edges: edges.length,
     node_ids: nodes.map((node) => node.node_id),
     edge_ids: edges.map((edge) => edge.edge_id),
-    edge_index: [edges.map((edge) => endpoint(edge.source_node_id)), edges.map((edge) => endpoint(edge.target_node_id))],
+    edge_index: [
+      edges.map((edge) => endpoint(edge.source_node_id)),
+      edges.map((edge) => endpoint(edge.target_node_id)),
+    ],
     node_categorical: nodeCategorical,
     node_numeric: nodeNumeric,
     edge_categorical: edgeCategorical,

@@ -1,4 +1,10 @@
 export {
+  TRAJECTORY_FORMAT_NAMES,
+  TRAJECTORY_FORMATS,
+  type TrajectoryFormat,
+  type TrajectoryFormatName,
+} from "./formats.ts";
+export {
   decodeColumn,
   GRAPH_EXPORT_FORMAT,
   GRAPH_VOCABULARIES,
@@ -10,4 +16,3 @@ export {
 } from "./graph.ts";
 export { serializeOtlpTrace, spanIdOf, toOtlpTrace, traceIdOf, unixNanos } from "./otlp.ts";
 export { type OtlpSpan, type OtlpTraceRequest, OtlpTraceRequestSchema } from "./otlp-schema.ts";
-export { TRAJECTORY_FORMAT_NAMES, TRAJECTORY_FORMATS, type TrajectoryFormat, type TrajectoryFormatName } from "./formats.ts";

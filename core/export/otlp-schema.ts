@@ -5,8 +5,12 @@ import { z } from "zod";
  * writes: ids as lower-case hex, times as unix-nanosecond decimal strings, 64-bit integers as strings, enums as
  * numbers. Strict, so a record that validates here is one an OTLP/JSON receiver accepts.
  */
-export const TraceIdSchema = z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, "trace id: 32 lower-case hex digits, not all zero");
-export const SpanIdSchema = z.string().regex(/^(?!0{16})[0-9a-f]{16}$/, "span id: 16 lower-case hex digits, not all zero");
+export const TraceIdSchema = z
+  .string()
+  .regex(/^(?!0{32})[0-9a-f]{32}$/, "trace id: 32 lower-case hex digits, not all zero");
+export const SpanIdSchema = z
+  .string()
+  .regex(/^(?!0{16})[0-9a-f]{16}$/, "span id: 16 lower-case hex digits, not all zero");
 const DIGITS = /^\d+$/;
 const UnixNanos = z.string().regex(/^\d{1,20}$/, "unix nanoseconds as a decimal string");
 
@@ -55,7 +59,10 @@ export const SpanSchema = z
     status: z.strictObject({ code: z.int().min(0).max(2), message: z.string().optional() }).optional(),
   })
   .refine(
-    (span) => !DIGITS.test(span.startTimeUnixNano) || !DIGITS.test(span.endTimeUnixNano) || BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano),
+    (span) =>
+      !DIGITS.test(span.startTimeUnixNano) ||
+      !DIGITS.test(span.endTimeUnixNano) ||
+      BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano),
     "a span must not end before it starts",
   );
 

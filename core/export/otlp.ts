@@ -6,7 +6,11 @@ import type { LlmPurpose } from "../trajectory/vocabulary.ts";
 import { type KeyValue, type OtlpSpan, type OtlpTraceRequest, SPAN_KIND, STATUS_CODE } from "./otlp-schema.ts";
 
 /** GenAI provider names (semantic conventions `gen_ai.provider.name`) of the models the generator uses. */
-const PROVIDERS: Readonly<Record<string, string>> = { "gpt-4": "openai", "claude-3": "anthropic", "gemini-pro": "gcp.gemini" };
+const PROVIDERS: Readonly<Record<string, string>> = {
+  "gpt-4": "openai",
+  "claude-3": "anthropic",
+  "gemini-pro": "gcp.gemini",
+};
 
 /**
  * The GenAI operation of each node type. LLM calls are `chat`, tool calls and memory accesses `execute_tool`, a
@@ -79,11 +83,15 @@ export function toOtlpTrace(trajectory: Trajectory): OtlpTraceRequest {
     double("agentsynth.completion_rate", metadata.completion_rate),
     bool("agentsynth.success", metadata.success),
     bool("agentsynth.is_anomalous", metadata.is_anomalous),
-    { key: "agentsynth.anomaly_types", value: { arrayValue: { values: metadata.anomaly_types.map((type) => ({ stringValue: type })) } } },
+    {
+      key: "agentsynth.anomaly_types",
+      value: { arrayValue: { values: metadata.anomaly_types.map((type) => ({ stringValue: type })) } },
+    },
   ];
   const split = (trajectory as { split?: string }).split;
   if (split !== undefined) rootAttributes.push(str("agentsynth.split", split));
-  if (metadata.anomaly_severity !== null) rootAttributes.push(str("agentsynth.anomaly_severity", metadata.anomaly_severity));
+  if (metadata.anomaly_severity !== null)
+    rootAttributes.push(str("agentsynth.anomaly_severity", metadata.anomaly_severity));
   if (metadata.anomaly_metadata !== undefined) rootAttributes.push(...anomalyAttributes(metadata.anomaly_metadata));
   const root: OtlpSpan = {
     traceId,
@@ -93,7 +101,9 @@ export function toOtlpTrace(trajectory: Trajectory): OtlpTraceRequest {
     startTimeUnixNano: unixNanos(trajectory.start_time),
     endTimeUnixNano: unixNanos(trajectory.end_time),
     attributes: rootAttributes,
-    ...(trajectory.status === "completed" ? {} : { status: { code: STATUS_CODE.error, message: `trajectory ${trajectory.status}` } }),
+    ...(trajectory.status === "completed"
+      ? {}
+      : { status: { code: STATUS_CODE.error, message: `trajectory ${trajectory.status}` } }),
   };
   const spans = [root];
   for (const node of trajectory.nodes) {
@@ -112,7 +122,9 @@ export function toOtlpTrace(trajectory: Trajectory): OtlpTraceRequest {
       endTimeUnixNano: unixNanos(node.end_time),
       attributes: nodeAttributes(node),
       ...(links.length > 0 ? { links } : {}),
-      ...(node.status === "completed" ? {} : { status: { code: STATUS_CODE.error, message: node.error_message ?? node.status } }),
+      ...(node.status === "completed"
+        ? {}
+        : { status: { code: STATUS_CODE.error, message: node.error_message ?? node.status } }),
     });
   }
   return {
@@ -147,13 +159,19 @@ function spanName(node: TrajectoryNode): string {
 }
 
 function nodeAttributes(node: TrajectoryNode): KeyValue[] {
-  const attributes: KeyValue[] = [str("gen_ai.operation.name", OPERATIONS[node.node_type]), str("gen_ai.agent.name", node.agent_type)];
+  const attributes: KeyValue[] = [
+    str("gen_ai.operation.name", OPERATIONS[node.node_type]),
+    str("gen_ai.agent.name", node.agent_type),
+  ];
   switch (node.node_type) {
     case "LLM_CALL": {
       attributes.push(str("gen_ai.request.model", node.llm_model), str("gen_ai.response.model", node.llm_model));
       const provider = PROVIDERS[node.llm_model];
       if (provider !== undefined) attributes.push(str("gen_ai.provider.name", provider));
-      attributes.push(str("agentsynth.llm.purpose", node.llm_purpose as LlmPurpose), int("agentsynth.llm.tokens_used", node.llm_tokens_used));
+      attributes.push(
+        str("agentsynth.llm.purpose", node.llm_purpose as LlmPurpose),
+        int("agentsynth.llm.tokens_used", node.llm_tokens_used),
+      );
       break;
     }
     case "TOOL_CALL":
@@ -176,10 +194,16 @@ function nodeAttributes(node: TrajectoryNode): KeyValue[] {
       break;
     case "HANDOFF":
       attributes.splice(1, 1, str("gen_ai.agent.name", node.target_agent));
-      attributes.push(str("agentsynth.handoff.source_agent", node.source_agent), str("agentsynth.handoff.target_agent", node.target_agent));
+      attributes.push(
+        str("agentsynth.handoff.source_agent", node.source_agent),
+        str("agentsynth.handoff.target_agent", node.target_agent),
+      );
       break;
     case "PLANNING":
-      attributes.push(str("agentsynth.planning.type", node.planning_type), int("gen_ai.plan.step.count", node.planning_output.planned_steps));
+      attributes.push(
+        str("agentsynth.planning.type", node.planning_type),
+        int("gen_ai.plan.step.count", node.planning_output.planned_steps),
+      );
       break;
     case "VALIDATION":
       attributes.push(bool("agentsynth.validation.result", node.validation_result));

@@ -45,6 +45,12 @@ export function toErrorResponse(error: unknown, c: Context): Response {
   if (error instanceof HTTPException) {
     const status = error.status;
     if (status === 413) return c.json(errorBody("payload_too_large", error.message), 413);
+    if (status === 415) {
+      return c.json(
+        errorBody("unsupported_media_type", 'Send the body as JSON with "content-type: application/json".'),
+        415,
+      );
+    }
     if (status < 500) return c.json(errorBody("input_invalid", error.message || "Bad request"), status);
   }
   console.error(

@@ -1,6 +1,6 @@
 import { dataTypeOf } from "../../trajectory/builder.ts";
-import { toolCallNode } from "../../trajectory/node-factories.ts";
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import { toolCallNode } from "../../trajectory/node-factories.ts";
 import { TOOL_TYPES, type ToolType } from "../../trajectory/vocabulary.ts";
 import type { InjectionContext } from "../context.ts";
 import { ensureToolCall, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
@@ -30,13 +30,19 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
     const target = offTableTool(ctx, from, tool.tool_type);
     const replacement = ctx.fresh(toolCallNode(ctx.builder, target, tool.agent_type));
     replacement.node_id = tool.node_id;
-    ctx.trajectory.nodes[ctx.trajectory.nodes.indexOf(tool)] = replacement;
+    ctx.replaceNode(tool, replacement);
     // Whatever leaves the call now carries its new output (and its delivery counters).
     for (const edge of ctx.outEdges(replacement)) {
       if (edge.edge_type === "data_dependency") edge.data_type = dataTypeOf(replacement);
       ctx.markEdge(edge, { ...shared, role: "drifted_output" });
     }
-    ctx.markNode(replacement, { ...shared, role: "drifted_step", position, previous_tool: from, replaced_tool: tool.tool_type });
+    ctx.markNode(replacement, {
+      ...shared,
+      role: "drifted_step",
+      position,
+      previous_tool: from,
+      replaced_tool: tool.tool_type,
+    });
   });
   return { ...shared, drifted_steps: drifted.length, path_tool_calls: path.length };
 }

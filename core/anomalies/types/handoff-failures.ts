@@ -1,6 +1,6 @@
+import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { handoffNode } from "../../trajectory/node-factories.ts";
 import { TOOL_ERROR_MESSAGES } from "../../trajectory/tool-content.ts";
-import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { type AgentType, TOOL_ERROR_CODES } from "../../trajectory/vocabulary.ts";
 import type { InjectionContext } from "../context.ts";
 import { STEP_TYPES } from "../context.ts";
@@ -45,11 +45,20 @@ export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
   // Its outgoing edges now count the failed attempts (error_count, success_rate).
   for (const edge of ctx.outEdges(handoff)) ctx.markEdge(edge, { ...shared, role: "handoff" });
   ctx.markNode(handoff, { ...shared, role: "handoff", error_codes: codes.join(",") });
-  return { ...shared, handoff_node_id: handoff.node_id, source_agent: handoff.source_agent, target_agent: handoff.target_agent };
+  return {
+    ...shared,
+    handoff_node_id: handoff.node_id,
+    source_agent: handoff.source_agent,
+    target_agent: handoff.target_agent,
+  };
 }
 
 /** Who hands work to whom in multi_agent_handoffs; an inserted handoff follows the same rotation. */
-const NEXT_AGENT: Readonly<Partial<Record<AgentType, AgentType>>> = { PLANNER: "EXECUTOR", EXECUTOR: "VALIDATOR", VALIDATOR: "PLANNER" };
+const NEXT_AGENT: Readonly<Partial<Record<AgentType, AgentType>>> = {
+  PLANNER: "EXECUTOR",
+  EXECUTOR: "VALIDATOR",
+  VALIDATOR: "PLANNER",
+};
 
 /**
  * Splices a HANDOFF into an execution edge where work passes from one agent to the next in the rotation (planner to
@@ -60,7 +69,11 @@ function insertHandoff(ctx: InjectionContext): HandoffNode {
     if (edge.edge_type !== "execution_flow") return false;
     const source = ctx.node(edge.source_node_id);
     const target = ctx.node(edge.target_node_id);
-    return STEP_TYPES.has(source.node_type) && source.status === "completed" && NEXT_AGENT[source.agent_type] === target.agent_type;
+    return (
+      STEP_TYPES.has(source.node_type) &&
+      source.status === "completed" &&
+      NEXT_AGENT[source.agent_type] === target.agent_type
+    );
   });
   if (candidates.length === 0) throw new RangeError("no execution edge passes work between agents");
   const edge = ctx.rng.pick(candidates);

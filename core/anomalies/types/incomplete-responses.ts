@@ -18,7 +18,8 @@ export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata
   const steps = trajectory.nodes.filter((node) => STEP_TYPES.has(node.node_type));
   const horizon = Date.parse(action.start_time);
   let cut = Math.round(startMs + (1 - missing) * (horizon - startMs));
-  const running = (at: number) => steps.filter((node) => Date.parse(node.start_time) < at && at < Date.parse(node.end_time));
+  const running = (at: number) =>
+    steps.filter((node) => Date.parse(node.start_time) < at && at < Date.parse(node.end_time));
   if (running(cut).length === 0) {
     // The cut fell between steps: move it into the next step to start (or the last one before the ACTION).
     const later = steps.filter((node) => Date.parse(node.start_time) > cut).sort(byStart);
@@ -28,14 +29,21 @@ export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata
   }
   const interrupted = running(cut);
   const expectedNodes = trajectory.nodes.length;
-  const removed = new Set(trajectory.nodes.filter((node) => Date.parse(node.start_time) >= cut).map((node) => node.node_id));
+  const removed = new Set(
+    trajectory.nodes.filter((node) => Date.parse(node.start_time) >= cut).map((node) => node.node_id),
+  );
   keep(trajectory.nodes, (node) => !removed.has(node.node_id));
   keep(trajectory.edges, (edge) => !removed.has(edge.source_node_id) && !removed.has(edge.target_node_id));
+  ctx.invalidate();
   const completion = Math.round(((cut - startMs) / (horizon - startMs)) * 1000) / 1000;
   for (const node of interrupted) {
     node.duration = (cut - Date.parse(node.start_time)) / 1000;
     interrupt(node);
-    ctx.markNode(node, { role: "interrupted", missing_fraction: Math.round(missing * 1000) / 1000, removed_nodes: removed.size });
+    ctx.markNode(node, {
+      role: "interrupted",
+      missing_fraction: Math.round(missing * 1000) / 1000,
+      removed_nodes: removed.size,
+    });
   }
   return {
     expected_nodes: expectedNodes,

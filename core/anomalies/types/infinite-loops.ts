@@ -26,10 +26,13 @@ export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
   const shared = { loop_length: loopLength, iterations };
   const exit = singleControlOut(ctx, tail);
   if (exit === undefined) throw new RangeError("loop tail lost its exit edge");
-  body.forEach((node, position) => ctx.markNode(node, { ...shared, role: "loop_body", iteration: 0, position }));
+  for (const [position, node] of body.entries())
+    ctx.markNode(node, { ...shared, role: "loop_body", iteration: 0, position });
   // The body's own edges are part of the cycle too.
   for (let k = 1; k < body.length; k++) {
-    const inner = ctx.inEdges(body[k] as TrajectoryNode).find((edge) => edge.source_node_id === (body[k - 1] as TrajectoryNode).node_id);
+    const inner = ctx
+      .inEdges(body[k] as TrajectoryNode)
+      .find((edge) => edge.source_node_id === (body[k - 1] as TrajectoryNode).node_id);
     if (inner !== undefined) ctx.markEdge(inner, { ...shared, role: "loop_body", iteration: 0 });
   }
 

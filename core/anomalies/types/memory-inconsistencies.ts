@@ -1,5 +1,5 @@
-import { memoryAccessNode, memoryValue } from "../../trajectory/node-factories.ts";
 import type { AnomalyMetadata, MemoryValue, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import { memoryAccessNode, memoryValue } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
 import { isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
 
@@ -60,7 +60,10 @@ export function injectMemoryInconsistency(ctx: InjectionContext): AnomalyMetadat
 function storesOf(ctx: InjectionContext): MemoryNode[] {
   return ctx.trajectory.nodes.filter(
     (node): node is MemoryNode =>
-      node.node_type === "MEMORY_ACCESS" && node.memory_operation === "store" && node.status === "completed" && node.memory_value !== null,
+      node.node_type === "MEMORY_ACCESS" &&
+      node.memory_operation === "store" &&
+      node.status === "completed" &&
+      node.memory_value !== null,
   );
 }
 

@@ -1,5 +1,5 @@
-import { llmCallNode, planningNode } from "../../trajectory/node-factories.ts";
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import { llmCallNode, planningNode } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
 
 /** Share of extra rounds that are a PLANNING node; the rest are planning LLM calls. */

@@ -11,13 +11,23 @@ import { isWork, requireSites, singleControlOut } from "../sites.ts";
  */
 export function injectSuboptimalPath(ctx: InjectionContext): AnomalyMetadata {
   const extra = ctx.count(ctx.config.parameters.suboptimal_paths.extra_steps);
-  const candidates = ctx
-    .steps((node) => node.status === "completed" && singleControlOut(ctx, node) !== undefined)
-    .map((site) => ({ site, earlier: earlierWork(ctx, site) }))
-    .filter((candidate) => candidate.earlier.length > 0);
-  // Every pattern has work before some step; a run whose only work step is last redoes that step.
-  const fallback = () => requireSites(ctx).map((site) => ({ site, earlier: [site] }));
-  const { site, earlier } = ctx.rng.pick(candidates.length > 0 ? candidates : fallback());
+  // Sites in random order; the first with earlier work wins (a run whose only work step is last redoes that step).
+  const sites = ctx.rng.shuffle(
+    ctx.steps((node) => node.status === "completed" && singleControlOut(ctx, node) !== undefined),
+  );
+  let choice: { site: TrajectoryNode; earlier: TrajectoryNode[] } | undefined;
+  for (const site of sites) {
+    const earlier = earlierWork(ctx, site);
+    if (earlier.length > 0) {
+      choice = { site, earlier };
+      break;
+    }
+  }
+  if (choice === undefined) {
+    const site = ctx.rng.pick(requireSites(ctx));
+    choice = { site, earlier: [site] };
+  }
+  const { site, earlier } = choice;
   const exit = singleControlOut(ctx, site);
   if (exit === undefined) throw new RangeError("detour site lost its exit edge");
   const shared = { extra_steps: extra };
@@ -50,5 +60,6 @@ function earlierWork(ctx: InjectionContext, site: TrajectoryNode): TrajectoryNod
     }
   }
   // Node-list order, so the pick does not depend on traversal order.
-  return ctx.trajectory.nodes.filter((node) => found.includes(node));
+  const wanted = new Set(found);
+  return ctx.trajectory.nodes.filter((node) => wanted.has(node));
 }

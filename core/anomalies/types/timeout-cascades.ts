@@ -1,5 +1,5 @@
-import { failToolCall } from "../../trajectory/node-factories.ts";
 import type { AnomalyMetadata, NodeOf } from "../../trajectory/model.ts";
+import { failToolCall } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
 import { ensureToolCall } from "../sites.ts";
 
@@ -36,5 +36,9 @@ export function injectTimeoutCascade(ctx: InjectionContext): AnomalyMetadata {
     });
     for (const edge of ctx.outEdges(node)) ctx.markEdge(edge, { role: "delayed", position });
   });
-  return { timeouts: chain.length, root_node_id: root.node_id, added_delay_seconds: Math.round(totalDelay * 1000) / 1000 };
+  return {
+    timeouts: chain.length,
+    root_node_id: root.node_id,
+    added_delay_seconds: Math.round(totalDelay * 1000) / 1000,
+  };
 }

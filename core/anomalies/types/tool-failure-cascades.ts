@@ -1,9 +1,9 @@
-import { applyNodeVariance } from "../../trajectory/variance.ts";
+import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
 import { failToolCall } from "../../trajectory/node-factories.ts";
 import { TOOL_LABELS } from "../../trajectory/tool-content.ts";
-import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
-import { type ToolErrorCode, TOOL_ERROR_CODES } from "../../trajectory/vocabulary.ts";
-import { STEP_TYPES, type InjectionContext } from "../context.ts";
+import { applyNodeVariance } from "../../trajectory/variance.ts";
+import { TOOL_ERROR_CODES, type ToolErrorCode } from "../../trajectory/vocabulary.ts";
+import { type InjectionContext, STEP_TYPES } from "../context.ts";
 import { ensureToolCall } from "../sites.ts";
 
 /** Root causes that fail fast; a TIMEOUT root is a timeout cascade instead. */
@@ -19,8 +19,8 @@ const DEPENDENT_DURATION_FACTOR: readonly [number, number] = [0.1, 0.5];
 export function injectToolFailureCascade(ctx: InjectionContext): AnomalyMetadata {
   const length = ctx.count(ctx.config.parameters.tool_failure_cascades.cascade_length);
   const tools = ensureToolCall(ctx, "root_failure");
-  const withDependents = tools.filter((tool) => dependents(ctx, tool).length > 0);
-  const root = ctx.rng.pick(withDependents.length > 0 ? withDependents : tools);
+  // Every tool call has a step after it (the run ends in an ACTION), so any can start a cascade.
+  const root = ctx.rng.pick(tools);
   const code = ctx.rng.pick(ROOT_ERROR_CODES) as ToolErrorCode;
   failToolCall(ctx.rng, root, code);
   applyNodeVariance(root, ctx.rng);
@@ -41,7 +41,9 @@ export function injectToolFailureCascade(ctx: InjectionContext): AnomalyMetadata
 }
 
 function dependents(ctx: InjectionContext, root: TrajectoryNode): TrajectoryNode[] {
-  return ctx.descendants(root).filter((node) => node.status === "completed" && (STEP_TYPES.has(node.node_type) || node.node_type === "ACTION"));
+  return ctx
+    .descendants(root)
+    .filter((node) => node.status === "completed" && (STEP_TYPES.has(node.node_type) || node.node_type === "ACTION"));
 }
 
 function failDependent(ctx: InjectionContext, node: TrajectoryNode, rootTool: keyof typeof TOOL_LABELS): void {

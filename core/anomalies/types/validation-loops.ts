@@ -1,6 +1,6 @@
 import { round3 } from "../../trajectory/builder.ts";
-import { validationNode } from "../../trajectory/node-factories.ts";
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
+import { validationNode } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
 import { freshLike } from "../node-copies.ts";
 import { isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
@@ -57,10 +57,12 @@ function reject(ctx: InjectionContext, node: ValidationNode): void {
 function pickValidation(ctx: InjectionContext): { validation: ValidationNode; producer: TrajectoryNode } {
   const candidates: Array<{ validation: ValidationNode; producer: TrajectoryNode }> = [];
   for (const node of ctx.trajectory.nodes) {
-    if (node.node_type !== "VALIDATION" || node.status !== "completed" || singleControlOut(ctx, node) === undefined) continue;
+    if (node.node_type !== "VALIDATION" || node.status !== "completed" || singleControlOut(ctx, node) === undefined)
+      continue;
     const producers = ctx.controlPredecessors(node);
     const producer = producers[0];
-    if (producers.length === 1 && producer !== undefined && isWork(producer)) candidates.push({ validation: node, producer });
+    if (producers.length === 1 && producer !== undefined && isWork(producer))
+      candidates.push({ validation: node, producer });
   }
   if (candidates.length > 0) return ctx.rng.pick(candidates);
   const producer = ctx.rng.pick(requireSites(ctx).filter(isWork));

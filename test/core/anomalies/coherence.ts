@@ -2,11 +2,11 @@ import {
   isNodeFailed,
   nodePerformanceScore,
   reachableFrom,
-  topologicalOrder,
   type Trajectory,
   type TrajectoryEdge,
   type TrajectoryNode,
   TrajectorySchema,
+  topologicalOrder,
 } from "../../../core/trajectory/index.ts";
 
 /**
@@ -40,7 +40,8 @@ export function anomalousViolations(t: Trajectory): string[] {
       fail(`edge ${edge.edge_id}: target starts before source end + latency`);
     }
     if (edge.is_anomalous !== (edge.anomaly_type !== null)) fail(`edge ${edge.edge_id}: label fields disagree`);
-    if (edge.is_anomalous && (edge.anomaly_type !== type || edge.anomaly_metadata === undefined)) fail(`edge ${edge.edge_id}: label`);
+    if (edge.is_anomalous && (edge.anomaly_type !== type || edge.anomaly_metadata === undefined))
+      fail(`edge ${edge.edge_id}: label`);
     if (!edge.is_anomalous && edge.anomaly_metadata !== undefined) fail(`edge ${edge.edge_id}: metadata without label`);
   }
   let completed = 0;
@@ -50,11 +51,17 @@ export function anomalousViolations(t: Trajectory): string[] {
     }
     if (node.status === "completed") completed++;
     if (node.performance_score !== nodePerformanceScore(node)) fail(`${node.node_id}: performance_score`);
-    if (node.node_type === "TOOL_CALL" && node.tool_success !== (node.status === "completed")) fail("tool_success vs status");
-    if (node.node_type === "HANDOFF" && node.handoff_success !== (node.status === "completed")) fail("handoff_success vs status");
-    if (node.node_type === "MEMORY_ACCESS" && node.memory_success !== (node.status === "completed")) fail("memory_success vs status");
+    if (node.node_type === "TOOL_CALL" && node.tool_success !== (node.status === "completed"))
+      fail("tool_success vs status");
+    if (node.node_type === "HANDOFF" && node.handoff_success !== (node.status === "completed"))
+      fail("handoff_success vs status");
+    if (node.node_type === "MEMORY_ACCESS" && node.memory_success !== (node.status === "completed"))
+      fail("memory_success vs status");
     if (node.is_anomalous !== (node.anomaly_type !== null)) fail(`${node.node_id}: label fields disagree`);
-    if (node.is_anomalous && (node.anomaly_type !== type || node.anomaly_metadata?.severity !== t.metadata.anomaly_severity)) {
+    if (
+      node.is_anomalous &&
+      (node.anomaly_type !== type || node.anomaly_metadata?.severity !== t.metadata.anomaly_severity)
+    ) {
       fail(`${node.node_id}: label`);
     }
     if (!node.is_anomalous && node.anomaly_metadata !== undefined) fail(`${node.node_id}: metadata without label`);
@@ -65,6 +72,7 @@ export function anomalousViolations(t: Trajectory): string[] {
   const m = t.metadata;
   if (m.total_nodes !== t.nodes.length || m.total_edges !== t.edges.length) fail("metadata totals");
   if (m.total_errors !== t.nodes.filter(isNodeFailed).length) fail("metadata.total_errors");
-  if (m.completion_rate !== Math.round((completed / t.nodes.length) * 10_000) / 10_000) fail("metadata.completion_rate");
+  if (m.completion_rate !== Math.round((completed / t.nodes.length) * 10_000) / 10_000)
+    fail("metadata.completion_rate");
   return problems;
 }

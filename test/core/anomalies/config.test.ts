@@ -25,20 +25,28 @@ describe("parseAnomalyInjectionConfig", () => {
     expect(config.ratio).toBe(0);
     expect(config.typeNames).toStrictEqual([...ANOMALY_TYPES]);
     expect(config.severityWeights).toStrictEqual([0.3, 0.35, 0.25, 0.1]);
-    expect(config.parameters.infinite_loops.iterations).toStrictEqual(ANOMALY_PARAMETER_DEFAULTS.infinite_loops.iterations);
+    expect(config.parameters.infinite_loops.iterations).toStrictEqual(
+      ANOMALY_PARAMETER_DEFAULTS.infinite_loops.iterations,
+    );
   });
 
   it("drops types weighted 0 and keeps the configured ranges when given", () => {
     const config = parseAnomalyInjectionConfig({
       ratio: 0.3,
-      types: { infinite_loops: { weight: 0, iterations: [3, 4] }, context_drift: { weight: 5, drift_fraction: [0.5, 0.6] } },
+      types: {
+        infinite_loops: { weight: 0, iterations: [3, 4] },
+        context_drift: { weight: 5, drift_fraction: [0.5, 0.6] },
+      },
       severity: { critical: 0 },
     });
     expect(config.typeNames).not.toContain("infinite_loops");
     expect(config.typeWeights[config.typeNames.indexOf("context_drift")]).toBe(5);
     expect(config.parameters.context_drift.drift_fraction).toStrictEqual([0.5, 0.6]);
     expect(config.severityWeights[3]).toBe(0);
-    expect(describeAnomalyInjectionConfig(config)).toMatchObject({ ratio: 0.3, types: { infinite_loops: { weight: 0, iterations: [3, 4] } } });
+    expect(describeAnomalyInjectionConfig(config)).toMatchObject({
+      ratio: 0.3,
+      types: { infinite_loops: { weight: 0, iterations: [3, 4] } },
+    });
   });
 
   it("names the field, value and what is allowed when the input is wrong", () => {
@@ -52,10 +60,12 @@ describe("parseAnomalyInjectionConfig", () => {
       "must be [min, max] with integers from 1 to 20",
     );
     expect(errorOf({ types: { infinite_loops: { delay: [1, 2] } } }).message).toMatch(/delay/);
-    expect(errorOf({ severity: { low: 0, medium: 0, high: 0, critical: 0 } }).issues[0]?.path).toBe("anomaly_injection.severity");
-    expect(errorOf({ types: Object.fromEntries(ANOMALY_TYPES.map((type) => [type, { weight: 0 }])) }).issues[0]?.path).toBe(
-      "anomaly_injection.types",
+    expect(errorOf({ severity: { low: 0, medium: 0, high: 0, critical: 0 } }).issues[0]?.path).toBe(
+      "anomaly_injection.severity",
     );
+    expect(
+      errorOf({ types: Object.fromEntries(ANOMALY_TYPES.map((type) => [type, { weight: 0 }])) }).issues[0]?.path,
+    ).toBe("anomaly_injection.types");
   });
 });
 

@@ -19,14 +19,21 @@ describe("anomaly labels", () => {
       expect(anomalousViolations(anomalous), `${type} #${i}`).toStrictEqual([]);
       const before = new Map(normal.nodes.map((node) => [node.node_id, node]));
       const onLabelledEdge = new Set(
-        anomalous.edges.filter((edge) => edge.is_anomalous).flatMap((edge) => [edge.source_node_id, edge.target_node_id]),
+        anomalous.edges
+          .filter((edge) => edge.is_anomalous)
+          .flatMap((edge) => [edge.source_node_id, edge.target_node_id]),
       );
       for (const node of anomalous.nodes) {
         const original = before.get(node.node_id);
         const fieldsChanged =
           original === undefined ||
-          withoutTimes({ ...node, is_anomalous: false, anomaly_type: null, anomaly_metadata: undefined, performance_score: 0 } as TrajectoryNode) !==
-            withoutTimes({ ...original, performance_score: 0 });
+          withoutTimes({
+            ...node,
+            is_anomalous: false,
+            anomaly_type: null,
+            anomaly_metadata: undefined,
+            performance_score: 0,
+          } as TrajectoryNode) !== withoutTimes({ ...original, performance_score: 0 });
         const where = `${type} #${i} node ${node.node_type} ${node.node_id}`;
         // Everything changed is labelled; a labelled node changed, or sits on the anomaly's own edges.
         if (fieldsChanged) expect(node.is_anomalous, where).toBe(true);
@@ -39,7 +46,9 @@ describe("anomaly labels", () => {
         // An unlabelled edge is the normal edge, apart from when it fired.
         expect(withoutTimes(edge), `${type} #${i} edge ${edge.edge_id}`).toBe(withoutTimes(original));
       }
-      expect(anomalous.edges.filter((edge) => !edgesBefore.has(edge.edge_id)).every((edge) => edge.is_anomalous)).toBe(true);
+      expect(anomalous.edges.filter((edge) => !edgesBefore.has(edge.edge_id)).every((edge) => edge.is_anomalous)).toBe(
+        true,
+      );
     }
   });
 
@@ -50,8 +59,12 @@ describe("anomaly labels", () => {
       expect(t.metadata.anomaly_types).toStrictEqual([]);
       expect(t.metadata.anomaly_severity).toBeNull();
       expect(t.metadata.anomaly_metadata).toBeUndefined();
-      expect(t.nodes.some((node) => node.is_anomalous || node.anomaly_type !== null || node.anomaly_metadata !== undefined)).toBe(false);
-      expect(t.edges.some((edge) => edge.is_anomalous || edge.anomaly_type !== null || edge.anomaly_metadata !== undefined)).toBe(false);
+      expect(
+        t.nodes.some((node) => node.is_anomalous || node.anomaly_type !== null || node.anomaly_metadata !== undefined),
+      ).toBe(false);
+      expect(
+        t.edges.some((edge) => edge.is_anomalous || edge.anomaly_type !== null || edge.anomaly_metadata !== undefined),
+      ).toBe(false);
     }
   });
 

@@ -19,7 +19,16 @@ interface FieldStats {
   sumSquares: number;
 }
 
-const SKIPPED = new Set(["node_id", "edge_id", "source_node_id", "target_node_id", "start_time", "end_time", "creation_time", "anomaly_metadata"]);
+const SKIPPED = new Set([
+  "node_id",
+  "edge_id",
+  "source_node_id",
+  "target_node_id",
+  "start_time",
+  "end_time",
+  "creation_time",
+  "anomaly_metadata",
+]);
 /** Fields an anomaly changes on purpose (its own nodes): status and outcome, timing, retries, returned values. */
 const ANOMALY_SEMANTICS = new Set([
   "status",
@@ -49,7 +58,11 @@ class Profile {
   readonly signatures = new Set<string>();
 
   add(kind: string, item: Record<string, unknown>, include: (field: string) => boolean = () => true): void {
-    this.signatures.add(`${kind}:${Object.keys(item).filter((key) => key !== "anomaly_metadata").join(",")}`);
+    this.signatures.add(
+      `${kind}:${Object.keys(item)
+        .filter((key) => key !== "anomaly_metadata")
+        .join(",")}`,
+    );
     for (const [key, value] of Object.entries(item)) {
       if (SKIPPED.has(key) || !include(key)) continue;
       if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -64,7 +77,14 @@ class Profile {
   #observe(field: string, value: unknown): void {
     let stats = this.fields.get(field);
     if (stats === undefined) {
-      stats = { count: 0, values: new Map(), min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, sum: 0, sumSquares: 0 };
+      stats = {
+        count: 0,
+        values: new Map(),
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+        sum: 0,
+        sumSquares: 0,
+      };
       this.fields.set(field, stats);
     }
     stats.count++;
@@ -75,7 +95,8 @@ class Profile {
       stats.sumSquares += value * value;
     } else {
       const masked = String(value).replace(/[0-9a-f]{8}|\d+/g, "#");
-      if (stats.values.size <= MAX_VOCABULARY || stats.values.has(masked)) stats.values.set(masked, (stats.values.get(masked) ?? 0) + 1);
+      if (stats.values.size <= MAX_VOCABULARY || stats.values.has(masked))
+        stats.values.set(masked, (stats.values.get(masked) ?? 0) + 1);
     }
   }
 }
@@ -83,7 +104,8 @@ class Profile {
 /** Differences between a profile and the normal one that a trivial rule could use. */
 function differences(normal: Profile, other: Profile, compareMeans: boolean): string[] {
   const found: string[] = [];
-  for (const signature of other.signatures) if (!normal.signatures.has(signature)) found.push(`new field layout ${signature}`);
+  for (const signature of other.signatures)
+    if (!normal.signatures.has(signature)) found.push(`new field layout ${signature}`);
   for (const [field, stats] of other.fields) {
     const base = normal.fields.get(field);
     if (base === undefined) {
@@ -109,7 +131,8 @@ function differences(normal: Profile, other: Profile, compareMeans: boolean): st
         const variance = Math.max(base.sumSquares / base.count - mean * mean, 1e-12);
         const standardError = Math.sqrt(variance / stats.count + variance / base.count);
         const otherMean = stats.sum / stats.count;
-        if (Math.abs(otherMean - mean) > 5 * standardError) found.push(`${field} mean ${otherMean} vs normal ${mean} (±${standardError})`);
+        if (Math.abs(otherMean - mean) > 5 * standardError)
+          found.push(`${field} mean ${otherMean} vs normal ${mean} (±${standardError})`);
       }
     }
   }
@@ -132,7 +155,11 @@ describe("anomaly injection leakage", () => {
     const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, SEED, i);
     const t: Trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
     const decision = decideAnomaly(anomalies, SEED, i);
-    const trajectoryFields = { pattern: t.pattern, task_description: t.task_description, tags: t.metadata.tags.join(",") };
+    const trajectoryFields = {
+      pattern: t.pattern,
+      task_description: t.task_description,
+      tags: t.metadata.tags.join(","),
+    };
     if (decision === null) {
       normalTrajectories.add("trajectory", trajectoryFields);
       for (const node of t.nodes) normal.add(node.node_type, node);
@@ -142,7 +169,15 @@ describe("anomaly injection leakage", () => {
     anomalousCount++;
     const before = new Set([...t.nodes.map((node) => node.node_id), ...t.edges.map((edge) => edge.edge_id)]);
     originalIds.set(i, before);
-    injectAnomaly({ trajectory: t, trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG, ids: draft.builder.ids, decision, config: anomalies, seed: SEED, index: i });
+    injectAnomaly({
+      trajectory: t,
+      trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG,
+      ids: draft.builder.ids,
+      decision,
+      config: anomalies,
+      seed: SEED,
+      index: i,
+    });
     anomalousTrajectories.add("trajectory", trajectoryFields);
     for (const node of t.nodes) {
       if (!node.is_anomalous) untouched.add(node.node_type, node);

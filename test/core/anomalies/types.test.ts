@@ -12,7 +12,10 @@ import { anomalousAt, normalAt } from "./helpers.ts";
 const CASES = 24;
 const SEED = 21;
 
-function each(type: Parameters<typeof anomalousAt>[0], check: (normal: Trajectory, anomalous: Trajectory, i: number) => void): void {
+function each(
+  type: Parameters<typeof anomalousAt>[0],
+  check: (normal: Trajectory, anomalous: Trajectory, i: number) => void,
+): void {
   for (let i = 0; i < CASES; i++) {
     const severity = SEVERITY_LEVELS[i % SEVERITY_LEVELS.length] as SeverityLevel;
     const { normal, anomalous } = anomalousAt(type, severity, SEED, i);
@@ -25,7 +28,22 @@ const labelled = (t: Trajectory, role?: string) =>
 const byId = (t: Trajectory) => new Map(t.nodes.map((node) => [node.node_id, node]));
 const content = (node: TrajectoryNode) =>
   JSON.stringify(node, (key, value) =>
-    ["node_id", "start_time", "end_time", "duration", "cpu_usage", "memory_usage", "network_calls", "retry_count", "performance_score", "is_anomalous", "anomaly_type", "anomaly_metadata"].includes(key) ? undefined : value,
+    [
+      "node_id",
+      "start_time",
+      "end_time",
+      "duration",
+      "cpu_usage",
+      "memory_usage",
+      "network_calls",
+      "retry_count",
+      "performance_score",
+      "is_anomalous",
+      "anomaly_type",
+      "anomaly_metadata",
+    ].includes(key)
+      ? undefined
+      : value,
   );
 
 /** Ids of the nodes downstream of `id` (any edge). */
@@ -65,7 +83,9 @@ describe("infinite_loops", () => {
   it("repeats more as severity grows", () => {
     const added = (severity: SeverityLevel) => {
       let total = 0;
-      for (let i = 0; i < 40; i++) total += anomalousAt("infinite_loops", severity, SEED, i).anomalous.metadata.anomaly_metadata?.added_nodes as number;
+      for (let i = 0; i < 40; i++)
+        total += anomalousAt("infinite_loops", severity, SEED, i).anomalous.metadata.anomaly_metadata
+          ?.added_nodes as number;
       return total;
     };
     expect(added("critical")).toBeGreaterThan(added("low"));
@@ -117,16 +137,25 @@ describe("planning_paralysis", () => {
     each("planning_paralysis", (normal, t) => {
       const rounds = labelled(t, "replanning");
       expect(rounds.length).toBe(t.metadata.anomaly_metadata?.extra_rounds);
-      expect(rounds.every((node) => node.node_type === "PLANNING" || (node.node_type === "LLM_CALL" && node.llm_purpose === "planning"))).toBe(true);
+      expect(
+        rounds.every(
+          (node) => node.node_type === "PLANNING" || (node.node_type === "LLM_CALL" && node.llm_purpose === "planning"),
+        ),
+      ).toBe(true);
       const plan = normal.nodes.find((node) => node.node_type === "PLANNING") as TrajectoryNode;
       // The rounds form a chain right after the plan, and the plan's former successors now follow the last round.
       const lastRound = rounds.at(-1) as TrajectoryNode;
-      const successorsBefore = normal.edges.filter((edge) => edge.source_node_id === plan.node_id).map((edge) => edge.target_node_id);
-      const successorsAfter = t.edges.filter((edge) => edge.source_node_id === lastRound.node_id).map((edge) => edge.target_node_id);
+      const successorsBefore = normal.edges
+        .filter((edge) => edge.source_node_id === plan.node_id)
+        .map((edge) => edge.target_node_id);
+      const successorsAfter = t.edges
+        .filter((edge) => edge.source_node_id === lastRound.node_id)
+        .map((edge) => edge.target_node_id);
       expect(successorsAfter.sort()).toStrictEqual(successorsBefore.sort());
       const lastEnd = Date.parse(lastRound.end_time);
       const nodes = byId(t);
-      for (const id of successorsAfter) expect(Date.parse((nodes.get(id) as TrajectoryNode).start_time)).toBeGreaterThan(lastEnd);
+      for (const id of successorsAfter)
+        expect(Date.parse((nodes.get(id) as TrajectoryNode).start_time)).toBeGreaterThan(lastEnd);
     });
   });
 });
@@ -140,7 +169,9 @@ describe("memory_inconsistencies", () => {
         expect(read.memory_operation).toBe("retrieve");
         const store = t.nodes.find(
           (node): node is NodeOf<"MEMORY_ACCESS"> =>
-            node.node_type === "MEMORY_ACCESS" && node.memory_operation === "store" && node.memory_key === read.memory_key,
+            node.node_type === "MEMORY_ACCESS" &&
+            node.memory_operation === "store" &&
+            node.memory_key === read.memory_key,
         );
         expect(store).toBeDefined();
         expect(read.memory_value?.digest).not.toBe(store?.memory_value?.digest);
@@ -156,7 +187,10 @@ describe("memory_inconsistencies", () => {
       for (const read of t.nodes) {
         if (read.node_type !== "MEMORY_ACCESS" || read.memory_operation !== "retrieve") continue;
         const store = t.nodes.find(
-          (node) => node.node_type === "MEMORY_ACCESS" && node.memory_operation === "store" && node.memory_key === read.memory_key,
+          (node) =>
+            node.node_type === "MEMORY_ACCESS" &&
+            node.memory_operation === "store" &&
+            node.memory_key === read.memory_key,
         ) as NodeOf<"MEMORY_ACCESS">;
         expect(read.memory_value).toStrictEqual(store.memory_value);
       }
@@ -190,7 +224,9 @@ describe("timeout_cascades", () => {
       const follower = after.get(next?.target_node_id as string) as TrajectoryNode;
       const incoming = t.edges.filter((edge) => edge.target_node_id === follower.node_id);
       if (incoming.length === 1 && !timeouts.includes(follower)) {
-        expect(Date.parse(follower.start_time) - Date.parse((before.get(follower.node_id) as TrajectoryNode).start_time)).toBe(shift);
+        expect(
+          Date.parse(follower.start_time) - Date.parse((before.get(follower.node_id) as TrajectoryNode).start_time),
+        ).toBe(shift);
       }
       expect(Date.parse(t.end_time)).toBeGreaterThanOrEqual(Date.parse(normal.end_time));
     });
@@ -208,10 +244,15 @@ describe("handoff_failures", () => {
       for (const attempt of failed) {
         expect(attempt.handoff_success).toBe(false);
         expect(attempt.status).not.toBe("completed");
-        expect([attempt.source_agent, attempt.target_agent]).toStrictEqual([handoff.source_agent, handoff.target_agent]);
+        expect([attempt.source_agent, attempt.target_agent]).toStrictEqual([
+          handoff.source_agent,
+          handoff.target_agent,
+        ]);
         expect(downstream(t, attempt.node_id).has(handoff.node_id)).toBe(true);
       }
-      expect(t.edges.some((edge) => edge.source_node_id === handoff.node_id && edge.edge_type === "handoff")).toBe(true);
+      expect(t.edges.some((edge) => edge.source_node_id === handoff.node_id && edge.edge_type === "handoff")).toBe(
+        true,
+      );
     });
   });
 });
@@ -255,7 +296,12 @@ describe("context_drift", () => {
         if (edge.edge_type === "data_dependency") continue;
         const source = nodes.get(edge.source_node_id) as TrajectoryNode;
         const target = nodes.get(edge.target_node_id) as TrajectoryNode;
-        if (source.node_type !== "TOOL_CALL" || target.node_type !== "TOOL_CALL" || source.tool_type === target.tool_type) continue;
+        if (
+          source.node_type !== "TOOL_CALL" ||
+          target.node_type !== "TOOL_CALL" ||
+          source.tool_type === target.tool_type
+        )
+          continue;
         expect(DEFAULT_TOOL_TRANSITIONS[source.tool_type][target.tool_type] ?? 0).toBeGreaterThan(0);
       }
     }

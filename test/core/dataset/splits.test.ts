@@ -76,7 +76,8 @@ describe("createSplitAssigner", () => {
       if (decision !== null) seen.add(`${decision.type}/${assigner.splitOf(i)}`);
     }
     for (const type of ANOMALY_TYPES) {
-      for (const split of ["train", "validation", "test"]) expect(seen.has(`${type}/${split}`), `${type}/${split}`).toBe(true);
+      for (const split of ["train", "validation", "test"])
+        expect(seen.has(`${type}/${split}`), `${type}/${split}`).toBe(true);
     }
   });
 

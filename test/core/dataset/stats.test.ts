@@ -5,7 +5,10 @@ import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function sample(count: number): Trajectory[] {
   return Array.from({ length: count }, (_, i) => {
-    const t = i % 4 === 0 ? anomalousAt(i % 8 === 0 ? "infinite_loops" : "timeout_cascades", "high", 5, i).anomalous : normalAt(5, i);
+    const t =
+      i % 4 === 0
+        ? anomalousAt(i % 8 === 0 ? "infinite_loops" : "timeout_cascades", "high", 5, i).anomalous
+        : normalAt(5, i);
     (t as Trajectory & { split?: string }).split = ["train", "validation", "test"][i % 3] as string;
     return t;
   });
@@ -31,7 +34,9 @@ describe("createDatasetStats", () => {
     expect(json.nodes.histogram).toHaveLength(NODE_COUNT_BINS.length);
     expect(json.nodes.histogram.reduce((a, b) => a + b, 0)).toBe(120);
     expect(mean(json.nodes)).toBeCloseTo(json.nodes.sum / 120, 10);
-    expect(json.anomalous_nodes).toBe(trajectories.reduce((sum, t) => sum + t.nodes.filter((n) => n.is_anomalous).length, 0));
+    expect(json.anomalous_nodes).toBe(
+      trajectories.reduce((sum, t) => sum + t.nodes.filter((n) => n.is_anomalous).length, 0),
+    );
   });
 
   it("gives the same result whatever way the trajectories are split into merged parts", () => {

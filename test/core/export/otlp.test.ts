@@ -12,7 +12,7 @@ function attribute(span: OtlpSpan, key: string): AnyValue | undefined {
 function samples(): Trajectory[] {
   const result: Trajectory[] = [];
   for (let i = 0; i < 20; i++) result.push(normalAt(6, i));
-  ANOMALY_TYPES.forEach((type, k) => result.push(anomalousAt(type, "critical", 6, 50 + k).anomalous));
+  for (const [k, type] of ANOMALY_TYPES.entries()) result.push(anomalousAt(type, "critical", 6, 50 + k).anomalous);
   return result;
 }
 
@@ -31,10 +31,13 @@ describe("toOtlpTrace", () => {
         const node = trajectory.nodes[k] as Trajectory["nodes"][number];
         expect(span.parentSpanId).toBe(root.spanId);
         expect(span.startTimeUnixNano).toBe(`${Date.parse(node.start_time)}000000`);
-        expect(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)).toBe(BigInt(Math.round(node.duration * 1000)) * 1_000_000n);
+        expect(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)).toBe(
+          BigInt(Math.round(node.duration * 1000)) * 1_000_000n,
+        );
         expect(attribute(span, "agentsynth.node_id")).toStrictEqual({ stringValue: node.node_id });
         expect(attribute(span, "agentsynth.is_anomalous")).toStrictEqual({ boolValue: node.is_anomalous });
-        if (node.anomaly_type !== null) expect(attribute(span, "agentsynth.anomaly_type")).toStrictEqual({ stringValue: node.anomaly_type });
+        if (node.anomaly_type !== null)
+          expect(attribute(span, "agentsynth.anomaly_type")).toStrictEqual({ stringValue: node.anomaly_type });
         if (node.status !== "completed") expect(span.status?.code).toBe(2);
       });
       const linked = children.reduce((sum, span) => sum + (span.links?.length ?? 0), 0);
@@ -62,7 +65,12 @@ describe("toOtlpTrace", () => {
     const request = toOtlpTrace(normalAt(6, 1));
     const span = request.resourceSpans[0]?.scopeSpans[0]?.spans[0] as OtlpSpan;
     const withSpan = (patch: Partial<OtlpSpan>) => ({
-      resourceSpans: [{ ...request.resourceSpans[0], scopeSpans: [{ ...request.resourceSpans[0]?.scopeSpans[0], spans: [{ ...span, ...patch }] }] }],
+      resourceSpans: [
+        {
+          ...request.resourceSpans[0],
+          scopeSpans: [{ ...request.resourceSpans[0]?.scopeSpans[0], spans: [{ ...span, ...patch }] }],
+        },
+      ],
     });
     expect(OtlpTraceRequestSchema.safeParse(withSpan({ traceId: "0".repeat(32) })).success).toBe(false);
     expect(OtlpTraceRequestSchema.safeParse(withSpan({ spanId: "XYZ" })).success).toBe(false);

@@ -135,6 +135,15 @@ describe("POST /v1/trajectories", () => {
     expect(await response.json()).toMatchObject({ error: { code: "input_invalid" } });
   });
 
+  it("answers 415 naming the content type to use when the body is not declared as JSON", async () => {
+    const { app } = setup();
+    const response = await app.request("/v1/trajectories", { method: "POST", body: '{"seed":1,"count":1}' });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({
+      error: { code: "unsupported_media_type", message: expect.stringContaining("application/json") },
+    });
+  });
+
   it("answers 413 when count is above the synchronous limit or the body is too large", async () => {
     const { post } = setup();
     const tooMany = await post("/v1/trajectories", { seed: 1, count: 1_000_000 });
