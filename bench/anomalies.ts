@@ -1,7 +1,4 @@
-import { parseAnomalyInjectionConfig } from "../core/anomalies/config.ts";
-import { applyAnomalyStep } from "../core/anomalies/step.ts";
-import { finalizeTrajectory } from "../core/trajectory/finalize.ts";
-import { DEFAULT_TRAJECTORY_CONFIG, draftTrajectory, serializeTrajectory } from "../core/trajectory/index.ts";
+import { generateTrajectory, parseTrajectoryConfig, serializeTrajectory } from "../core/trajectory/index.ts";
 import { fmt } from "./measure.ts";
 
 const COUNT = 20_000;
@@ -10,14 +7,12 @@ const ROUNDS = 3;
 const MAX_SLOWDOWN = 0.25;
 
 function runOnce(ratio: number, seed: number): { seconds: number; bytes: number; anomalous: number } {
-  const anomalies = parseAnomalyInjectionConfig({ ratio });
+  const config = parseTrajectoryConfig({ anomaly_injection: { ratio } });
   let bytes = 0;
   let anomalous = 0;
   const started = performance.now();
   for (let i = 0; i < COUNT; i++) {
-    const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, i);
-    const trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
-    applyAnomalyStep(trajectory, draft.builder.ids, DEFAULT_TRAJECTORY_CONFIG, anomalies, seed, i);
+    const trajectory = generateTrajectory(config, seed, i);
     if (trajectory.metadata.is_anomalous) anomalous++;
     bytes += serializeTrajectory(trajectory).length;
   }

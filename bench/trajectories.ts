@@ -18,12 +18,24 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
     for (const workers of [1, cores]) {
       const out = mkdtempSync(join(tmpdir(), "agentsynth-bench-"));
       try {
-        const result = runCliMeasured(["trajectories", "--count", String(count), "--seed", "42", "--out", out, "--workers", String(workers), "--quiet"]);
+        const result = runCliMeasured([
+          "trajectories",
+          "--count",
+          String(count),
+          "--seed",
+          "42",
+          "--out",
+          out,
+          "--workers",
+          String(workers),
+          "--quiet",
+        ]);
         const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
         const nodes = countNodes(out, manifest);
         const rate = count / result.seconds;
         if (workers === 1) singleRates.set(count, rate);
-        const speedup = workers > 1 ? ` speed-up ×${fmt(rate / (singleRates.get(count) ?? rate), 2)} on ${workers} workers` : "";
+        const speedup =
+          workers > 1 ? ` speed-up ×${fmt(rate / (singleRates.get(count) ?? rate), 2)} on ${workers} workers` : "";
         lines.push(
           `trajectories  ${fmt(count).padStart(9)} × ${workers} worker(s): ${fmt(rate).padStart(7)} traj/s, ${fmt(nodes / result.seconds).padStart(9)} nodes/s, ` +
             `${fmt(manifest.totals.bytes / 1e6 / result.seconds, 1).padStart(6)} MB/s JSONL, peak RSS ${fmt(result.peakRssMb)} MB, ${fmt(result.seconds, 2)} s${speedup}`,
@@ -37,7 +49,16 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
     const out = mkdtempSync(join(tmpdir(), "agentsynth-bench-"));
     try {
       const count = 1_000_000;
-      const result = runCliMeasured(["trajectories", "--count", String(count), "--seed", "42", "--out", out, "--quiet"]);
+      const result = runCliMeasured([
+        "trajectories",
+        "--count",
+        String(count),
+        "--seed",
+        "42",
+        "--out",
+        out,
+        "--quiet",
+      ]);
       lines.push(
         `trajectories  ${fmt(count).padStart(9)} × ${cores} worker(s): ${fmt(count / result.seconds).padStart(7)} traj/s, peak RSS ${fmt(result.peakRssMb)} MB (target < 250 MB), ${fmt(result.seconds, 1)} s`,
       );
@@ -52,7 +73,10 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
 /** Average node count per trajectory from a sample of the first shard, to turn traj/s into nodes/s. */
 function countNodes(out: string, manifest: Manifest): number {
   const text = readFileSync(join(out, "shards", "00000.jsonl"), "utf8");
-  const sample = text.split("\n", 2001).filter((line) => line.length > 0).slice(0, 2000);
+  const sample = text
+    .split("\n", 2001)
+    .filter((line) => line.length > 0)
+    .slice(0, 2000);
   let nodes = 0;
   for (const line of sample) nodes += (JSON.parse(line) as { nodes: unknown[] }).nodes.length;
   return (nodes / sample.length) * manifest.totals.trajectories;

@@ -1,6 +1,6 @@
 // Worker thread: renders and writes the shards the main thread hands it (see shard-pool.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { shardKey, type ShardPlan } from "../core/dataset/plan.ts";
+import { type ShardPlan, shardKey } from "../core/dataset/plan.ts";
 import { renderTrajectoryShard } from "../core/dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
 import { writeShard } from "../core/dataset/write-shard.ts";
@@ -9,7 +9,8 @@ import type { ShardWorkerData, ShardWorkerMessage } from "./shard-pool.ts";
 
 const { spec, outDir } = workerData as ShardWorkerData;
 const config = resolveDatasetConfig(spec);
-const store = createFsObjectStore({ baseDir: outDir });
+// No fsync per shard: like cp or tar, the CLI leaves flushing to the OS; the manifest's sha256 verifies the files.
+const store = createFsObjectStore({ baseDir: outDir, fsync: false });
 const port = parentPort!;
 const send = (message: ShardWorkerMessage) => port.postMessage(message);
 
@@ -27,7 +28,14 @@ port.on("message", async (shard: ShardPlan) => {
     const written = await writeShard(store, key, chunks);
     send({
       type: "done",
-      entry: { index: shard.shard, key, start_index: shard.start_index, count: shard.count, bytes: written.bytes, sha256: written.sha256 },
+      entry: {
+        index: shard.shard,
+        key,
+        start_index: shard.start_index,
+        count: shard.count,
+        bytes: written.bytes,
+        sha256: written.sha256,
+      },
     });
   } catch (error) {
     send({ type: "error", shard: shard.shard, message: error instanceof Error ? error.message : String(error) });

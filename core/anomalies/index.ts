@@ -13,4 +13,4 @@ export {
 } from "./config.ts";
 export { type AnomalyDecision, decideAnomaly, effectCount, effectValue, injectionRandomizer } from "./decide.ts";
 export { INJECTORS, type InjectAnomalyInput, injectAnomaly } from "./inject.ts";
-export { applyAnomalyStep } from "./step.ts";
+export { finishTrajectory } from "./step.ts";

@@ -31,9 +31,14 @@ export const INJECTORS: Readonly<Record<AnomalyType, (ctx: InjectionContext) => 
   incomplete_responses: injectIncompleteResponse,
 };
 
+/** Types that need the trajectory's times to decide where to act; the others work on the graph alone. */
+const NEEDS_TIMES: ReadonlySet<AnomalyType> = new Set(["incomplete_responses"]);
+
 export interface InjectAnomalyInput {
-  /** A finalized trajectory (times set): the normal trajectory of this index, changed in place. */
+  /** The normal trajectory of this index, changed in place: a draft (before finalize) or a finalized one. */
   trajectory: Trajectory;
+  /** The trajectory's start (the draft's `startMs`). */
+  startMs: number;
   trajectoryConfig: TrajectoryConfig;
   /** The trajectory's id stream (the draft builder's `ids`), so new ids continue it. */
   ids: Randomizer;
@@ -45,15 +50,16 @@ export interface InjectAnomalyInput {
 
 /**
  * The anomaly step of generation: injects `decision` into trajectory `index`, labels the trajectory, its changed
- * nodes and edges, and re-finalizes (times, scores, metrics). Every choice comes from the injection stream of
- * (seed, index), so it is as deterministic as the rest.
+ * nodes and edges, and finalizes (times, scores, metrics). It works on the draft, between variance and finalize;
+ * the one type that needs times (incomplete_responses) finalizes first. Every choice comes from the injection stream
+ * of (seed, index), so it is as deterministic as the rest.
  * @example
  * const draft = draftTrajectory(config, 42, 7);
- * const trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
- * injectAnomaly({ trajectory, trajectoryConfig: config, ids: draft.builder.ids, decision, config: anomalies, seed: 42, index: 7 });
+ * injectAnomaly({ trajectory: draft.trajectory, startMs: draft.startMs, trajectoryConfig: config, ids: draft.builder.ids, decision, config: anomalies, seed: 42, index: 7 });
  */
 export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
   const { trajectory, decision } = input;
+  if (NEEDS_TIMES.has(decision.type)) finalizeTrajectory(trajectory, input.startMs);
   const ctx = new InjectionContext({
     trajectory,
     trajectoryConfig: input.trajectoryConfig,
@@ -70,5 +76,5 @@ export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
   metadata.anomaly_types = [decision.type];
   metadata.anomaly_severity = decision.severity;
   metadata.anomaly_metadata = { type: decision.type, severity: decision.severity, ...parameters };
-  return finalizeTrajectory(trajectory, Date.parse(trajectory.start_time));
+  return finalizeTrajectory(trajectory, input.startMs);
 }

@@ -1,5 +1,10 @@
 import { createGzip } from "node:zlib";
-import { generateTrajectory, serializeTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import {
+  generateTrajectory,
+  serializeTrajectory,
+  type Trajectory,
+  type TrajectoryConfig,
+} from "../trajectory/index.ts";
 
 export interface TrajectoryShardInput {
   config: TrajectoryConfig;
@@ -15,27 +20,38 @@ export interface TrajectoryShardInput {
   serialize?: (trajectory: Trajectory) => string;
 }
 
-/** Lines are joined into chunks of about this size: big enough to amortise writes, small enough to stream. */
-const CHUNK_CHARS = 1 << 20;
+/** Output is encoded into buffers of about this size: big enough to amortise writes, small enough to stream. */
+const CHUNK_BYTES = 1 << 20;
 /** How often (in trajectories) onProgress is called. */
 const PROGRESS_EVERY = 256;
+const NEWLINE = 10;
 
-/** JSONL text of trajectories [startIndex, startIndex + count), in chunks of whole lines. */
-export function* renderTrajectoryLines(input: Omit<TrajectoryShardInput, "gzip">): Generator<string> {
+/**
+ * UTF-8 JSONL of trajectories [startIndex, startIndex + count), in chunks of whole lines. Each line is encoded straight
+ * into the chunk buffer: joining lines into one string first would build a rope that has to be flattened and copied
+ * again, which costs more than the encoding itself.
+ */
+export function* renderTrajectoryChunks(input: Omit<TrajectoryShardInput, "gzip">): Generator<Buffer> {
   const { config, seed, startIndex, count, onProgress, onTrajectory } = input;
   const serialize = input.serialize ?? serializeTrajectory;
-  let buffer = "";
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   for (let k = 0; k < count; k++) {
     const trajectory = generateTrajectory(config, seed, startIndex + k);
     onTrajectory?.(trajectory);
-    buffer += `${serialize(trajectory)}\n`;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield buffer;
-      buffer = "";
+    const line = serialize(trajectory);
+    // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+    const worstCase = line.length * 3 + 1;
+    if (used + worstCase > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worstCase));
+      used = 0;
     }
+    used += chunk.write(line, used);
+    chunk[used++] = NEWLINE;
     if (onProgress && ((k + 1) % PROGRESS_EVERY === 0 || k + 1 === count)) onProgress(k + 1);
   }
-  if (buffer.length > 0) yield buffer;
+  if (used > 0) yield chunk.subarray(0, used);
 }
 
 /**
@@ -45,16 +61,16 @@ export function* renderTrajectoryLines(input: Omit<TrajectoryShardInput, "gzip">
  * for await (const chunk of renderTrajectoryShard({ config, seed: 42, startIndex: 0, count: 100, gzip: false })) out.write(chunk);
  */
 export async function* renderTrajectoryShard(input: TrajectoryShardInput): AsyncGenerator<Uint8Array> {
-  const lines = renderTrajectoryLines(input);
+  const chunks = renderTrajectoryChunks(input);
   if (!input.gzip) {
-    for (const text of lines) yield Buffer.from(text, "utf8");
+    yield* chunks;
     return;
   }
   const gzip = createGzip({ level: 6 });
   const pump = (async () => {
     try {
-      for (const text of lines) {
-        if (!gzip.write(text)) await new Promise<void>((resolve) => gzip.once("drain", resolve));
+      for (const chunk of chunks) {
+        if (!gzip.write(chunk)) await new Promise<void>((resolve) => gzip.once("drain", resolve));
       }
       gzip.end();
     } catch (error) {

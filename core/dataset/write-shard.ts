@@ -45,7 +45,12 @@ export async function writeShard(
   }
   if (await store.putIfAbsent(key, counted(), putOptions)) return { written: true, bytes, sha256: hash.digest("hex") };
   const existing = await store.getStream(key);
-  if (existing === null) throw new StorageError(store.driver, key, "The shard was reported as existing but cannot be read back; check the store for a concurrent delete.");
+  if (existing === null)
+    throw new StorageError(
+      store.driver,
+      key,
+      "The shard was reported as existing but cannot be read back; check the store for a concurrent delete.",
+    );
   return { written: false, ...(await summarize(existing)) };
 }
 

@@ -1,5 +1,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { type AnomalyInjectionConfig, parseAnomalyInjectionConfig } from "../anomalies/config.ts";
+import { parseSplitConfig, type SplitConfig } from "../dataset/splits.ts";
 import { ConfigError, formatIssues, type Issue, issuesFromZod } from "../errors.ts";
 import {
   PatternEntrySchema,
@@ -35,6 +37,10 @@ export interface TrajectoryConfig {
   readonly toolTransitions: Readonly<Record<ToolType, Readonly<Partial<Record<ToolType, number>>>>>;
   /** `toolTransitions` precomputed per source tool, indexed like `TOOL_TYPES`. */
   readonly transitionRows: readonly ToolTransitionRow[];
+  /** The `anomaly_injection` section: which trajectories get which anomaly (ratio 0 by default). */
+  readonly anomalies: AnomalyInjectionConfig;
+  /** The `splits` section: train/validation/test fractions for each trajectory's `split` field. */
+  readonly splits: SplitConfig;
 }
 
 /** The `data_generation` section. Unknown keys are errors: a typo must not silently fall back to a default. */
@@ -46,12 +52,15 @@ export const DataGenerationSchema = z.strictObject({
 });
 
 /**
- * The top level of a config file as far as trajectories are concerned. Other top-level sections
- * (`anomaly_injection`, `system`, ...) are not this schema's business and are ignored here.
+ * The top level of a config file as far as trajectories are concerned. `anomaly_injection` and `splits` are
+ * validated by their own parsers (core/anomalies/config.ts, core/dataset/splits.ts); other top-level sections
+ * (`system`, ...) are not this schema's business and are ignored here.
  */
 export const TrajectoryConfigInputSchema = z.object({
   random_seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   data_generation: DataGenerationSchema.nullable().optional(),
+  anomaly_injection: z.unknown().optional().describe("see core/anomalies/config.ts and docs/anomalies.md"),
+  splits: z.unknown().optional().describe("train/validation/test fractions, see core/dataset/splits.ts"),
 });
 
 export type TrajectoryConfigInput = z.input<typeof TrajectoryConfigInputSchema>;
@@ -71,7 +80,9 @@ export function parseTrajectoryConfig(input: unknown): TrajectoryConfig {
   const taskTemplates = resolveTaskTemplates(section.task_templates, issues);
   const toolTransitions = resolveToolTransitions(section.tool_transitions, issues);
   const epoch = resolveEpoch(section.epoch, issues);
-  if (issues.length > 0) throw configError(issues);
+  const anomalies = sectionOrIssues(() => parseAnomalyInjectionConfig(parsed.data.anomaly_injection), issues);
+  const splits = sectionOrIssues(() => parseSplitConfig(parsed.data.splits), issues);
+  if (issues.length > 0 || anomalies === null || splits === null) throw configError(issues);
   const patternNames = PATTERN_NAMES.filter((name) => patterns[name] !== undefined);
   return {
     randomSeed: parsed.data.random_seed ?? null,
@@ -87,7 +98,20 @@ export function parseTrajectoryConfig(input: unknown): TrajectoryConfig {
       const targets = TOOL_TYPES.filter((target) => (row[target] ?? 0) > 0);
       return { targets, weights: targets.map((target) => row[target] as number) };
     }),
+    anomalies,
+    splits,
   };
+}
+
+/** Runs a section's own parser, moving its problems into `issues` so one error lists every problem. */
+function sectionOrIssues<T>(parse: () => T, issues: Issue[]): T | null {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+    return null;
+  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { finishTrajectory } from "../anomalies/step.ts";
+import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
@@ -41,6 +43,7 @@ export function draftTrajectory(config: TrajectoryConfig, seed: number, index: n
     trajectory_id: trajectoryId,
     seed,
     index,
+    split: splitOf(seed, index, config.anomalies, config.splits),
     pattern,
     task_category: category,
     task_description: task,
@@ -72,15 +75,15 @@ export function draftTrajectory(config: TrajectoryConfig, seed: number, index: n
 }
 
 /**
- * Generates trajectory `index` of the dataset `(config, seed)`: build(pattern) → variance → finalize. Pure: the
- * result depends only on its arguments, whatever shard or worker asks for it.
+ * Generates trajectory `index` of the dataset `(config, seed)`: build(pattern) → variance → anomaly step (when
+ * `config.anomalies` picks this index: inject and label) → finalize. Pure: the result depends only on
+ * its arguments, whatever shard or worker asks for it; a normal trajectory is the same whatever the anomaly ratio.
  * @example
  * const trajectory = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0);
  * serializeTrajectory(trajectory); // one JSONL line
  */
 export function generateTrajectory(config: TrajectoryConfig, seed: number, index: number): Trajectory {
-  const draft = draftTrajectory(config, seed, index);
-  return finalizeTrajectory(draft.trajectory, draft.startMs);
+  return finishTrajectory(draftTrajectory(config, seed, index), config, config.anomalies, seed, index);
 }
 
 export type { Randomizer };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SPLIT_NAMES } from "../dataset/splits.ts";
 import {
   AGENT_TYPES,
   ANOMALY_TYPES,
@@ -254,6 +255,7 @@ export const TrajectorySchema = z
     trajectory_id: Id,
     seed: z.number().int(),
     index: z.number().int().nonnegative().describe("position of the trajectory in its dataset"),
+    split: z.enum(SPLIT_NAMES).describe("dataset split, from (seed, index, config) alone, stratified by anomaly type"),
     pattern: z.enum(PATTERN_NAMES),
     task_category: z.enum(TASK_CATEGORIES),
     task_description: z.string(),

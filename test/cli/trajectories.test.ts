@@ -48,7 +48,19 @@ function allLines(dir: string): string[] {
 describe("agentsynth trajectories", () => {
   it("writes shards whose sizes and sha256 match the manifest", async () => {
     const out = tmp();
-    const result = await run(["trajectories", "--count", "250", "--shard-size", "100", "--seed", "7", "--out", out, "--workers", "1"]);
+    const result = await run([
+      "trajectories",
+      "--count",
+      "250",
+      "--shard-size",
+      "100",
+      "--seed",
+      "7",
+      "--out",
+      out,
+      "--workers",
+      "1",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/wrote 250 trajectories in 3 shard\(s\)/);

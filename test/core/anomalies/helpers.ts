@@ -21,9 +21,9 @@ export function anomalousAt(
 ): { normal: Trajectory; anomalous: Trajectory } {
   const normal = normalAt(seed, index);
   const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, index);
-  const trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
   const anomalous = injectAnomaly({
-    trajectory,
+    trajectory: draft.trajectory,
+    startMs: draft.startMs,
     trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG,
     ids: draft.builder.ids,
     decision: { type, severity },

@@ -149,11 +149,10 @@ describe("anomaly injection leakage", () => {
   const injected = new Profile();
   const normalTrajectories = new Profile();
   const anomalousTrajectories = new Profile();
-  const originalIds = new Map<number, Set<string>>();
   let anomalousCount = 0;
   for (let i = 0; i < TRAJECTORIES; i++) {
     const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, SEED, i);
-    const t: Trajectory = finalizeTrajectory(draft.trajectory, draft.startMs);
+    const t: Trajectory = draft.trajectory;
     const decision = decideAnomaly(anomalies, SEED, i);
     const trajectoryFields = {
       pattern: t.pattern,
@@ -161,6 +160,7 @@ describe("anomaly injection leakage", () => {
       tags: t.metadata.tags.join(","),
     };
     if (decision === null) {
+      finalizeTrajectory(t, draft.startMs);
       normalTrajectories.add("trajectory", trajectoryFields);
       for (const node of t.nodes) normal.add(node.node_type, node);
       for (const edge of t.edges) normal.add(edge.edge_type, edge);
@@ -168,9 +168,9 @@ describe("anomaly injection leakage", () => {
     }
     anomalousCount++;
     const before = new Set([...t.nodes.map((node) => node.node_id), ...t.edges.map((edge) => edge.edge_id)]);
-    originalIds.set(i, before);
     injectAnomaly({
       trajectory: t,
+      startMs: draft.startMs,
       trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG,
       ids: draft.builder.ids,
       decision,

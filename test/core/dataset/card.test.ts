@@ -5,14 +5,13 @@ import { buildManifest } from "../../../core/dataset/manifest.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
 import { parseSplitConfig, splitsManifestSection } from "../../../core/dataset/splits.ts";
 import { createDatasetStats } from "../../../core/dataset/stats.ts";
-import type { Trajectory } from "../../../core/trajectory/index.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function datasetCard(): string {
   const stats = createDatasetStats();
   for (let i = 0; i < 60; i++) {
     const t = i % 5 === 0 ? anomalousAt("validation_loops", "low", 1, i).anomalous : normalAt(1, i);
-    (t as Trajectory & { split?: string }).split = i % 10 === 0 ? "test" : "train";
+    t.split = i % 10 === 0 ? "test" : "train";
     stats.add(t);
   }
   const spec = parseTrajectoryDatasetSpec({ seed: 1, total: 60, shard_size: 30, anomaly_ratio: 0.2 });

@@ -19,7 +19,12 @@ describe("planShards", () => {
   });
 
   it("covers every index exactly once for awkward sizes", () => {
-    for (const [total, size] of [[1, 1], [7, 3], [1000, 999], [1001, 10]] as const) {
+    for (const [total, size] of [
+      [1, 1],
+      [7, 3],
+      [1000, 999],
+      [1001, 10],
+    ] as const) {
       const shards = planShards(total, size);
       const covered = shards.flatMap((s) => Array.from({ length: s.count }, (_, k) => s.start_index + k));
       expect(covered).toStrictEqual(Array.from({ length: total }, (_, k) => k));
@@ -32,7 +37,11 @@ describe("planShards", () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual(["total", "shard_size", "start_index"]);
+      expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual([
+        "total",
+        "shard_size",
+        "start_index",
+      ]);
     }
   });
 

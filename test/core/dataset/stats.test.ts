@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SPLIT_NAMES, type SplitName } from "../../../core/dataset/splits.ts";
 import { createDatasetStats, DATASET_STATS_FORMAT, mean, NODE_COUNT_BINS } from "../../../core/dataset/stats.ts";
 import type { Trajectory } from "../../../core/trajectory/index.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
@@ -9,7 +10,7 @@ function sample(count: number): Trajectory[] {
       i % 4 === 0
         ? anomalousAt(i % 8 === 0 ? "infinite_loops" : "timeout_cascades", "high", 5, i).anomalous
         : normalAt(5, i);
-    (t as Trajectory & { split?: string }).split = ["train", "validation", "test"][i % 3] as string;
+    t.split = SPLIT_NAMES[i % 3] as SplitName;
     return t;
   });
 }

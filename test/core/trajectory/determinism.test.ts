@@ -21,14 +21,15 @@ function datasetHash(seed: number, count: number): string {
 describe("generateTrajectory determinism", () => {
   it("pins the sha256 of the first 20 serialized trajectories when the seed is 42, 1337 or 1211", () => {
     // Golden: a change here changes every dataset; update only on purpose and say so in the changelog.
+    // Updated for issue #3: trajectories gained the `split` field (all other bytes unchanged; ratio 0 injects nothing).
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"6b0405ba5e7170a3a5a3d81b70e75635796f1cf23b7129ff66b47d6a9119b8a2"`,
+      `"d43d605c90c50dd042df9ea42a2415441a4a47356d6742e6a1d5eaa997ab4e6d"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"8843582fef3b2c28c9f44d8e073e694fbe33e50b55259b4f09240e4b5b3e0062"`,
+      `"f695ec179e50067e57d4b1c571a239450753a31730916734459f16d07fe90d49"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"3a33ce332adecc8f6b7b17614274d4cd54fd96f37d3719fefefbc818bb3eab2e"`,
+      `"e19b0b4b1f7b1ba673522eaa788bca9393605a6fb616b5d2a9427b1655d05da1"`,
     );
   });
 
@@ -92,6 +93,7 @@ describe("generateTrajectory determinism", () => {
       "trajectory_id",
       "seed",
       "index",
+      "split",
       "pattern",
       "task_category",
       "task_description",
