@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { siblingModule } from "../core/module-url.ts";
 
 export interface ChildResult {
   code: number;
@@ -9,7 +10,7 @@ export interface ChildResult {
 
 /** Runs `agentsynth <args>` in a child process (see child.ts) and returns its time and peak RSS. */
 export function runCliMeasured(args: string[]): ChildResult {
-  const child = fileURLToPath(new URL("./child.ts", import.meta.url));
+  const child = fileURLToPath(siblingModule("child", import.meta.url));
   const output = execFileSync(process.execPath, [child, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
   const last = output.trim().split("\n").at(-1) ?? "{}";
   return JSON.parse(last) as ChildResult;

@@ -5,6 +5,7 @@ import { Agent, request } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { siblingModule } from "../core/module-url.ts";
 import { fmt } from "./measure.ts";
 
 export interface ServiceBenchOptions {
@@ -21,7 +22,7 @@ interface Reply {
   bytes: number;
 }
 
-const LOCAL_SERVER = fileURLToPath(new URL("../functions/local.ts", import.meta.url));
+const LOCAL_SERVER = fileURLToPath(siblingModule("../functions/local", import.meta.url));
 /** Trajectories per request under sustained load: a typical small on-demand request. */
 const LOAD_COUNT = 10;
 const ON_DEMAND_COUNT = 1_000;

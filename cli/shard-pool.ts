@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { ShardEntry } from "../core/dataset/manifest.ts";
 import type { ShardPlan } from "../core/dataset/plan.ts";
 import type { TrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import { siblingModule } from "../core/module-url.ts";
 
 /** Messages a shard worker sends back (see shard-worker.ts). */
 export type ShardWorkerMessage =
@@ -33,7 +34,11 @@ export async function runShardsOnWorkers(options: {
   const workerData: ShardWorkerData = { spec: options.spec, outDir: options.outDir };
   const threads = Array.from(
     { length: options.workers },
-    () => new Worker(new URL("./shard-worker.ts", import.meta.url), { workerData }),
+    () =>
+      new Worker(siblingModule("shard-worker", import.meta.url), {
+        workerData,
+        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 },
+      }),
   );
   const report = () => {
     let done = finishedCount;

@@ -12,6 +12,7 @@ import { handleDeadLetter } from "../core/batch/shard-message.ts";
 import type { TaskModelFactory } from "../core/batch/task-shard.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createLanguageModel, languageModelOptionsFromEnv } from "../core/llm/index.ts";
+import { siblingModule } from "../core/module-url.ts";
 import { createInProcessJobQueue, type InProcessJobQueue } from "../core/queue/in-process.ts";
 import type { JobQueue } from "../core/queue/job-queue.ts";
 import { createSqsJobQueue } from "../core/queue/sqs.ts";
@@ -96,7 +97,7 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
   const maxReceives = positiveInt(env.SHARD_MAX_RECEIVES, "SHARD_MAX_RECEIVES", DEFAULT_MAX_RECEIVES);
   const queue = createInProcessJobQueue<ShardJob>({
     handler: {
-      moduleUrl: new URL("./local-worker.ts", import.meta.url),
+      moduleUrl: siblingModule("local-worker", import.meta.url),
       exportName: "createLocalShardHandler",
       workerData: { dataDir, maxReceives } satisfies LocalWorkerData,
     },

@@ -78,7 +78,8 @@ async function startUpload(deps: LocalDeps, key: string): Promise<void> {
   }
 }
 
-if (import.meta.main) {
+/** `npm start`: serves the API until SIGINT/SIGTERM. */
+export async function main(): Promise<void> {
   const deps = createLocalDeps();
   const server = await startLocalServer(deps);
   console.log(`agentsynth API on ${server.url} (docs: ${server.url}/docs), data in ${deps.dataDir}`);
@@ -89,3 +90,5 @@ if (import.meta.main) {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }
+
+if (import.meta.main) await main();

@@ -21,4 +21,6 @@ try {
   console.error(`could not read vitest results from ${file}: ${(error as Error).message}`);
   failed = 1;
 }
-console.log(skipped > 0 ? `${passed} passed, ${failed} failed, ${skipped} skipped` : `${passed} passed, ${failed} failed`);
+console.log(
+  skipped > 0 ? `${passed} passed, ${failed} failed, ${skipped} skipped` : `${passed} passed, ${failed} failed`,
+);

@@ -10,14 +10,14 @@ export type EffectRange = readonly [number, number];
  * `critical` anomaly draws from the top quarter of each range, a `low` one from the bottom quarter.
  */
 export const ANOMALY_PARAMETER_DEFAULTS = {
-  infinite_loops: { loop_length: [1, 3], iterations: [2, 10] },
+  infinite_loops: { loop_length: [1, 3], iterations: [2, 8] },
   suboptimal_paths: { extra_steps: [1, 6] },
   tool_failure_cascades: { cascade_length: [1, 6] },
   planning_paralysis: { extra_rounds: [2, 9] },
   memory_inconsistencies: { inconsistent_reads: [1, 4] },
   timeout_cascades: { timeouts: [1, 4], timeout_seconds: [10, 120] },
   handoff_failures: { failed_attempts: [1, 4] },
-  validation_loops: { iterations: [2, 9] },
+  validation_loops: { iterations: [2, 7] },
   context_drift: { drift_fraction: [0.25, 1] },
   incomplete_responses: { missing_fraction: [0.1, 0.8] },
 } as const satisfies Record<AnomalyType, Record<string, EffectRange>>;

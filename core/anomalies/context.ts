@@ -1,7 +1,6 @@
 import type { Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "../trajectory/builder.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
-import { indexGraph, topologicalOrder } from "../trajectory/graph.ts";
 import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
 import { applyEdgeVariance, applyNodeVariance } from "../trajectory/variance.ts";
 import type { AnomalyType, RelationshipType, SeverityLevel } from "../trajectory/vocabulary.ts";
@@ -199,27 +198,23 @@ export class InjectionContext {
       .map((edge) => this.node(edge.source_node_id));
   }
 
-  /** Nodes reachable from `start` along any edge, in topological order, without `start` itself. */
+  /**
+   * Nodes reachable from `start` along any edge, in execution order, without `start` itself. Node-list order is
+   * execution order: patterns add a node after everything it depends on, and injection inserts a node right after
+   * its predecessor.
+   */
   descendants(start: TrajectoryNode): TrajectoryNode[] {
-    const index = indexGraph(this.trajectory);
-    const { order } = topologicalOrder(this.trajectory, index);
-    const reached = new Uint8Array(this.trajectory.nodes.length);
-    reached[index.indexById.get(start.node_id) as number] = 1;
-    const result: TrajectoryNode[] = [];
-    for (const position of order) {
-      if (reached[position] !== 1) continue;
-      for (const e of index.outgoing[position] as number[]) {
-        const target = index.indexById.get((this.trajectory.edges[e] as TrajectoryEdge).target_node_id) as number;
-        if (reached[target] === 0) {
-          reached[target] = 1;
-        }
+    const { out } = this.#graph();
+    const reached = new Set<string>();
+    const stack = [start.node_id];
+    while (stack.length > 0) {
+      for (const edge of out.get(stack.pop() as string) ?? []) {
+        if (reached.has(edge.target_node_id)) continue;
+        reached.add(edge.target_node_id);
+        stack.push(edge.target_node_id);
       }
     }
-    for (const position of order) {
-      const node = this.trajectory.nodes[position] as TrajectoryNode;
-      if (reached[position] === 1 && node !== start) result.push(node);
-    }
-    return result;
+    return this.trajectory.nodes.filter((node) => node !== start && reached.has(node.node_id));
   }
 
   /** Working steps (see STEP_TYPES) matching `filter`, in node-list order. */

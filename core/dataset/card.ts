@@ -1,6 +1,7 @@
+import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import type { DatasetManifest } from "./manifest.ts";
-import { SPLIT_NAMES } from "./splits.ts";
+import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "./splits.ts";
 import {
   approximateQuantile,
   type DatasetStatsJSON,
@@ -232,4 +233,25 @@ function mb(bytes: number): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}
+
+/**
+ * The manifest sections this stage adds, for `buildManifest({ ..., sections })`: the anomaly settings and the split
+ * fractions the dataset was made with, and its statistics (so the card can be re-rendered from the manifest alone).
+ * @example
+ * buildManifest({ spec, config, shards, sections: datasetManifestSections(config, stats.toJSON()) });
+ */
+export function datasetManifestSections(
+  config: { anomalies: AnomalyInjectionConfig; splits: SplitConfig },
+  stats: DatasetStatsJSON,
+): {
+  anomaly_injection: Record<string, unknown>;
+  splits: ReturnType<typeof splitsManifestSection>;
+  statistics: DatasetStatsJSON;
+} {
+  return {
+    anomaly_injection: describeAnomalyInjectionConfig(config.anomalies),
+    splits: splitsManifestSection(config.splits),
+    statistics: stats,
+  };
 }

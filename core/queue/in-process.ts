@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { BatchError, ConfigError } from "../errors.ts";
+import { siblingModule } from "../module-url.ts";
 import type { DeadLetter, InProcessJobQueue, InProcessJobQueueOptions, QueueProgress } from "./in-process-types.ts";
 import { encodeJobs } from "./job-queue.ts";
 import type { RunJobMessage, WorkerBootData, WorkerReply } from "./worker-protocol.ts";
@@ -29,7 +30,7 @@ interface Slot<Job> {
   dead: boolean;
 }
 
-const WORKER_URL = new URL("./in-process-worker.ts", import.meta.url);
+const WORKER_URL = siblingModule("in-process-worker", import.meta.url);
 
 /**
  * The local stand-in for SQS + Lambda workers: jobs run on a pool of worker threads with at-least-once semantics.

@@ -151,11 +151,28 @@ describe("agentsynth trajectories", () => {
     }
   });
 
-  it("runs as a real process from the package bin", async () => {
+  it("runs as a real process from the package bin, compiled", async () => {
     const out = tmp();
-    const { stdout } = await exec(process.execPath, ["cli/main.ts", "trajectories", "--count", "10", "--out", out]);
+    const { stdout } = await exec(process.execPath, [
+      "bin/agentsynth.js",
+      "trajectories",
+      "--count",
+      "10",
+      "--out",
+      out,
+    ]);
     expect(stdout).toMatch(/wrote 10 trajectories/);
-    const help = await exec(process.execPath, ["cli/main.ts", "--help"]);
+    const help = await exec(process.execPath, ["bin/agentsynth.js", "--help"]);
     expect(help.stdout).toMatch(/agentsynth trajectories/);
+    const bad = await exec(process.execPath, [
+      "bin/agentsynth.js",
+      "trajectories",
+      "--count",
+      "0",
+      "--out",
+      tmp(),
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect(bad).toMatchObject({ code: 2 });
+    expect((bad as { stderr: string }).stderr).toMatch(/total/);
   });
 });

@@ -74,16 +74,27 @@ describe("parseTrajectoryConfig with anomaly_injection and splits", () => {
   it("lists the problems of every section in one error when several are wrong", () => {
     let error: unknown;
     try {
-      parseTrajectoryConfig({ anomaly_injection: { ratio: 2 }, splits: { train: 0.5 }, data_generation: { epoch: "soon" } });
+      parseTrajectoryConfig({
+        anomaly_injection: { ratio: 2 },
+        splits: { train: 0.5 },
+        data_generation: { epoch: "soon" },
+      });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual(["data_generation.epoch", "anomaly_injection.ratio", "splits"]);
+    expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual([
+      "data_generation.epoch",
+      "anomaly_injection.ratio",
+      "splits",
+    ]);
   });
 
   it("parses both sections into the trajectory config when valid", () => {
-    const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.25 }, splits: { train: 0.8, validation: 0.1, test: 0.1 } });
+    const config = parseTrajectoryConfig({
+      anomaly_injection: { ratio: 0.25 },
+      splits: { train: 0.8, validation: 0.1, test: 0.1 },
+    });
     expect(config.anomalies.ratio).toBe(0.25);
     expect(config.splits.fractions).toStrictEqual([0.8, 0.1, 0.1]);
   });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { finishTrajectory } from "../../../core/anomalies/step.ts";
+import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
@@ -55,9 +56,9 @@ describe("anomaly injection determinism", () => {
       for (let i = 0; i < 50; i++) digest.update(`${serializeTrajectory(generateTrajectory(config, seed, i))}\n`);
       return digest.digest("hex");
     };
-    expect(hash(42)).toMatchInlineSnapshot(`"922c73091824b2f0c946e318d6d38cf16a2a1c4f35183fe890be1c9c81178080"`);
-    expect(hash(1337)).toMatchInlineSnapshot(`"145807da53d3090413877145b11672d2709b389d2b96663ec9aa5067c9bc293e"`);
-    expect(hash(1211)).toMatchInlineSnapshot(`"57bcdb551c4b71c93df7fa17d83949e54cb427d8d2657bbf668bd9384b023175"`);
+    expect(hash(42)).toMatchInlineSnapshot(`"375b78111ce5cc68b978679265a830daa6faf84fd68850d71149415efdaf4d20"`);
+    expect(hash(1337)).toMatchInlineSnapshot(`"d2dd1742b6bf551ef1ffc928f61a4722e18073f1a82ac2450c161acd13b59732"`);
+    expect(hash(1211)).toMatchInlineSnapshot(`"2baeeb234e07ff327146e57b370a7bc0bc44d9f8858adfa7425215d28109fd13"`);
   });
 
   it("matches the step-by-step pipeline when generateTrajectory injects", () => {
@@ -71,5 +72,25 @@ describe("anomaly injection determinism", () => {
         .update(Array.from({ length: 50 }, (_, i) => line(seed, i)).join("\n"))
         .digest("hex");
     expect(hash(1)).not.toBe(hash(2));
+  });
+});
+
+describe("anomalous dataset shards", () => {
+  it("hold the same bytes whatever the shard size", async () => {
+    const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.3 } });
+    const render = async (shardSize: number) => {
+      const parts: Buffer[] = [];
+      for (let start = 0; start < 120; start += shardSize) {
+        const count = Math.min(shardSize, 120 - start);
+        for await (const chunk of renderTrajectoryShard({ config, seed: 9, startIndex: start, count, gzip: false })) {
+          parts.push(Buffer.from(chunk));
+        }
+      }
+      return Buffer.concat(parts).toString("utf8");
+    };
+    const whole = await render(120);
+    expect(await render(7)).toBe(whole);
+    expect(await render(50)).toBe(whole);
+    expect(whole.split("\n").filter((text) => text.includes('"is_anomalous":true')).length).toBeGreaterThan(20);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { describeAnomalyInjectionConfig, parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
-import { renderDatasetCard } from "../../../core/dataset/card.ts";
+import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
+import { datasetManifestSections, renderDatasetCard } from "../../../core/dataset/card.ts";
 import { buildManifest } from "../../../core/dataset/manifest.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
-import { parseSplitConfig, splitsManifestSection } from "../../../core/dataset/splits.ts";
+import { parseSplitConfig } from "../../../core/dataset/splits.ts";
 import { createDatasetStats } from "../../../core/dataset/stats.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
@@ -22,10 +22,10 @@ function datasetCard(): string {
       { index: 0, key: "shards/00000.jsonl", start_index: 0, count: 30, bytes: 1000, sha256: "a".repeat(64) },
       { index: 1, key: "shards/00001.jsonl", start_index: 30, count: 30, bytes: 1000, sha256: "b".repeat(64) },
     ],
-    sections: {
-      splits: splitsManifestSection(parseSplitConfig(undefined)),
-      anomaly_injection: describeAnomalyInjectionConfig(parseAnomalyInjectionConfig({ ratio: 0.2 })),
-    },
+    sections: datasetManifestSections(
+      { anomalies: parseAnomalyInjectionConfig({ ratio: 0.2 }), splits: parseSplitConfig(undefined) },
+      stats.toJSON(),
+    ),
   });
   return renderDatasetCard(manifest, stats.toJSON());
 }
@@ -44,6 +44,17 @@ describe("renderDatasetCard", () => {
     expect(card).toContain("## Nodes per trajectory");
     expect(card).toContain("## Trajectory duration");
     expect(card).toMatch(/\| test \| 6 \| \d+ \| \d+ \|/);
+  });
+
+  it("records the anomaly settings, split fractions and statistics in the manifest sections", () => {
+    const stats = createDatasetStats().toJSON();
+    const sections = datasetManifestSections(
+      { anomalies: parseAnomalyInjectionConfig({ ratio: 0.1 }), splits: parseSplitConfig({ train: 1 }) },
+      stats,
+    );
+    expect(sections.anomaly_injection).toMatchObject({ ratio: 0.1, severity: { low: 0.3 } });
+    expect(sections.splits.fractions).toStrictEqual({ train: 1, validation: 0, test: 0 });
+    expect(sections.statistics).toBe(stats);
   });
 
   it("renders the same bytes for the same manifest and stats", () => {
