@@ -145,12 +145,18 @@ export function createSplitAssigner(
   };
 }
 
-let shared: { seed: number; anomalies: AnomalyInjectionConfig; splits: SplitConfig; assigner: SplitAssigner } | null =
-  null;
+/** Assigners kept by `splitOf`: one per (seed, config) in use, a few for code that alternates between configs. */
+const CACHED_ASSIGNERS = 4;
+const assigners: Array<{
+  seed: number;
+  anomalies: AnomalyInjectionConfig;
+  splits: SplitConfig;
+  assigner: SplitAssigner;
+}> = [];
 
 /**
- * The split of one trajectory. Reuses the assigner of the previous call when the seed and config objects are the same,
- * so calling it for consecutive indices (as generation does) costs one anomaly decision per index.
+ * The split of one trajectory. Reuses the assigner of earlier calls with the same seed and config objects, so calling
+ * it for consecutive indices (as generation does) costs one anomaly decision per index.
  */
 export function splitOf(
   seed: number,
@@ -158,8 +164,11 @@ export function splitOf(
   anomalies: AnomalyInjectionConfig,
   splits: SplitConfig,
 ): SplitName {
-  if (shared === null || shared.seed !== seed || shared.anomalies !== anomalies || shared.splits !== splits) {
-    shared = { seed, anomalies, splits, assigner: createSplitAssigner(seed, anomalies, splits) };
+  let entry = assigners.find((item) => item.seed === seed && item.anomalies === anomalies && item.splits === splits);
+  if (entry === undefined) {
+    entry = { seed, anomalies, splits, assigner: createSplitAssigner(seed, anomalies, splits) };
+    if (assigners.length >= CACHED_ASSIGNERS) assigners.shift();
+    assigners.push(entry);
   }
-  return shared.assigner.splitOf(index);
+  return entry.assigner.splitOf(index);
 }

@@ -324,3 +324,28 @@ describe("incomplete_responses", () => {
     });
   });
 });
+
+describe("severity", () => {
+  /** The trajectory-level size of each type's effect, larger meaning more severe. */
+  const EFFECT: Record<Parameters<typeof anomalousAt>[0], (t: Trajectory) => number> = {
+    infinite_loops: (t) => t.metadata.anomaly_metadata?.added_nodes as number,
+    suboptimal_paths: (t) => t.metadata.anomaly_metadata?.extra_steps as number,
+    tool_failure_cascades: (t) => t.metadata.anomaly_metadata?.cascade_length as number,
+    planning_paralysis: (t) => t.metadata.anomaly_metadata?.extra_rounds as number,
+    memory_inconsistencies: (t) => t.metadata.anomaly_metadata?.inconsistent_reads as number,
+    timeout_cascades: (t) => t.metadata.anomaly_metadata?.added_delay_seconds as number,
+    handoff_failures: (t) => t.metadata.anomaly_metadata?.failed_attempts as number,
+    validation_loops: (t) => t.metadata.anomaly_metadata?.iterations as number,
+    context_drift: (t) => t.metadata.anomaly_metadata?.drift_fraction as number,
+    incomplete_responses: (t) => 100 - (t.metadata.anomaly_metadata?.completion_percentage as number),
+  };
+
+  it.each(Object.keys(EFFECT) as Array<keyof typeof EFFECT>)("makes a critical %s larger than a low one", (type) => {
+    const average = (severity: SeverityLevel) => {
+      let total = 0;
+      for (let i = 0; i < 30; i++) total += EFFECT[type](anomalousAt(type, severity, 77, i).anomalous);
+      return total / 30;
+    };
+    expect(average("critical")).toBeGreaterThan(average("low"));
+  });
+});
