@@ -2,12 +2,13 @@ import { Worker } from "node:worker_threads";
 import type { ShardEntry } from "../core/dataset/manifest.ts";
 import type { ShardPlan } from "../core/dataset/plan.ts";
 import type { TrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import type { DatasetStatsJSON } from "../core/dataset/stats.ts";
 import { siblingModule } from "../core/module-url.ts";
 
 /** Messages a shard worker sends back (see shard-worker.ts). */
 export type ShardWorkerMessage =
   | { type: "progress"; shard: number; rendered: number }
-  | { type: "done"; entry: ShardEntry }
+  | { type: "done"; entry: ShardEntry; stats: DatasetStatsJSON }
   | { type: "error"; shard: number; message: string };
 
 export interface ShardWorkerData {
@@ -25,9 +26,10 @@ export async function runShardsOnWorkers(options: {
   plan: readonly ShardPlan[];
   workers: number;
   onProgress: (done: number) => void;
-}): Promise<ShardEntry[]> {
+}): Promise<{ entries: ShardEntry[]; shardStats: DatasetStatsJSON[] }> {
   const { plan, onProgress } = options;
   const entries: ShardEntry[] = [];
+  const shardStats: DatasetStatsJSON[] = [];
   const renderedByShard = new Map<number, number>();
   let finishedCount = 0;
   let next = 0;
@@ -66,6 +68,7 @@ export async function runShardsOnWorkers(options: {
                 renderedByShard.delete(message.entry.index);
                 finishedCount += message.entry.count;
                 entries.push(message.entry);
+                shardStats.push(message.stats);
                 report();
                 dispatch();
               } else {
@@ -83,5 +86,5 @@ export async function runShardsOnWorkers(options: {
   } finally {
     await Promise.all(threads.map((worker) => worker.terminate()));
   }
-  return entries.sort((a, b) => a.index - b.index);
+  return { entries: entries.sort((a, b) => a.index - b.index), shardStats };
 }

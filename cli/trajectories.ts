@@ -3,13 +3,16 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseConfigText } from "../core/dataset/config-text.ts";
-import { buildManifest, type ShardEntry, serializeManifest } from "../core/dataset/manifest.ts";
+import type { ShardEntry } from "../core/dataset/manifest.ts";
+import { datasetFiles } from "../core/dataset/outputs.ts";
 import { planShards, shardKey } from "../core/dataset/plan.ts";
 import { renderTrajectoryShard } from "../core/dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
 import { DEFAULT_SHARD_SIZE, parseTrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import { createDatasetStats, type DatasetStatsJSON } from "../core/dataset/stats.ts";
 import { writeShard } from "../core/dataset/write-shard.ts";
 import { ConfigError } from "../core/errors.ts";
+import { TRAJECTORY_FORMAT_NAMES } from "../core/export/formats.ts";
 import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
 import type { CliIo } from "./io.ts";
 import { createProgress } from "./progress.ts";
@@ -24,6 +27,8 @@ Options:
   --config FILE        YAML (or JSON) generator config; see README "Configuration"
   --shard-size K       trajectories per shard file (default ${DEFAULT_SHARD_SIZE})
   --anomaly-ratio R    fraction of anomalous trajectories, 0..1 (overrides anomaly_injection.ratio)
+  --format F           shard lines: ${TRAJECTORY_FORMAT_NAMES.join(" | ")} (default trajectory); graph = integer node
+                       indices, edge_index and categorical columns (PyG/DGL), otlp = OpenTelemetry OTLP/JSON traces
   --gzip               write shards as .jsonl.gz
   --workers W          worker threads (default: all cores; output is identical for any W)
   --force              write into a non-empty --out directory
@@ -49,6 +54,7 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
     shard_size:
       values["shard-size"] === undefined ? DEFAULT_SHARD_SIZE : toNumber("--shard-size", values["shard-size"]),
     gzip: values.gzip ?? false,
+    ...(values.format === undefined ? {} : { format: values.format }),
     ...(values["anomaly-ratio"] === undefined
       ? {}
       : { anomaly_ratio: toNumber("--anomaly-ratio", values["anomaly-ratio"]) }),
@@ -75,18 +81,23 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
   const started = performance.now();
 
   let entries: ShardEntry[];
+  let shardStats: DatasetStatsJSON[];
   if (workers === 1 || plan.length === 1) {
     entries = [];
+    shardStats = [];
     let before = 0;
     for (const shard of plan) {
       const key = shardKey(shard.shard, spec.gzip);
+      const stats = createDatasetStats();
       const chunks = renderTrajectoryShard({
         config,
         seed: spec.seed,
         startIndex: shard.start_index,
         count: shard.count,
         gzip: spec.gzip,
+        format: spec.format,
         onProgress: (rendered) => progress.update(before + rendered),
+        onTrajectory: (trajectory) => stats.add(trajectory),
       });
       const written = await writeShard(store, key, chunks);
       entries.push({
@@ -97,21 +108,22 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
         bytes: written.bytes,
         sha256: written.sha256,
       });
+      shardStats.push(stats.toJSON());
       before += shard.count;
     }
   } else {
-    entries = await runShardsOnWorkers({
+    ({ entries, shardStats } = await runShardsOnWorkers({
       spec,
       outDir,
       plan,
       workers: Math.min(workers, plan.length),
       onProgress: (done) => progress.update(done),
-    });
+    }));
   }
   progress.finish();
 
-  const manifest = buildManifest({ spec, config, shards: entries });
-  await store.put("manifest.json", serializeManifest(manifest), { contentType: "application/json" });
+  const { manifest, files } = datasetFiles({ spec, config, shards: entries, shardStats });
+  for (const file of files) await store.put(file.key, file.body, { contentType: file.contentType });
   const seconds = (performance.now() - started) / 1000;
   io.stdout.write(
     `wrote ${manifest.totals.trajectories.toLocaleString("en-US")} trajectories in ${entries.length} shard(s), ` +
@@ -135,6 +147,7 @@ function parseFlags(argv: string[]) {
         "shard-size": { type: "string" },
         "anomaly-ratio": { type: "string" },
         gzip: { type: "boolean" },
+        format: { type: "string" },
         workers: { type: "string" },
         force: { type: "boolean" },
         quiet: { type: "boolean" },

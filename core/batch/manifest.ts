@@ -1,4 +1,5 @@
-import { buildManifest, GENERATOR_VERSION, serializeManifest } from "../dataset/manifest.ts";
+import { GENERATOR_VERSION } from "../dataset/manifest.ts";
+import { type DatasetFile, datasetFiles } from "../dataset/outputs.ts";
 import { planShards } from "../dataset/plan.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { BatchError } from "../errors.ts";
@@ -31,8 +32,13 @@ export async function finalizeBatch(store: ObjectStore, batchId: string, spec: B
   if (plan.some((shard) => !done.has(shard.shard))) return { complete: false, written: false };
   if ((await store.head(keys.manifest)) !== null) return { complete: true, written: false };
   const records = await readDoneRecords(store, batchId, plan.length);
-  const text = manifestText(spec, records);
-  const written = await store.putIfAbsent(keys.manifest, text, { contentType: "application/json" });
+  const files = datasetFilesOf(spec, records);
+  // The manifest goes last: its presence means the batch is complete, so everything it describes must exist first.
+  for (const file of files.filter((f) => f.key !== "manifest.json")) {
+    await store.put(`${keys.prefix}${file.key}`, file.body, { contentType: file.contentType });
+  }
+  const manifest = files.find((f) => f.key === "manifest.json") as DatasetFile;
+  const written = await store.putIfAbsent(keys.manifest, manifest.body, { contentType: manifest.contentType });
   return { complete: true, written };
 }
 
@@ -54,12 +60,14 @@ async function readDoneRecords(store: ObjectStore, batchId: string, shards: numb
   });
 }
 
-function manifestText(spec: BatchSpec, shards: ShardDoneRecord[]): string {
-  if (spec.kind === "trajectories") {
-    const datasetSpec = datasetSpecOf(spec);
-    return serializeManifest(buildManifest({ spec: datasetSpec, config: resolveDatasetConfig(datasetSpec), shards }));
+function datasetFilesOf(spec: BatchSpec, records: ShardDoneRecord[]): DatasetFile[] {
+  if (spec.kind === "tasks") {
+    return [{ key: "manifest.json", body: serializeTaskManifest(spec, records), contentType: "application/json" }];
   }
-  return serializeTaskManifest(spec, shards);
+  const datasetSpec = datasetSpecOf(spec);
+  const shards = records.map(({ stats: _stats, ...entry }) => entry);
+  const shardStats = records.flatMap((record) => (record.stats === undefined ? [] : [record.stats]));
+  return datasetFiles({ spec: datasetSpec, config: resolveDatasetConfig(datasetSpec), shards, shardStats }).files;
 }
 
 function serializeTaskManifest(spec: TaskBatchSpec, shards: ShardDoneRecord[]): string {

@@ -1,8 +1,12 @@
 import { z } from "zod";
+import type { DatasetStatsJSON } from "../dataset/stats.ts";
 import { BatchError } from "../errors.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 
-/** Written when a shard is stored: the manifest's shard entry (key relative to the dataset root). */
+/**
+ * Written when a shard is stored: the manifest's shard entry (key relative to the dataset root), plus, for trajectory
+ * shards, the shard's statistics, which the manifest and dataset card merge.
+ */
 export const ShardDoneRecordSchema = z.object({
   index: z.int().min(0),
   key: z.string(),
@@ -10,6 +14,7 @@ export const ShardDoneRecordSchema = z.object({
   count: z.int().min(1),
   bytes: z.int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  stats: z.custom<DatasetStatsJSON>((value) => value !== null && typeof value === "object").optional(),
 });
 export type ShardDoneRecord = z.output<typeof ShardDoneRecordSchema>;
 

@@ -1,6 +1,8 @@
+import { recomputeShardStats } from "../dataset/outputs.ts";
 import { shardKey } from "../dataset/plan.ts";
 import { renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { createDatasetStats, type DatasetStats } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
 import { NotFoundError } from "../errors.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
@@ -51,12 +53,20 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   const objectKey = keys.shard(job.shard, { gzip });
   // A shard stored by a job that crashed before its record is summarized, not regenerated (task shards cost model calls).
   const existing = await store.getStream(objectKey);
+  const stats = spec.kind === "trajectories" ? createDatasetStats() : undefined;
   let written: WrittenShard;
   if (existing !== null) {
     written = { written: false, ...(await summarize(existing)) };
   } else {
-    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps), { ifAbsent: true });
+    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps, stats), { ifAbsent: true });
   }
+  // A shard this job did not write was not rendered here (or only partly): its statistics come from regenerating it.
+  const shardStats =
+    stats === undefined || config === undefined
+      ? undefined
+      : written.written
+        ? stats.toJSON()
+        : recomputeShardStats(config, spec.seed, job.start_index, job.count);
 
   const record: ShardDoneRecord = {
     index: job.shard,
@@ -65,6 +75,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
     count: job.count,
     bytes: written.bytes,
     sha256: written.sha256,
+    ...(shardStats === undefined ? {} : { stats: shardStats }),
   };
   await store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
   const finalized = await finalizeBatch(store, job.batch_id, spec);
@@ -76,6 +87,7 @@ function renderShard(
   spec: BatchSpec,
   config: TrajectoryConfig | undefined,
   deps: ShardRunnerDeps,
+  stats: DatasetStats | undefined,
 ): AsyncIterable<Uint8Array> {
   if (spec.kind === "tasks") {
     return renderTaskShard({ spec, startIndex: job.start_index, count: job.count, models: deps.taskModels });
@@ -86,6 +98,8 @@ function renderShard(
     startIndex: job.start_index,
     count: job.count,
     gzip: spec.gzip,
+    format: spec.format,
+    ...(stats === undefined ? {} : { onTrajectory: (trajectory) => stats.add(trajectory) }),
   });
 }
 

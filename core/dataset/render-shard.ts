@@ -1,10 +1,6 @@
 import { createGzip } from "node:zlib";
-import {
-  generateTrajectory,
-  serializeTrajectory,
-  type Trajectory,
-  type TrajectoryConfig,
-} from "../trajectory/index.ts";
+import { TRAJECTORY_FORMATS, type TrajectoryFormatName } from "../export/formats.ts";
+import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
 
 export interface TrajectoryShardInput {
   config: TrajectoryConfig;
@@ -16,8 +12,8 @@ export interface TrajectoryShardInput {
   onProgress?: (rendered: number) => void;
   /** Sees every trajectory before it is serialised (dataset statistics). */
   onTrajectory?: (trajectory: Trajectory) => void;
-  /** One line of output per trajectory; the trajectory JSON by default, or an export format. */
-  serialize?: (trajectory: Trajectory) => string;
+  /** One line of output per trajectory: the trajectory JSON (default) or an export format. */
+  format?: TrajectoryFormatName;
 }
 
 /** Output is encoded into buffers of about this size: big enough to amortise writes, small enough to stream. */
@@ -33,7 +29,7 @@ const NEWLINE = 10;
  */
 export function* renderTrajectoryChunks(input: Omit<TrajectoryShardInput, "gzip">): Generator<Buffer> {
   const { config, seed, startIndex, count, onProgress, onTrajectory } = input;
-  const serialize = input.serialize ?? serializeTrajectory;
+  const serialize = TRAJECTORY_FORMATS[input.format ?? "trajectory"].serialize;
   let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let used = 0;
   for (let k = 0; k < count; k++) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, issuesFromZod } from "../errors.ts";
+import { TRAJECTORY_FORMAT_NAMES } from "../export/formats.ts";
 import { MAX_TOTAL } from "./plan.ts";
 
 /** Default trajectories per shard: about 10-20 MB of JSONL, a second or two of work per shard. */
@@ -15,6 +16,10 @@ export const TrajectoryDatasetSpecSchema = z
     shard_size: z.int().min(1).max(MAX_TOTAL).default(DEFAULT_SHARD_SIZE).describe("Trajectories per shard file."),
     start_index: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe("Index of the first trajectory."),
     gzip: z.boolean().default(false).describe("Write shards as .jsonl.gz."),
+    format: z
+      .enum(TRAJECTORY_FORMAT_NAMES)
+      .default("trajectory")
+      .describe("One line per trajectory: the trajectory JSON, a graph record (PyG/DGL layout) or an OTLP/JSON trace."),
     anomaly_ratio: z
       .number()
       .min(0)

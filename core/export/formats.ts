@@ -13,7 +13,7 @@ export interface TrajectoryFormat {
  * The shard formats a dataset can be written in. `trajectory` is the wire format; `graph` and `otlp` are exports a
  * detector author can load without a parser of their own.
  * @example
- * renderTrajectoryShard({ ...input, serialize: TRAJECTORY_FORMATS.graph.serialize });
+ * renderTrajectoryShard({ ...input, format: "graph" });
  */
 export const TRAJECTORY_FORMATS = {
   trajectory: {

@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps) {
       shard_size: body.count,
       start_index: body.start_index,
       gzip: body.gzip,
+      format: body.format,
       ...(body.config === undefined ? {} : { config: body.config }),
       ...(body.anomaly_ratio === undefined ? {} : { anomaly_ratio: body.anomaly_ratio }),
     };
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps) {
       startIndex: spec.start_index,
       count: spec.total,
       gzip: spec.gzip,
+      format: spec.format,
     });
     return new Response(ReadableStream.from(chunks), {
       status: 200,

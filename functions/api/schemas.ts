@@ -22,6 +22,7 @@ export const TrajectoriesRequestSchema = z
     config: datasetShape.config,
     anomaly_ratio: datasetShape.anomaly_ratio,
     gzip: datasetShape.gzip,
+    format: datasetShape.format,
     store: z
       .boolean()
       .default(false)

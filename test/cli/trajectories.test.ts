@@ -151,6 +151,74 @@ describe("agentsynth trajectories", () => {
     }
   });
 
+  it("writes a dataset card and statistics, with anomalies and splits, when asked for anomalies", async () => {
+    const out = tmp();
+    const result = await run([
+      "trajectories",
+      "--count",
+      "400",
+      "--anomaly-ratio",
+      "0.25",
+      "--shard-size",
+      "150",
+      "--out",
+      out,
+    ]);
+    expect(result.stderr).toBe("");
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
+      spec: { anomaly_ratio: number };
+      statistics: { trajectories: number; anomalous: number };
+      splits: unknown;
+      anomaly_injection: { ratio: number };
+    };
+    expect(manifest.spec.anomaly_ratio).toBe(0.25);
+    expect(manifest.anomaly_injection.ratio).toBe(0.25);
+    expect(manifest.statistics.trajectories).toBe(400);
+    const anomalous = allLines(out).filter(
+      (line) => (JSON.parse(line) as { metadata: { is_anomalous: boolean } }).metadata.is_anomalous,
+    );
+    expect(anomalous.length).toBeGreaterThan(60);
+    expect(anomalous.length).toBeLessThan(140);
+    expect(manifest.statistics.anomalous).toBe(anomalous.length);
+    expect(manifest.splits).toBeDefined();
+    const card = readFileSync(join(out, "README.md"), "utf8");
+    expect(card).toMatch(/400/);
+    expect(card).toMatch(/train/);
+  });
+
+  it("writes graph records with their vocabularies, and OTLP traces, in the same order", async () => {
+    const graph = tmp();
+    const otlp = tmp();
+    await run([
+      "trajectories",
+      "--count",
+      "30",
+      "--format",
+      "graph",
+      "--out",
+      graph,
+      "--workers",
+      "2",
+      "--shard-size",
+      "10",
+    ]);
+    await run(["trajectories", "--count", "30", "--format", "otlp", "--out", otlp]);
+    const vocabularies = JSON.parse(readFileSync(join(graph, "graph-vocabularies.json"), "utf8")) as Record<
+      string,
+      string[]
+    >;
+    expect(Object.keys(vocabularies).length).toBeGreaterThan(2);
+    const records = allLines(graph).map((line) => JSON.parse(line) as { edge_index: number[][] });
+    expect(records).toHaveLength(30);
+    expect(records[0]?.edge_index).toHaveLength(2);
+    const traces = allLines(otlp).map((line) => JSON.parse(line) as { resourceSpans: unknown[] });
+    expect(traces).toHaveLength(30);
+    expect(traces[0]?.resourceSpans.length).toBeGreaterThan(0);
+    const bad = await run(["trajectories", "--count", "3", "--format", "csv", "--out", tmp()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/format/);
+  });
+
   it("runs as a real process from the package bin, compiled", async () => {
     const out = tmp();
     const { stdout } = await exec(process.execPath, [

@@ -5,7 +5,7 @@ import { batchKeys, saveBatchSpec } from "../../../core/batch/batch-store.ts";
 import { runShardJob } from "../../../core/batch/run-shard.ts";
 import { planShardJobs } from "../../../core/batch/shard-job.ts";
 import { datasetSpecOf, parseBatchSpec, type TrajectoryBatchSpec } from "../../../core/batch/spec.ts";
-import { buildManifest, serializeManifest } from "../../../core/dataset/manifest.ts";
+import { datasetFiles, recomputeShardStats } from "../../../core/dataset/outputs.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../../../core/dataset/resolve-config.ts";
 import { summarize } from "../../../core/dataset/write-shard.ts";
@@ -48,7 +48,9 @@ describe("runShardJob", () => {
       start_index: 5,
       count: 5,
       ...(await summarize(Readable.from([expected]))),
+      stats: recomputeShardStats(resolveDatasetConfig(datasetSpecOf(spec)), 42, 5, 5),
     });
+    expect(outcome.record?.stats?.trajectories).toBe(5);
   });
 
   it("writes gzip shards under .jsonl.gz when the spec asks for gzip", async () => {
@@ -88,14 +90,17 @@ describe("runShardJob", () => {
     expect(outcomes.map((outcome) => outcome.manifestWritten)).toStrictEqual([false, false, true]);
     const manifest = Buffer.from((await store.get(batchKeys(id).manifest))!).toString("utf8");
     const datasetSpec = datasetSpecOf(spec);
-    const expected = serializeManifest(
-      buildManifest({
-        spec: datasetSpec,
-        config: resolveDatasetConfig(datasetSpec),
-        shards: outcomes.map((outcome) => outcome.record!),
-      }),
-    );
-    expect(manifest).toBe(expected);
+    const records = outcomes.map((outcome) => outcome.record!);
+    const { files } = datasetFiles({
+      spec: datasetSpec,
+      config: resolveDatasetConfig(datasetSpec),
+      shards: records.map(({ stats: _stats, ...entry }) => entry),
+      shardStats: records.map((record) => record.stats!),
+    });
+    expect(manifest).toBe(files.find((file) => file.key === "manifest.json")?.body);
+    expect(JSON.parse(manifest).statistics.trajectories).toBe(5);
+    const card = Buffer.from((await store.get(`${batchKeys(id).prefix}README.md`))!).toString("utf8");
+    expect(card).toBe(files.find((file) => file.key === "README.md")?.body);
   });
 
   it("rejects a job whose start or count disagrees with the plan", async () => {

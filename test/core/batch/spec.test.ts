@@ -17,6 +17,7 @@ describe("parseBatchSpec", () => {
       shard_size: 10_000,
       start_index: 0,
       gzip: false,
+      format: "trajectory",
     });
   });
 

@@ -11,6 +11,7 @@ describe("parseTrajectoryDatasetSpec", () => {
       shard_size: 10_000,
       start_index: 0,
       gzip: false,
+      format: "trajectory",
     });
   });
 

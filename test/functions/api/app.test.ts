@@ -306,6 +306,7 @@ describe("errors, auth and docs", () => {
       "anomaly_ratio",
       "config",
       "count",
+      "format",
       "gzip",
       "seed",
       "start_index",
