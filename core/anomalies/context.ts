@@ -37,6 +37,8 @@ export class InjectionContext {
   readonly type: AnomalyType;
   readonly severity: SeverityLevel;
   readonly config: AnomalyInjectionConfig;
+  /** The plan's node-adding effect counts (see `planAnomaly`). */
+  readonly counts: Readonly<Record<string, number>>;
   /** Edges created here, placed in creation order by `placeNewEdges`. */
   readonly #newEdges = new Set<TrajectoryEdge>();
   /** Lookup tables over the current graph; dropped by every structural change (see `invalidate`). */
@@ -49,6 +51,7 @@ export class InjectionContext {
     rng: Randomizer;
     type: AnomalyType;
     severity: SeverityLevel;
+    counts: Readonly<Record<string, number>>;
     config: AnomalyInjectionConfig;
   }) {
     this.trajectory = options.trajectory;
@@ -56,6 +59,7 @@ export class InjectionContext {
     this.type = options.type;
     this.severity = options.severity;
     this.config = options.config;
+    this.counts = options.counts;
     this.builder = new TrajectoryBuilder(
       options.trajectoryConfig,
       options.rng,
@@ -68,6 +72,13 @@ export class InjectionContext {
   /** An integer effect (a count) for this anomaly's severity. */
   count(range: EffectRange): number {
     return effectCount(range, this.severity, this.rng);
+  }
+
+  /** A node-adding effect count the plan drew before the trajectory was built (its size left room for it). */
+  planned(name: string): number {
+    const value = this.counts[name];
+    if (value === undefined) throw new RangeError(`the ${this.type} plan has no count ${name}`);
+    return value;
   }
 
   /** A real-valued effect for this anomaly's severity. */

@@ -5,7 +5,8 @@ import type { AnomalyMetadata, Trajectory } from "../trajectory/model.ts";
 import type { AnomalyType } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig } from "./config.ts";
 import { InjectionContext } from "./context.ts";
-import { type AnomalyDecision, injectionRandomizer } from "./decide.ts";
+import { injectionRandomizer } from "./decide.ts";
+import type { AnomalyPlan } from "./plan.ts";
 import { injectContextDrift } from "./types/context-drift.ts";
 import { injectHandoffFailure } from "./types/handoff-failures.ts";
 import { injectIncompleteResponse } from "./types/incomplete-responses.ts";
@@ -42,7 +43,8 @@ export interface InjectAnomalyInput {
   trajectoryConfig: TrajectoryConfig;
   /** The trajectory's id stream (the draft builder's `ids`), so new ids continue it. */
   ids: Randomizer;
-  decision: AnomalyDecision;
+  /** The plan the draft was built with (`planAnomaly`): type, severity and the node-adding effect counts. */
+  plan: AnomalyPlan;
   config: AnomalyInjectionConfig;
   seed: number;
   index: number;
@@ -54,11 +56,13 @@ export interface InjectAnomalyInput {
  * the one type that needs times (incomplete_responses) finalizes first. Every choice comes from the injection stream
  * of (seed, index), so it is as deterministic as the rest.
  * @example
- * const draft = draftTrajectory(config, 42, 7);
- * injectAnomaly({ trajectory: draft.trajectory, startMs: draft.startMs, trajectoryConfig: config, ids: draft.builder.ids, decision, config: anomalies, seed: 42, index: 7 });
+ * const plan = planAnomaly(decision, anomalies, 42, 7);
+ * const draft = draftTrajectory(config, 42, 7, plan.budget);
+ * injectAnomaly({ trajectory: draft.trajectory, startMs: draft.startMs, trajectoryConfig: config, ids: draft.builder.ids, plan, config: anomalies, seed: 42, index: 7 });
  */
 export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
-  const { trajectory, decision } = input;
+  const { trajectory, plan } = input;
+  const { decision } = plan;
   if (NEEDS_TIMES.has(decision.type)) finalizeTrajectory(trajectory, input.startMs);
   const ctx = new InjectionContext({
     trajectory,
@@ -67,6 +71,7 @@ export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
     rng: injectionRandomizer(input.seed, input.index),
     type: decision.type,
     severity: decision.severity,
+    counts: plan.counts,
     config: input.config,
   });
   const parameters = INJECTORS[decision.type](ctx);

@@ -2,34 +2,36 @@ import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { finalizeTrajectory } from "../trajectory/finalize.ts";
 import type { TrajectoryDraft } from "../trajectory/generate.ts";
 import type { Trajectory } from "../trajectory/model.ts";
-import type { AnomalyInjectionConfig } from "./config.ts";
-import { decideAnomaly } from "./decide.ts";
 import { injectAnomaly } from "./inject.ts";
+import type { AnomalyPlan } from "./plan.ts";
+
+export { planAnomalyStep } from "./plan.ts";
 
 /**
- * The last steps of generation, after build and variance: decides from (seed, index) whether the trajectory is
- * anomalous; a normal one is just finalized (its bytes do not depend on the anomaly settings), an anomalous one gets
- * its anomaly injected, labelled and then finalized.
+ * The last steps of generation, after build and variance. `plan` is `planAnomalyStep(config.anomalies, seed,
+ * index)`, made before the draft so the draft leaves room for the nodes the anomaly adds: a normal trajectory
+ * (null plan) is just finalized (its bytes do not depend on the anomaly settings), an anomalous one gets its anomaly
+ * injected, labelled and then finalized.
  * @example
- * const draft = draftTrajectory(config, seed, index);
- * const trajectory = finishTrajectory(draft, config, config.anomalies, seed, index);
+ * const plan = planAnomalyStep(config.anomalies, seed, index);
+ * const draft = draftTrajectory(config, seed, index, plan?.budget);
+ * const trajectory = finishTrajectory(draft, config, plan, seed, index);
  */
 export function finishTrajectory(
   draft: TrajectoryDraft,
   trajectoryConfig: TrajectoryConfig,
-  anomalies: AnomalyInjectionConfig,
+  plan: AnomalyPlan | null,
   seed: number,
   index: number,
 ): Trajectory {
-  const decision = decideAnomaly(anomalies, seed, index);
-  if (decision === null) return finalizeTrajectory(draft.trajectory, draft.startMs);
+  if (plan === null) return finalizeTrajectory(draft.trajectory, draft.startMs);
   return injectAnomaly({
     trajectory: draft.trajectory,
     startMs: draft.startMs,
     trajectoryConfig,
     ids: draft.builder.ids,
-    decision,
-    config: anomalies,
+    plan,
+    config: trajectoryConfig.anomalies,
     seed,
     index,
   });

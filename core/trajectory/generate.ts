@@ -1,4 +1,4 @@
-import { finishTrajectory } from "../anomalies/step.ts";
+import { finishTrajectory, planAnomalyStep } from "../anomalies/step.ts";
 import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "./builder.ts";
@@ -24,10 +24,22 @@ export interface TrajectoryDraft {
 }
 
 /**
- * Steps 1–2 of generation: pattern → build → variance. Every draw comes from `createRandomizer(seed, "trajectory",
- * index)`, so the draft depends only on (config, seed, index).
+ * How many of the `nodeCount` nodes drawn for a trajectory of `pattern` the pattern builds; the anomaly step adds
+ * the rest, so an anomalous trajectory ends up with as many nodes as a normal one drawn alike.
  */
-export function draftTrajectory(config: TrajectoryConfig, seed: number, index: number): TrajectoryDraft {
+export type NodeBudget = (pattern: PatternName, nodeCount: number) => number;
+
+/**
+ * Steps 1–2 of generation: pattern → build → variance. Every draw comes from `createRandomizer(seed, "trajectory",
+ * index)`, so the draft depends only on (config, seed, index). `budget` (the anomaly step's) makes the pattern
+ * build fewer nodes than drawn; the draws are the same either way, and the plan still estimates the drawn size.
+ */
+export function draftTrajectory(
+  config: TrajectoryConfig,
+  seed: number,
+  index: number,
+  budget?: NodeBudget,
+): TrajectoryDraft {
   const rng = createRandomizer(seed, "trajectory", index);
   const pattern = config.patternNames[rng.weightedIndex(config.patternWeights)] as PatternName;
   const settings = config.patterns[pattern] as PatternSettings;
@@ -38,7 +50,7 @@ export function draftTrajectory(config: TrajectoryConfig, seed: number, index: n
   const trajectoryId = drawId(rng);
   // One stream for content and ids: a fork costs a seed hash per trajectory, measurable at this rate.
   const builder = new TrajectoryBuilder(config, rng, rng);
-  PATTERN_BUILDERS[pattern](builder, nodeCount, task);
+  PATTERN_BUILDERS[pattern](builder, budget === undefined ? nodeCount : budget(pattern, nodeCount), task, nodeCount);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,
     seed,
@@ -75,15 +87,18 @@ export function draftTrajectory(config: TrajectoryConfig, seed: number, index: n
 }
 
 /**
- * Generates trajectory `index` of the dataset `(config, seed)`: build(pattern) → variance → anomaly step (when
- * `config.anomalies` picks this index: inject and label) → finalize. Pure: the result depends only on
+ * Generates trajectory `index` of the dataset `(config, seed)`: anomaly plan (when `config.anomalies` picks this
+ * index: type, severity, how many nodes it adds) → build(pattern, leaving room for those) → variance → anomaly step
+ * (inject and label) → finalize. Pure: the result depends only on
  * its arguments, whatever shard or worker asks for it; a normal trajectory is the same whatever the anomaly ratio.
  * @example
  * const trajectory = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0);
  * serializeTrajectory(trajectory); // one JSONL line
  */
 export function generateTrajectory(config: TrajectoryConfig, seed: number, index: number): Trajectory {
-  return finishTrajectory(draftTrajectory(config, seed, index), config, config.anomalies, seed, index);
+  const plan = planAnomalyStep(config.anomalies, seed, index);
+  const draft = draftTrajectory(config, seed, index, plan?.budget);
+  return finishTrajectory(draft, config, plan, seed, index);
 }
 
 export type { Randomizer };

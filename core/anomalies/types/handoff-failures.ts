@@ -14,7 +14,7 @@ type HandoffNode = NodeOf<"HANDOFF">;
  * A trajectory without handoffs first gets one where work passes from one agent to another.
  */
 export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
-  const attempts = ctx.count(ctx.config.parameters.handoff_failures.failed_attempts);
+  const attempts = ctx.planned("failed_attempts");
   const existing = ctx.trajectory.nodes.filter(
     (node): node is HandoffNode => node.node_type === "HANDOFF" && node.status === "completed",
   );

@@ -9,9 +9,8 @@ import { isWork, requireSites, singleControlOut } from "../sites.ts";
  * another one has a back edge to the loop head: a real cycle.
  */
 export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
-  const parameters = ctx.config.parameters.infinite_loops;
-  const wanted = ctx.count(parameters.loop_length);
-  const iterations = ctx.count(parameters.iterations);
+  const wanted = ctx.planned("loop_length");
+  let iterations = ctx.planned("iterations");
   const tail = ctx.rng.pick(requireSites(ctx));
   const body: TrajectoryNode[] = [tail];
   while (body.length < wanted) {

@@ -13,7 +13,7 @@ type MemoryNode = NodeOf<"MEMORY_ACCESS">;
  * The reads still report success: the inconsistency is silent, as it is in real systems.
  */
 export function injectMemoryInconsistency(ctx: InjectionContext): AnomalyMetadata {
-  const reads = ctx.count(ctx.config.parameters.memory_inconsistencies.inconsistent_reads);
+  const reads = ctx.planned("inconsistent_reads");
   const stores = storesOf(ctx);
   let addedStore = false;
   if (stores.length === 0) {

@@ -11,7 +11,7 @@ const PLANNING_NODE_SHARE = 0.7;
  * The execution that the plan led to now starts after the last round.
  */
 export function injectPlanningParalysis(ctx: InjectionContext): AnomalyMetadata {
-  const rounds = ctx.count(ctx.config.parameters.planning_paralysis.extra_rounds);
+  const rounds = ctx.planned("extra_rounds");
   const plans = ctx.trajectory.nodes.filter((node): node is NodeOf<"PLANNING"> => node.node_type === "PLANNING");
   const plan = plans[0];
   if (plan === undefined) throw new RangeError("trajectory has no PLANNING node");

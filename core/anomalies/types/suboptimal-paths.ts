@@ -10,7 +10,7 @@ import { isWork, requireSites, singleControlOut } from "../sites.ts";
  * are not of the step just done.
  */
 export function injectSuboptimalPath(ctx: InjectionContext): AnomalyMetadata {
-  const extra = ctx.count(ctx.config.parameters.suboptimal_paths.extra_steps);
+  const extra = ctx.planned("extra_steps");
   // Sites in random order; the first with earlier work wins (a run whose only work step is last redoes that step).
   const sites = ctx.rng.shuffle(
     ctx.steps((node) => node.status === "completed" && singleControlOut(ctx, node) !== undefined),

@@ -17,7 +17,7 @@ const REJECTED_SCORE: readonly [number, number] = [0.3, 0.69];
  * still rejected (and the run carries on regardless) for high and critical.
  */
 export function injectValidationLoop(ctx: InjectionContext): AnomalyMetadata {
-  const iterations = ctx.count(ctx.config.parameters.validation_loops.iterations);
+  const iterations = ctx.planned("iterations");
   const { validation, producer } = pickValidation(ctx);
   const exit = singleControlOut(ctx, validation);
   if (exit === undefined) throw new RangeError("validation has no single exit edge");

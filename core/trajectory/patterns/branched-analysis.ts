@@ -1,19 +1,24 @@
 import type { TrajectoryBuilder } from "../builder.ts";
 import type { TrajectoryNode } from "../model.ts";
 import { actionNode, planningNode, reasoningNode, userEnquiryNode, validationNode } from "../node-factories.ts";
-import { append, type Chain, nextToolNode, splitCount, startChain } from "./chain.ts";
+import { append, type Chain, nextToolNode, planEstimate, splitCount, startChain } from "./chain.ts";
 
 /**
  * USER_ENQUIRY → PLANNING, which fans out into 2–4 parallel branches (tool calls and reasoning, each ending in a
  * VALIDATION); every branch merges into the final ACTION.
  */
-export function buildBranchedAnalysis(b: TrajectoryBuilder, nodeCount: number, task: string): void {
+export function buildBranchedAnalysis(
+  b: TrajectoryBuilder,
+  nodeCount: number,
+  task: string,
+  plannedCount: number,
+): void {
   const rng = b.rng;
   const slots = nodeCount - 3;
   const branchCount = Math.min(rng.int(2, 4), Math.floor(slots / 2));
   const sizes = splitCount(rng, slots, branchCount, 2);
   const user = b.add(userEnquiryNode(b, task));
-  const planning = b.add(planningNode(b, "PLANNER", slots));
+  const planning = b.add(planningNode(b, "PLANNER", planEstimate(rng, plannedCount - 3)));
   b.link(user, planning);
   const ends: TrajectoryNode[] = [];
   for (const size of sizes) {

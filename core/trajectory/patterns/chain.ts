@@ -62,6 +62,17 @@ export function executorStep(b: TrajectoryBuilder, chain: Chain, agent: AgentTyp
   return reasoningNode(b, agent);
 }
 
+/** How far a plan's step estimate strays from the steps the run is sized for (a plan is a guess, not a count). */
+const PLAN_ESTIMATE_SPREAD: readonly [number, number] = [0.7, 1.3];
+
+/**
+ * A PLANNING node's `planned_steps`: the steps the run is sized for times a factor drawn from `PLAN_ESTIMATE_SPREAD`,
+ * at least 1. It tracks the run's size without being a function of the node count, which a rule could key on.
+ */
+export function planEstimate(rng: Randomizer, steps: number): number {
+  return Math.max(1, Math.round(steps * rng.float(PLAN_ESTIMATE_SPREAD[0], PLAN_ESTIMATE_SPREAD[1])));
+}
+
 /** Splits `total` into `parts` sizes, each at least `minEach`, the rest spread at random. */
 export function splitCount(rng: Randomizer, total: number, parts: number, minEach: number): number[] {
   const sizes = new Array<number>(parts).fill(minEach);

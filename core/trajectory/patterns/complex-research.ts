@@ -11,7 +11,7 @@ import {
   validationNode,
 } from "../node-factories.ts";
 import type { ToolType } from "../vocabulary.ts";
-import { append, type Chain, nextToolNode, splitCount, startChain } from "./chain.ts";
+import { append, type Chain, nextToolNode, planEstimate, splitCount, startChain } from "./chain.ts";
 
 /** Tools that open a research thread (SPEC §2.2 gathering phase). */
 const GATHERING_TOOLS: readonly ToolType[] = ["WEB_SEARCH", "DEEP_RESEARCH", "READ_DOCUMENT", "EXTERNAL_API"];
@@ -22,7 +22,12 @@ const ANALYSIS_TOOLS: readonly ToolType[] = ["ANALYZE_DATA"];
  * memory) → a synthesis that merges them → analysis (retrieving a stored finding, analysing gathered data) →
  * VALIDATION → ACTION.
  */
-export function buildComplexResearch(b: TrajectoryBuilder, nodeCount: number, task: string): void {
+export function buildComplexResearch(
+  b: TrajectoryBuilder,
+  nodeCount: number,
+  task: string,
+  plannedCount: number,
+): void {
   const rng = b.rng;
   const rest = nodeCount - 4;
   const analysisCount = Math.max(1, Math.floor(0.3 * rest));
@@ -31,7 +36,7 @@ export function buildComplexResearch(b: TrajectoryBuilder, nodeCount: number, ta
   const threads = splitCount(rng, gatherCount, Math.min(rng.int(2, 4), gatherCount), 1);
 
   const chain: Chain = startChain(b.add(userEnquiryNode(b, task)));
-  append(b, chain, planningNode(b, "PLANNER", rest));
+  append(b, chain, planningNode(b, "PLANNER", planEstimate(rng, plannedCount - 4)));
   for (let i = 0; i < planningExtra; i++) append(b, chain, reasoningNode(b));
   const fanOut = chain.previous;
 

@@ -10,7 +10,7 @@ import {
   validationNode,
 } from "../node-factories.ts";
 import { TOOL_ERROR_CODES } from "../vocabulary.ts";
-import { append, executorStep, nextToolNode, startChain } from "./chain.ts";
+import { append, executorStep, nextToolNode, planEstimate, startChain } from "./chain.ts";
 
 /** Share of error_recovery trajectories whose first retry fails too (needs two spare nodes). */
 const SECOND_FAILURE_PROBABILITY = 0.25;
@@ -20,7 +20,7 @@ const SECOND_FAILURE_PROBABILITY = 0.25;
  * a retry of the same tool with the same parameters → VALIDATION of the recovered result → steps → ACTION. One
  * retry in four fails again and is observed and retried once more.
  */
-export function buildErrorRecovery(b: TrajectoryBuilder, nodeCount: number, task: string): void {
+export function buildErrorRecovery(b: TrajectoryBuilder, nodeCount: number, task: string, plannedCount: number): void {
   const rng = b.rng;
   let free = nodeCount - 7;
   const failures = free >= 2 && rng.chance(SECOND_FAILURE_PROBABILITY) ? 2 : 1;
@@ -29,7 +29,7 @@ export function buildErrorRecovery(b: TrajectoryBuilder, nodeCount: number, task
   const after = free - before;
 
   const chain = startChain(b.add(userEnquiryNode(b, task)));
-  append(b, chain, planningNode(b, "PLANNER", nodeCount - 3));
+  append(b, chain, planningNode(b, "PLANNER", planEstimate(rng, plannedCount - 3)));
   for (let i = 0; i < before; i++) append(b, chain, executorStep(b, chain));
   let failed: NodeOf<"TOOL_CALL"> = nextToolNode(b, chain);
   failToolCall(rng, failed, rng.pick(TOOL_ERROR_CODES));

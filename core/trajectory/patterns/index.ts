@@ -6,8 +6,12 @@ import { buildErrorRecovery } from "./error-recovery.ts";
 import { buildMultiAgentHandoffs } from "./multi-agent-handoffs.ts";
 import { buildSimpleLinear } from "./simple-linear.ts";
 
-/** Builds a pattern's nodes and edges into `b`: exactly `nodeCount` nodes, durations and latencies drawn. */
-export type PatternBuilder = (b: TrajectoryBuilder, nodeCount: number, task: string) => void;
+/**
+ * Builds a pattern's nodes and edges into `b`: exactly `nodeCount` nodes, durations and latencies drawn.
+ * `plannedCount` is the size the run was drawn with, which its plan estimates (`planned_steps`); it exceeds
+ * `nodeCount` when the anomaly step will add the difference.
+ */
+export type PatternBuilder = (b: TrajectoryBuilder, nodeCount: number, task: string, plannedCount: number) => void;
 
 export const PATTERN_BUILDERS: Readonly<Record<PatternName, PatternBuilder>> = {
   simple_linear: buildSimpleLinear,

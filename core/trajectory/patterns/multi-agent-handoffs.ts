@@ -10,7 +10,7 @@ import {
   validationNode,
 } from "../node-factories.ts";
 import type { AgentType } from "../vocabulary.ts";
-import { append, type Chain, consumeLastTool, executorStep, splitCount, startChain } from "./chain.ts";
+import { append, type Chain, consumeLastTool, executorStep, planEstimate, splitCount, startChain } from "./chain.ts";
 
 /** Work passes Planner → Executor → Validator → Planner … (SPEC §2.2). */
 const NEXT_AGENT: Readonly<Record<AgentType, AgentType>> = {
@@ -25,14 +25,19 @@ const NEXT_AGENT: Readonly<Record<AgentType, AgentType>> = {
  * of a HANDOFF is a `handoff` edge, and the first node after it depends on the last node before it (the work
  * handed over).
  */
-export function buildMultiAgentHandoffs(b: TrajectoryBuilder, nodeCount: number, task: string): void {
+export function buildMultiAgentHandoffs(
+  b: TrajectoryBuilder,
+  nodeCount: number,
+  task: string,
+  plannedCount: number,
+): void {
   const rng = b.rng;
   const middle = nodeCount - 3;
   const maxHandoffs = Math.max(1, Math.min(Math.floor((middle - 1) / 2), Math.floor(middle / 3)));
   const handoffs = rng.int(1, maxHandoffs);
   const segments = splitCount(rng, middle - handoffs, handoffs + 1, 1);
   const chain: Chain = startChain(b.add(userEnquiryNode(b, task)));
-  append(b, chain, planningNode(b, "COORDINATOR", middle));
+  append(b, chain, planningNode(b, "COORDINATOR", planEstimate(rng, plannedCount - 3)));
   let agent: AgentType = "PLANNER";
   let workBefore: TrajectoryNode = chain.previous;
   for (let s = 0; s < segments.length; s++) {
