@@ -8,7 +8,8 @@ const suites: Record<string, () => Promise<string[]>> = {
   trajectories: async () => (await import("./trajectories.ts")).benchTrajectories({ large: !quick }),
   anomalies: async () => (await import("./anomalies.ts")).benchAnomalies(),
   tasks: async () => (await import("./tasks.ts")).benchTasks(),
-  service: async () => (await import("./service.ts")).benchService(),
+  service: async () =>
+    (await import("./service.ts")).benchService(quick ? { batchTotal: 100_000, loadSeconds: 3 } : {}),
 };
 
 const selected = positionals.length > 0 ? positionals : Object.keys(suites);

@@ -1,10 +1,8 @@
 // Worker thread: renders and writes the shards the main thread hands it (see shard-pool.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { type ShardPlan, shardKey } from "../core/dataset/plan.ts";
-import { renderTrajectoryShard } from "../core/dataset/render-shard.ts";
+import type { ShardPlan } from "../core/dataset/plan.ts";
+import { produceTrajectoryShard } from "../core/dataset/produce-shard.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
-import { createDatasetStats } from "../core/dataset/stats.ts";
-import { writeShard } from "../core/dataset/write-shard.ts";
 import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
 import type { ShardWorkerData, ShardWorkerMessage } from "./shard-pool.ts";
 
@@ -17,31 +15,10 @@ const send = (message: ShardWorkerMessage) => port.postMessage(message);
 
 port.on("message", async (shard: ShardPlan) => {
   try {
-    const key = shardKey(shard.shard, spec.gzip);
-    const stats = createDatasetStats();
-    const chunks = renderTrajectoryShard({
-      config,
-      seed: spec.seed,
-      startIndex: shard.start_index,
-      count: shard.count,
-      gzip: spec.gzip,
-      format: spec.format,
-      onProgress: (rendered) => send({ type: "progress", shard: shard.shard, rendered }),
-      onTrajectory: (trajectory) => stats.add(trajectory),
-    });
-    const written = await writeShard(store, key, chunks);
-    send({
-      type: "done",
-      entry: {
-        index: shard.shard,
-        key,
-        start_index: shard.start_index,
-        count: shard.count,
-        bytes: written.bytes,
-        sha256: written.sha256,
-      },
-      stats: stats.toJSON(),
-    });
+    const { entry, stats } = await produceTrajectoryShard(store, spec, config, shard, (rendered) =>
+      send({ type: "progress", shard: shard.shard, rendered }),
+    );
+    send({ type: "done", entry, stats });
   } catch (error) {
     send({ type: "error", shard: shard.shard, message: error instanceof Error ? error.message : String(error) });
   }

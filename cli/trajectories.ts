@@ -5,12 +5,11 @@ import { parseArgs } from "node:util";
 import { parseConfigText } from "../core/dataset/config-text.ts";
 import type { ShardEntry } from "../core/dataset/manifest.ts";
 import { datasetFiles } from "../core/dataset/outputs.ts";
-import { planShards, shardKey } from "../core/dataset/plan.ts";
-import { renderTrajectoryShard } from "../core/dataset/render-shard.ts";
+import { planShards } from "../core/dataset/plan.ts";
+import { produceTrajectoryShard } from "../core/dataset/produce-shard.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
 import { DEFAULT_SHARD_SIZE, parseTrajectoryDatasetSpec } from "../core/dataset/spec.ts";
-import { createDatasetStats, type DatasetStatsJSON } from "../core/dataset/stats.ts";
-import { writeShard } from "../core/dataset/write-shard.ts";
+import type { DatasetStatsJSON } from "../core/dataset/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import { TRAJECTORY_FORMAT_NAMES } from "../core/export/formats.ts";
 import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
@@ -87,28 +86,11 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
     shardStats = [];
     let before = 0;
     for (const shard of plan) {
-      const key = shardKey(shard.shard, spec.gzip);
-      const stats = createDatasetStats();
-      const chunks = renderTrajectoryShard({
-        config,
-        seed: spec.seed,
-        startIndex: shard.start_index,
-        count: shard.count,
-        gzip: spec.gzip,
-        format: spec.format,
-        onProgress: (rendered) => progress.update(before + rendered),
-        onTrajectory: (trajectory) => stats.add(trajectory),
-      });
-      const written = await writeShard(store, key, chunks);
-      entries.push({
-        index: shard.shard,
-        key,
-        start_index: shard.start_index,
-        count: shard.count,
-        bytes: written.bytes,
-        sha256: written.sha256,
-      });
-      shardStats.push(stats.toJSON());
+      const produced = await produceTrajectoryShard(store, spec, config, shard, (rendered) =>
+        progress.update(before + rendered),
+      );
+      entries.push(produced.entry);
+      shardStats.push(produced.stats);
       before += shard.count;
     }
   } else {
