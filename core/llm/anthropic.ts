@@ -3,12 +3,11 @@ import { toAnthropicMessages } from "./convert-messages.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "./language-model.ts";
 import { mapAnthropicStopReason } from "./map-finish-reason.ts";
 import {
-  DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MODELS,
-  DEFAULT_TIMEOUT_MS,
   type LanguageModelOptions,
   requireApiKey,
+  sdkClientOptions,
 } from "./options.ts";
 import { toLlmCallError } from "./to-llm-call-error.ts";
 
@@ -18,18 +17,11 @@ import { toLlmCallError } from "./to-llm-call-error.ts";
  * const model = createAnthropicLanguageModel({ provider: "anthropic", apiKey: "sk-ant-...", maxRetries: 2 });
  */
 export function createAnthropicLanguageModel(options: LanguageModelOptions): LanguageModel {
-  const apiKey = requireApiKey(options, "Anthropic", "ANTHROPIC_API_KEY");
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const clientOptions = sdkClientOptions(options, requireApiKey(options, "Anthropic", "ANTHROPIC_API_KEY"));
   const modelId = options.model ?? DEFAULT_MODELS.anthropic;
   let client: Anthropic | undefined;
   const getClient = (): Anthropic => {
-    client ??= new Anthropic({
-      apiKey,
-      maxRetries,
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    });
+    client ??= new Anthropic(clientOptions);
     return client;
   };
 
@@ -53,7 +45,7 @@ export function createAnthropicLanguageModel(options: LanguageModelOptions): Lan
           request.signal === undefined ? {} : { signal: request.signal },
         );
       } catch (error) {
-        throw toLlmCallError("anthropic", error, maxRetries);
+        throw toLlmCallError("anthropic", error, clientOptions.maxRetries);
       }
       const text = message.content
         .filter((block): block is Anthropic.TextBlock => block.type === "text")

@@ -4,13 +4,12 @@ import { toOpenAiMessages } from "./convert-messages.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "./language-model.ts";
 import { mapOpenAiFinishReason } from "./map-finish-reason.ts";
 import {
-  DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MODELS,
   DEFAULT_TEMPERATURE,
-  DEFAULT_TIMEOUT_MS,
   type LanguageModelOptions,
   requireApiKey,
+  sdkClientOptions,
 } from "./options.ts";
 import { toLlmCallError } from "./to-llm-call-error.ts";
 
@@ -20,18 +19,11 @@ import { toLlmCallError } from "./to-llm-call-error.ts";
  * const model = createOpenAiLanguageModel({ provider: "openai", apiKey: "sk-...", model: "gpt-4o-mini" });
  */
 export function createOpenAiLanguageModel(options: LanguageModelOptions): LanguageModel {
-  const apiKey = requireApiKey(options, "OpenAI", "OPENAI_API_KEY");
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const clientOptions = sdkClientOptions(options, requireApiKey(options, "OpenAI", "OPENAI_API_KEY"));
   const modelId = options.model ?? DEFAULT_MODELS.openai;
   let client: OpenAI | undefined;
   const getClient = (): OpenAI => {
-    client ??= new OpenAI({
-      apiKey,
-      maxRetries,
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    });
+    client ??= new OpenAI(clientOptions);
     return client;
   };
 
@@ -51,7 +43,7 @@ export function createOpenAiLanguageModel(options: LanguageModelOptions): Langua
           request.signal === undefined ? {} : { signal: request.signal },
         );
       } catch (error) {
-        throw toLlmCallError("openai", error, maxRetries);
+        throw toLlmCallError("openai", error, clientOptions.maxRetries);
       }
       const choice = completion.choices[0];
       if (choice === undefined) {

@@ -93,3 +93,14 @@ export function requireApiKey(options: LanguageModelOptions, providerLabel: stri
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
+
+/** The client options both SDKs take in the same shape, from ours (defaults applied). */
+export function sdkClientOptions(options: LanguageModelOptions, apiKey: string) {
+  return {
+    apiKey,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
+}
