@@ -31,7 +31,7 @@ export function createProgress(
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-    const line = `${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} ${unit} ${formatRate(rate)} ${unit}/s ${final ? "in" : "ETA"} ${eta}`;
+    const line = `${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} ${unit}, ${formatRate(rate)}/s, ${final ? "took" : "ETA"} ${eta}`;
     stream.write(`\r${line.slice(0, (stream.columns ?? 120) - 1)}\u001b[K${final ? "\n" : ""}`);
   };
   return {
