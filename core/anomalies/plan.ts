@@ -24,7 +24,9 @@ const NODE_EFFECTS: Readonly<Record<AnomalyType, readonly string[]>> = {
 
 /** Patterns whose graph always has what the injector builds on, so it needs no extra node (see `addedNodes`). */
 const HAS_HANDOFF: ReadonlySet<PatternName> = new Set(["multi_agent_handoffs"]);
-const HAS_CHECKED_WORK: ReadonlySet<PatternName> = new Set(["branched_analysis", "complex_research", "error_recovery"]);
+// Every branch of branched_analysis and the retry of error_recovery end in a VALIDATION of a work step; a small
+// complex_research may validate a memory read instead.
+const HAS_CHECKED_WORK: ReadonlySet<PatternName> = new Set(["branched_analysis", "error_recovery"]);
 
 /** What the anomaly step will do to trajectory `index`, decided before its base graph is built. */
 export interface AnomalyPlan {
@@ -67,7 +69,8 @@ export function planAnomaly(
     const ranges = config.parameters[decision.type] as Readonly<Record<string, readonly [number, number]>>;
     // Declaration order of the ranges, so a count does not depend on the shrink order.
     for (const name of Object.keys(ranges))
-      if (names.includes(name)) counts[name] = effectCount(ranges[name] as readonly [number, number], decision.severity, rng);
+      if (names.includes(name))
+        counts[name] = effectCount(ranges[name] as readonly [number, number], decision.severity, rng);
   }
   const budget: NodeBudget = (pattern, nodeCount) => {
     const floor = STRUCTURAL_MIN_NODES[pattern];
@@ -78,9 +81,8 @@ export function planAnomaly(
 }
 
 /**
- * How many nodes the injector adds with these counts to a trajectory of `pattern`: the effect itself plus the node
- * it splices in first when the pattern lacks what it builds on (a HANDOFF to fail, a checked work step to reject, a
- * memory store to contradict). Never fewer than it adds, so the result stays within the drawn size.
+ * How many nodes the injector adds with these counts to a trajectory of `pattern`: the effect itself plus its
+ * `setupNodes`. Injectors add exactly this many, so the injected trajectory has the size drawn for it.
  */
 export function addedNodes(type: AnomalyType, counts: Readonly<Record<string, number>>, pattern: PatternName): number {
   const count = (name: string) => counts[name] ?? 0;
@@ -92,11 +94,29 @@ export function addedNodes(type: AnomalyType, counts: Readonly<Record<string, nu
     case "planning_paralysis":
       return count("extra_rounds");
     case "memory_inconsistencies":
-      return count("inconsistent_reads") + 1;
+      return count("inconsistent_reads") + setupNodes(type, pattern);
     case "handoff_failures":
-      return count("failed_attempts") + (HAS_HANDOFF.has(pattern) ? 0 : 1);
+      return count("failed_attempts") + setupNodes(type, pattern);
     case "validation_loops":
-      return 2 * count("iterations") + (HAS_CHECKED_WORK.has(pattern) ? 0 : 1);
+      return 2 * count("iterations") + setupNodes(type, pattern);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The node an injector splices in before its effect, decided by the pattern so the plan can leave room for it: the
+ * store whose reads go wrong (always new), a HANDOFF to fail where the pattern has none, a VALIDATION to keep
+ * rejecting where the pattern does not always check a work step.
+ */
+export function setupNodes(type: AnomalyType, pattern: PatternName): number {
+  switch (type) {
+    case "memory_inconsistencies":
+      return 1;
+    case "handoff_failures":
+      return HAS_HANDOFF.has(pattern) ? 0 : 1;
+    case "validation_loops":
+      return HAS_CHECKED_WORK.has(pattern) ? 0 : 1;
     default:
       return 0;
   }

@@ -1,5 +1,7 @@
+import { dataTypeOf } from "../trajectory/builder.ts";
 import type { NodeOf, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
 import { toolCallNode } from "../trajectory/node-factories.ts";
+import type { ToolType } from "../trajectory/vocabulary.ts";
 import type { InjectionContext } from "./context.ts";
 
 /** Steps an agent can repeat or redo: the work itself, not its bookkeeping. */
@@ -44,19 +46,45 @@ export function spliceAfter(
 }
 
 /**
- * A completed tool call to build on. When the trajectory has none (an LLM-only run), a tool call is spliced in after
- * a work step, drawn like any other (first tool of a chain), and labelled as part of the anomaly.
+ * A completed tool call to build on. When the trajectory has none (an LLM-only run), one of its work steps becomes
+ * a tool call, drawn like any other (first tool of a chain) and labelled as part of the anomaly. Replacing rather
+ * than adding keeps the node count the trajectory was drawn with (the plan leaves no room for this rare case).
  */
 export function ensureToolCall(ctx: InjectionContext, role: string): NodeOf<"TOOL_CALL">[] {
   const tools = ctx.trajectory.nodes.filter(
     (node): node is NodeOf<"TOOL_CALL"> => node.node_type === "TOOL_CALL" && node.status === "completed",
   );
   if (tools.length > 0) return tools;
+  const work = ctx.steps(isWork);
+  if (work.length > 0) return [becomeToolCall(ctx, ctx.rng.pick(work), role, ctx.builder.nextTool(null))];
   const site = ctx.rng.pick(requireSites(ctx));
   const tool = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(null)));
   spliceAfter(ctx, site, tool, { role });
   ctx.markNode(tool, { role });
   return [tool];
+}
+
+/**
+ * Replaces the work step `node` by a fresh call of `toolType` in its place (same id, so its edges stay); the data
+ * it passes on is now the tool's output. Labelled with `role`.
+ */
+export function becomeToolCall(
+  ctx: InjectionContext,
+  node: TrajectoryNode,
+  role: string,
+  toolType: ToolType,
+): NodeOf<"TOOL_CALL"> {
+  const tool = ctx.fresh(toolCallNode(ctx.builder, toolType, node.agent_type));
+  tool.node_id = node.node_id;
+  ctx.replaceNode(node, tool);
+  for (const edge of ctx.outEdges(tool)) {
+    if (edge.edge_type === "data_dependency") {
+      edge.data_type = dataTypeOf(tool);
+      ctx.markEdge(edge, { role });
+    }
+  }
+  ctx.markNode(tool, { role });
+  return tool;
 }
 
 export function requireSites(ctx: InjectionContext): TrajectoryNode[] {

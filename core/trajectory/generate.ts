@@ -4,7 +4,6 @@ import { createRandomizer, type Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
 import { PATTERN_TASK_CATEGORIES, type PatternSettings } from "./defaults.ts";
-import { finalizeTrajectory } from "./finalize.ts";
 import { drawId } from "./ids.ts";
 import type { Trajectory } from "./model.ts";
 import { PATTERN_BUILDERS } from "./patterns/index.ts";

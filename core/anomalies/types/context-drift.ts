@@ -3,7 +3,7 @@ import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/m
 import { toolCallNode } from "../../trajectory/node-factories.ts";
 import { TOOL_TYPES, type ToolType } from "../../trajectory/vocabulary.ts";
 import type { InjectionContext } from "../context.ts";
-import { ensureToolCall, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
+import { becomeToolCall, ensureToolCall, isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
 
 type ToolNode = NodeOf<"TOOL_CALL">;
 
@@ -17,9 +17,10 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
   const fraction = ctx.value(ctx.config.parameters.context_drift.drift_fraction);
   let path = toolPath(ctx);
   if (path.length === 0) {
-    const anchor = driftAnchor(ctx);
-    const placeholder = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(anchor.tool_type), anchor.agent_type));
-    spliceAfter(ctx, anchor, placeholder, { role: "drifted_step" });
+    // No tool call follows another: two consecutive work steps become one (the one before is the anchor, the one
+    // after drifts below), so the trajectory keeps its drawn node count. Only a run without two consecutive work
+    // steps gets a tool call spliced in.
+    const placeholder = convertPair(ctx) ?? splicePlaceholder(ctx);
     path = toolPath(ctx).filter((entry) => entry.tool === placeholder);
   }
   const count = Math.max(1, Math.round(fraction * path.length));
@@ -45,6 +46,64 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
     });
   });
   return { ...shared, drifted_steps: drifted.length, path_tool_calls: path.length };
+}
+
+/**
+ * Picks a work step (failing that, a validation) whose previous work step (walking back through single predecessors) is not a tool call of the
+ * same kind, and makes both tool calls where they are not: the first becomes the anchor (a tool other than the
+ * second's), the second follows it in the transition table. Returns the second, or null when no pair exists.
+ */
+function convertPair(ctx: InjectionContext): ToolNode | null {
+  let pairs = workPairs(ctx, ctx.steps(isWork));
+  // Runs whose work steps each follow a fork (one-step branches) drift at the check after a step instead.
+  if (pairs.length === 0)
+    pairs = workPairs(
+      ctx,
+      ctx.steps((node) => node.node_type === "VALIDATION" && node.status === "completed"),
+    );
+  if (pairs.length === 0) return null;
+  const { before, after } = ctx.rng.pick(pairs);
+  let anchor: ToolNode;
+  if (before.node_type === "TOOL_CALL") {
+    anchor = before;
+  } else {
+    const avoid = after.node_type === "TOOL_CALL" ? after.tool_type : null;
+    anchor = becomeToolCall(ctx, before, "drift_anchor", ctx.rng.pick(TOOL_TYPES.filter((tool) => tool !== avoid)));
+  }
+  if (after.node_type === "TOOL_CALL") return after;
+  return becomeToolCall(ctx, after, "drifted_step", ctx.builder.nextTool(anchor.tool_type));
+}
+
+function workPairs(
+  ctx: InjectionContext,
+  candidates: readonly TrajectoryNode[],
+): Array<{ before: TrajectoryNode; after: TrajectoryNode }> {
+  const pairs: Array<{ before: TrajectoryNode; after: TrajectoryNode }> = [];
+  for (const after of candidates) {
+    const before = previousWork(ctx, after);
+    if (before !== null && !(before.node_type === "TOOL_CALL" && after.node_type === "TOOL_CALL"))
+      pairs.push({ before, after });
+  }
+  return pairs;
+}
+
+function previousWork(ctx: InjectionContext, node: TrajectoryNode): TrajectoryNode | null {
+  let current = node;
+  for (;;) {
+    const predecessors = ctx.controlPredecessors(current);
+    const previous = predecessors[0];
+    if (predecessors.length !== 1 || previous === undefined) return null;
+    if (isWork(previous)) return previous;
+    current = previous;
+  }
+}
+
+/** A tool call spliced in after a drift anchor (runs with no two consecutive work steps). */
+function splicePlaceholder(ctx: InjectionContext): ToolNode {
+  const anchor = driftAnchor(ctx);
+  const placeholder = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(anchor.tool_type), anchor.agent_type));
+  spliceAfter(ctx, anchor, placeholder, { role: "drifted_step" });
+  return placeholder;
 }
 
 /** A tool call with one way out to drift after; one is spliced in after a work step when no tool call has one. */

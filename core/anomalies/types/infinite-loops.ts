@@ -10,18 +10,21 @@ import { isWork, requireSites, singleControlOut } from "../sites.ts";
  */
 export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
   const wanted = ctx.planned("loop_length");
-  let iterations = ctx.planned("iterations");
-  const tail = ctx.rng.pick(requireSites(ctx));
-  const body: TrajectoryNode[] = [tail];
-  while (body.length < wanted) {
-    const predecessors = ctx.controlPredecessors(body[0] as TrajectoryNode);
-    const previous = predecessors[0];
-    if (predecessors.length !== 1 || previous === undefined || !isWork(previous)) break;
-    if (singleControlOut(ctx, previous) === undefined) break;
-    body.unshift(previous);
-  }
+  // The loop adds exactly the nodes its plan left room for. Where no run of `wanted` steps exists, a shorter body
+  // that divides that number repeats more often (a single step always does).
+  const added = wanted * ctx.planned("iterations");
+  const bodies = requireSites(ctx).map((tail) => {
+    const body = loopBody(ctx, tail, wanted);
+    let length = body.length;
+    while (added % length !== 0) length--;
+    return body.slice(body.length - length);
+  });
+  const longest = Math.max(...bodies.map((candidate) => candidate.length));
+  const body = ctx.rng.pick(bodies.filter((candidate) => candidate.length === longest));
+  const tail = body.at(-1) as TrajectoryNode;
   const head = body[0] as TrajectoryNode;
   const loopLength = body.length;
+  const iterations = added / loopLength;
   const shared = { loop_length: loopLength, iterations };
   const exit = singleControlOut(ctx, tail);
   if (exit === undefined) throw new RangeError("loop tail lost its exit edge");
@@ -52,4 +55,17 @@ export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
   }
   ctx.moveSource(exit, previousTail, { ...shared, role: "loop_exit" });
   return { ...shared, head_node_id: head.node_id, added_nodes: loopLength * iterations };
+}
+
+/** Up to `wanted` consecutive work steps ending at `tail`, each the single control predecessor of the next. */
+function loopBody(ctx: InjectionContext, tail: TrajectoryNode, wanted: number): TrajectoryNode[] {
+  const body: TrajectoryNode[] = [tail];
+  while (body.length < wanted) {
+    const predecessors = ctx.controlPredecessors(body[0] as TrajectoryNode);
+    const previous = predecessors[0];
+    if (predecessors.length !== 1 || previous === undefined || !isWork(previous)) break;
+    if (singleControlOut(ctx, previous) === undefined) break;
+    body.unshift(previous);
+  }
+  return body;
 }

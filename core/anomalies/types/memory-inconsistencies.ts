@@ -6,45 +6,22 @@ import { isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts
 type MemoryNode = NodeOf<"MEMORY_ACCESS">;
 
 /**
- * A read that does not return what was written: a retrieve of a key returns a value (size and content digest)
- * different from the one the store under that key saved. An existing retrieve of a stored key is corrupted first;
- * further inconsistent reads are retrieves spliced in after the store, with the data_dependency edge a normal
- * retrieve has. A trajectory with no store first gets one, saving a tool's result like the research pattern does.
- * The reads still report success: the inconsistency is silent, as it is in real systems.
+ * A read that does not return what was written: a step's result is stored under a new key, and retrieves of that
+ * key spliced in after the store (each with the data_dependency edge a normal retrieve has) return a value (size and
+ * content digest) different from the one saved. The store is always new, so the anomaly adds exactly its reads plus
+ * the store, the room its plan left in the trajectory. The reads still report success: the inconsistency is
+ * silent, as it is in real systems.
  */
 export function injectMemoryInconsistency(ctx: InjectionContext): AnomalyMetadata {
   const reads = ctx.planned("inconsistent_reads");
-  const stores = storesOf(ctx);
-  let addedStore = false;
-  if (stores.length === 0) {
-    stores.push(insertStore(ctx));
-    addedStore = true;
-  }
+  const store = insertStore(ctx);
+  const stored = store.memory_value as MemoryValue;
   const shared = { inconsistent_reads: reads };
-  const corrupted = new Set<string>();
-  let added = addedStore ? 1 : 0;
   for (let read = 1; read <= reads; read++) {
-    const store = ctx.rng.pick(stores);
-    const stored = store.memory_value as MemoryValue;
-    const existing = ctx.trajectory.nodes.find(
-      (node): node is MemoryNode =>
-        node.node_type === "MEMORY_ACCESS" &&
-        node.memory_operation === "retrieve" &&
-        node.memory_key === store.memory_key &&
-        !corrupted.has(node.node_id),
-    );
     const returned = differentValue(ctx, stored);
-    let retrieve: MemoryNode;
-    if (existing !== undefined) {
-      retrieve = existing;
-      retrieve.memory_value = returned;
-    } else {
-      retrieve = ctx.fresh(memoryAccessNode(ctx.builder, "retrieve", store.memory_key, returned));
-      spliceAfter(ctx, readSite(ctx, store), retrieve, { ...shared, role: "inconsistent_read", read });
-      ctx.dependency(store, retrieve, { ...shared, role: "stored_value", read });
-      added++;
-    }
-    corrupted.add(retrieve.node_id);
+    const retrieve = ctx.fresh(memoryAccessNode(ctx.builder, "retrieve", store.memory_key, returned));
+    spliceAfter(ctx, readSite(ctx, store), retrieve, { ...shared, role: "inconsistent_read", read });
+    ctx.dependency(store, retrieve, { ...shared, role: "stored_value", read });
     ctx.markNode(retrieve, {
       ...shared,
       role: "inconsistent_read",
@@ -54,23 +31,18 @@ export function injectMemoryInconsistency(ctx: InjectionContext): AnomalyMetadat
       returned_digest: returned.digest,
     });
   }
-  return { ...shared, added_nodes: added };
+  return { ...shared, added_nodes: reads + 1 };
 }
 
-function storesOf(ctx: InjectionContext): MemoryNode[] {
-  return ctx.trajectory.nodes.filter(
-    (node): node is MemoryNode =>
-      node.node_type === "MEMORY_ACCESS" &&
-      node.memory_operation === "store" &&
-      node.status === "completed" &&
-      node.memory_value !== null,
-  );
-}
-
-/** A store of a work step's result, spliced in after it (complex_research's key format). */
+/** A store of a work step's result under a key no other store uses, spliced in after it (research's key format). */
 function insertStore(ctx: InjectionContext): MemoryNode {
   const site = ctx.rng.pick(requireSites(ctx));
-  const key = `finding_${ctx.rng.int(1, 4)}_${ctx.rng.int(1, 1000)}`;
+  const taken = new Set(
+    ctx.trajectory.nodes.flatMap((node) => (node.node_type === "MEMORY_ACCESS" ? [node.memory_key] : [])),
+  );
+  let key: string;
+  do key = `finding_${ctx.rng.int(1, 4)}_${ctx.rng.int(1, 1000)}`;
+  while (taken.has(key));
   const store = ctx.fresh(memoryAccessNode(ctx.builder, "store", key, memoryValue(ctx.rng)));
   spliceAfter(ctx, site, store, { role: "store" });
   ctx.markNode(store, { role: "store", key });

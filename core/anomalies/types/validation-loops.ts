@@ -3,6 +3,7 @@ import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/m
 import { validationNode } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
 import { freshLike } from "../node-copies.ts";
+import { setupNodes } from "../plan.ts";
 import { isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
 
 type ValidationNode = NodeOf<"VALIDATION">;
@@ -53,9 +54,13 @@ function reject(ctx: InjectionContext, node: ValidationNode): void {
   node.validation_score = round3(ctx.rng.float(...REJECTED_SCORE));
 }
 
-/** A validation directly after a work step; one is spliced in after a work step when there is none. */
+/**
+ * A validation directly after a work step. Where the pattern does not always have one, the plan left room for a new
+ * validation, which is spliced in after a work step (so the node count does not depend on what the graph has).
+ */
 function pickValidation(ctx: InjectionContext): { validation: ValidationNode; producer: TrajectoryNode } {
   const candidates: Array<{ validation: ValidationNode; producer: TrajectoryNode }> = [];
+  if (setupNodes("validation_loops", ctx.trajectory.pattern) > 0) return spliceValidation(ctx);
   for (const node of ctx.trajectory.nodes) {
     if (node.node_type !== "VALIDATION" || node.status !== "completed" || singleControlOut(ctx, node) === undefined)
       continue;
@@ -65,6 +70,10 @@ function pickValidation(ctx: InjectionContext): { validation: ValidationNode; pr
       candidates.push({ validation: node, producer });
   }
   if (candidates.length > 0) return ctx.rng.pick(candidates);
+  return spliceValidation(ctx);
+}
+
+function spliceValidation(ctx: InjectionContext): { validation: ValidationNode; producer: TrajectoryNode } {
   const producer = ctx.rng.pick(requireSites(ctx).filter(isWork));
   const validation = ctx.fresh(validationNode(ctx.builder));
   spliceAfter(ctx, producer, validation, { role: "rejection" });

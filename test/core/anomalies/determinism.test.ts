@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
-import { finishTrajectory } from "../../../core/anomalies/step.ts";
+import { finishTrajectory, planAnomalyStep } from "../../../core/anomalies/step.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
@@ -13,10 +13,12 @@ import {
 
 const anomalies = parseAnomalyInjectionConfig({ ratio: 0.4 });
 
-/** The pipeline spelled out: draft → anomaly step → finalize, with `settings` as the config's anomaly section. */
+/** The pipeline spelled out: plan → draft → anomaly step → finalize, with `settings` as the config's anomaly section. */
 function line(seed: number, index: number, settings = anomalies): string {
   const config = { ...DEFAULT_TRAJECTORY_CONFIG, anomalies: settings };
-  return serializeTrajectory(finishTrajectory(draftTrajectory(config, seed, index), config, settings, seed, index));
+  const plan = planAnomalyStep(settings, seed, index);
+  const draft = draftTrajectory(config, seed, index, plan?.budget);
+  return serializeTrajectory(finishTrajectory(draft, config, plan, seed, index));
 }
 
 /** A line without its split, which is stratified on every trajectory's anomaly type and so follows the settings. */
@@ -56,9 +58,9 @@ describe("anomaly injection determinism", () => {
       for (let i = 0; i < 50; i++) digest.update(`${serializeTrajectory(generateTrajectory(config, seed, i))}\n`);
       return digest.digest("hex");
     };
-    expect(hash(42)).toMatchInlineSnapshot(`"375b78111ce5cc68b978679265a830daa6faf84fd68850d71149415efdaf4d20"`);
-    expect(hash(1337)).toMatchInlineSnapshot(`"d2dd1742b6bf551ef1ffc928f61a4722e18073f1a82ac2450c161acd13b59732"`);
-    expect(hash(1211)).toMatchInlineSnapshot(`"2baeeb234e07ff327146e57b370a7bc0bc44d9f8858adfa7425215d28109fd13"`);
+    expect(hash(42)).toMatchInlineSnapshot(`"e7b27de030f7de9a94244a3923b019b2066d504c4dcd111696fde18dcc0cda44"`);
+    expect(hash(1337)).toMatchInlineSnapshot(`"c601ff951408291801a0445e7e10b076a88eaa4fe838d542a891e3631a257eb7"`);
+    expect(hash(1211)).toMatchInlineSnapshot(`"46b8fd68cbf3d43c3de5e6d75185cbcc78fa70c8534770e1a31d9db2b69ddb1b"`);
   });
 
   it("matches the step-by-step pipeline when generateTrajectory injects", () => {

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
-import { decideAnomaly } from "../../../core/anomalies/decide.ts";
 import { injectAnomaly } from "../../../core/anomalies/inject.ts";
+import { planAnomalyStep } from "../../../core/anomalies/plan.ts";
 import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
-import { DEFAULT_TRAJECTORY_CONFIG, draftTrajectory, type Trajectory } from "../../../core/trajectory/index.ts";
+import {
+  DEFAULT_TRAJECTORY_CONFIG,
+  draftTrajectory,
+  type PatternSettings,
+  type Trajectory,
+} from "../../../core/trajectory/index.ts";
+import type { AnomalyType } from "../../../core/trajectory/vocabulary.ts";
+import { chanceStumpAccuracy, stumpAccuracy } from "./separability.ts";
 
 /**
  * Shallow per-field statistics, the kind a trivial rule keys on: which fields are present (per node type), the
@@ -142,6 +149,36 @@ function differences(normal: Profile, other: Profile, compareMeans: boolean): st
 const TRAJECTORIES = 3000;
 const SEED = 99;
 
+/** Per-trajectory scalars a shallow classifier could use without looking at labels. */
+interface SizeFeatures {
+  /** Node count relative to the pattern's bounds: 0 at min_nodes, 1 at max_nodes. */
+  position: number;
+  /** The plan's `planned_steps` over the steps the run's node count implies (nodes minus the fixed ones). */
+  planRatio: number;
+  nodes: number;
+  plannedSteps: number;
+  pattern: string;
+  inBounds: boolean;
+}
+
+/** Nodes every run of a pattern has besides its steps (the builders size `planned_steps` from the rest). */
+const FIXED_NODES: Readonly<Record<string, number>> = { complex_research: 4 };
+
+function sizeFeatures(t: Trajectory): SizeFeatures {
+  const settings = DEFAULT_TRAJECTORY_CONFIG.patterns[t.pattern] as PatternSettings;
+  const plan = t.nodes.find((node) => node.node_type === "PLANNING");
+  const plannedSteps = plan?.node_type === "PLANNING" ? plan.planning_output.planned_steps : 0;
+  const nodes = t.nodes.length;
+  return {
+    position: (nodes - settings.minNodes) / (settings.maxNodes - settings.minNodes),
+    planRatio: plannedSteps / Math.max(1, nodes - (FIXED_NODES[t.pattern] ?? 3)),
+    nodes,
+    plannedSteps,
+    pattern: t.pattern,
+    inBounds: nodes >= settings.minNodes && nodes <= settings.maxNodes,
+  };
+}
+
 describe("anomaly injection leakage", () => {
   const anomalies = parseAnomalyInjectionConfig({ ratio: 0.5 });
   const normal = new Profile();
@@ -149,18 +186,22 @@ describe("anomaly injection leakage", () => {
   const injected = new Profile();
   const normalTrajectories = new Profile();
   const anomalousTrajectories = new Profile();
+  const normalSizes: SizeFeatures[] = [];
+  const anomalousSizes = new Map<AnomalyType, SizeFeatures[]>();
   let anomalousCount = 0;
   for (let i = 0; i < TRAJECTORIES; i++) {
-    const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, SEED, i);
+    // The generation pipeline: plan (leaves room for the nodes the anomaly adds) → draft → inject or finalize.
+    const plan = planAnomalyStep(anomalies, SEED, i);
+    const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, SEED, i, plan?.budget);
     const t: Trajectory = draft.trajectory;
-    const decision = decideAnomaly(anomalies, SEED, i);
     const trajectoryFields = {
       pattern: t.pattern,
       task_description: t.task_description,
       tags: t.metadata.tags.join(","),
     };
-    if (decision === null) {
+    if (plan === null) {
       finalizeTrajectory(t, draft.startMs);
+      normalSizes.push(sizeFeatures(t));
       normalTrajectories.add("trajectory", trajectoryFields);
       for (const node of t.nodes) normal.add(node.node_type, node);
       for (const edge of t.edges) normal.add(edge.edge_type, edge);
@@ -173,11 +214,14 @@ describe("anomaly injection leakage", () => {
       startMs: draft.startMs,
       trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG,
       ids: draft.builder.ids,
-      decision,
+      plan,
       config: anomalies,
       seed: SEED,
       index: i,
     });
+    const sizes = anomalousSizes.get(plan.decision.type) ?? [];
+    sizes.push(sizeFeatures(t));
+    anomalousSizes.set(plan.decision.type, sizes);
     anomalousTrajectories.add("trajectory", trajectoryFields);
     for (const node of t.nodes) {
       if (!node.is_anomalous) untouched.add(node.node_type, node);
@@ -205,4 +249,94 @@ describe("anomaly injection leakage", () => {
   it("leaves trajectory-level fields (pattern, task, tags) distributed as in normal trajectories", () => {
     expect(differences(normalTrajectories, anomalousTrajectories, false)).toStrictEqual([]);
   });
+
+  it("keeps every trajectory within its pattern's [min_nodes, max_nodes], except runs cut short", () => {
+    const outside = [
+      ...normalSizes,
+      ...[...anomalousSizes].flatMap(([type, sizes]) => (type === "incomplete_responses" ? [] : sizes)),
+    ].filter((sizes) => !sizes.inBounds);
+    expect(outside).toStrictEqual([]);
+    // incomplete_responses stops before its ACTION: fewer nodes than drawn is its defining effect.
+    const incomplete = anomalousSizes.get("incomplete_responses") ?? [];
+    expect(incomplete.some((sizes) => !sizes.inBounds)).toBe(true);
+  });
+
+  it("draws planned_steps as an estimate that follows the node count without being a function of it", () => {
+    const byCount = new Map<string, Set<number>>();
+    for (const sizes of normalSizes) {
+      const key = `${sizes.pattern}/${sizes.nodes}`;
+      byCount.set(key, (byCount.get(key) ?? new Set()).add(sizes.plannedSteps));
+    }
+    const repeated = [...byCount.values()].filter((values) => values.size > 1);
+    expect(repeated.length / byCount.size).toBeGreaterThan(0.9);
+    const ratios = normalSizes.map((sizes) => sizes.planRatio);
+    expect(Math.min(...ratios)).toBeLessThan(0.8);
+    expect(Math.max(...ratios)).toBeGreaterThan(1.2);
+    expect(
+      correlation(
+        normalSizes.map((sizes) => sizes.nodes),
+        normalSizes.map((sizes) => sizes.plannedSteps),
+      ),
+    ).toBeGreaterThan(0.7);
+  });
+
+  it("gives a one-threshold classifier on size features no edge over chance, except for runs cut short", () => {
+    const normalPosition = normalSizes.map((sizes) => sizes.position);
+    const normalRatio = normalSizes.map((sizes) => sizes.planRatio);
+    const separable: string[] = [];
+    const pooled: SizeFeatures[] = [];
+    for (const [type, sizes] of anomalousSizes) {
+      if (type === "incomplete_responses") continue;
+      pooled.push(...sizes);
+      const chance = chanceStumpAccuracy(sizes.length, normalSizes.length);
+      const position = stumpAccuracy(
+        sizes.map((s) => s.position),
+        normalPosition,
+      );
+      const ratio = stumpAccuracy(
+        sizes.map((s) => s.planRatio),
+        normalRatio,
+      );
+      if (position > chance) separable.push(`${type} node count: ${position.toFixed(3)} > ${chance.toFixed(3)}`);
+      if (ratio > chance) separable.push(`${type} planned_steps ratio: ${ratio.toFixed(3)} > ${chance.toFixed(3)}`);
+    }
+    const chance = chanceStumpAccuracy(pooled.length, normalSizes.length);
+    const position = stumpAccuracy(
+      pooled.map((s) => s.position),
+      normalPosition,
+    );
+    const ratio = stumpAccuracy(
+      pooled.map((s) => s.planRatio),
+      normalRatio,
+    );
+    if (position > chance) separable.push(`all node count: ${position.toFixed(3)} > ${chance.toFixed(3)}`);
+    if (ratio > chance) separable.push(`all planned_steps ratio: ${ratio.toFixed(3)} > ${chance.toFixed(3)}`);
+    expect(separable).toStrictEqual([]);
+  });
+
+  it("lets the same classifier find runs cut short by their size (the test can see a real signal)", () => {
+    const incomplete = anomalousSizes.get("incomplete_responses") ?? [];
+    const accuracy = stumpAccuracy(
+      incomplete.map((s) => s.position),
+      normalSizes.map((s) => s.position),
+    );
+    expect(accuracy).toBeGreaterThan(chanceStumpAccuracy(incomplete.length, normalSizes.length));
+  });
 });
+
+function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let k = 0; k < n; k++) {
+    const dx = (xs[k] as number) - mx;
+    const dy = (ys[k] as number) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}

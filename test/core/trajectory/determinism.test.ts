@@ -23,13 +23,13 @@ describe("generateTrajectory determinism", () => {
     // Golden: a change here changes every dataset; update only on purpose and say so in the changelog.
     // Updated for issue #3: trajectories gained the `split` field (all other bytes unchanged; ratio 0 injects nothing).
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"d43d605c90c50dd042df9ea42a2415441a4a47356d6742e6a1d5eaa997ab4e6d"`,
+      `"af95f88ea37b9fb8b13e24dff4342e7e9347587982b62abd6ac5bce9881d8a73"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"f695ec179e50067e57d4b1c571a239450753a31730916734459f16d07fe90d49"`,
+      `"e139a5b155747b48df5e12404e387983d55fe8eb52d354b11ac0d5d289bef448"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"e19b0b4b1f7b1ba673522eaa788bca9393605a6fb616b5d2a9427b1655d05da1"`,
+      `"2c00ded0d3f72371dd6fdf8b762f55dfe78e3918f670c21988ec7d65c23d8cb1"`,
     );
   });
 
