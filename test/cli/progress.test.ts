@@ -31,7 +31,12 @@ describe("createProgress", () => {
 
   it("fits the terminal width", () => {
     let output = "";
-    const progress = createProgress({ isTTY: true, columns: 40, write: (text: string) => (output += text) }, 10, "x", () => 0);
+    const progress = createProgress(
+      { isTTY: true, columns: 40, write: (text: string) => (output += text) },
+      10,
+      "x",
+      () => 0,
+    );
     progress.finish();
     const line = output.replace("\r", "").replace("\u001b[K", "").replace("\n", "");
     expect(line.length).toBeLessThanOrEqual(39);
