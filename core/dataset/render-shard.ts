@@ -59,7 +59,7 @@ export function* renderTrajectoryChunks(input: Omit<TrajectoryShardInput, "gzip"
 export async function* renderTrajectoryShard(input: TrajectoryShardInput): AsyncGenerator<Uint8Array> {
   const chunks = renderTrajectoryChunks(input);
   if (!input.gzip) {
-    yield* chunks;
+    yield* readAhead(chunks);
     return;
   }
   const gzip = createGzip({ level: 6 });
@@ -75,4 +75,33 @@ export async function* renderTrajectoryShard(input: TrajectoryShardInput): Async
   })();
   for await (const chunk of gzip) yield chunk as Buffer;
   await pump;
+}
+
+/**
+ * Yields the chunks of `source`, rendering the next one while the consumer writes the current one. The next chunk is
+ * started from `setImmediate`, after the consumer has had the current chunk and dispatched its (asynchronous) write,
+ * so generation on this thread overlaps the write in the I/O pool instead of waiting for it.
+ */
+async function* readAhead(source: Iterator<Buffer>): AsyncGenerator<Buffer> {
+  const nextChunk = () => {
+    const promise = new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(source.next());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    // A consumer that stops early never awaits the prefetch; its failure must not become an unhandled rejection.
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let pending = nextChunk();
+  for (;;) {
+    const result = await pending;
+    if (result.done) return;
+    pending = nextChunk();
+    yield result.value;
+  }
 }
