@@ -28,6 +28,9 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
           out,
           "--workers",
           String(workers),
+          // Several shards even for the small run, so the workers have something to share.
+          "--shard-size",
+          String(Math.min(10_000, count / 4)),
           "--quiet",
         ]);
         const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;

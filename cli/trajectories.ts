@@ -17,6 +17,9 @@ import type { CliIo } from "./io.ts";
 import { createProgress } from "./progress.ts";
 import { runShardsOnWorkers } from "./shard-pool.ts";
 
+/** Below this many trajectories (about 3 s on one core), starting worker threads costs more than they save. */
+const MIN_TOTAL_FOR_WORKERS = 30_000;
+
 const HELP = `agentsynth trajectories: write a dataset of agent trajectories as JSONL shards plus a manifest
 
 Options:
@@ -29,7 +32,8 @@ Options:
   --format F           shard lines: ${TRAJECTORY_FORMAT_NAMES.join(" | ")} (default trajectory); graph = integer node
                        indices, edge_index and categorical columns (PyG/DGL), otlp = OpenTelemetry OTLP/JSON traces
   --gzip               write shards as .jsonl.gz
-  --workers W          worker threads (default: all cores; output is identical for any W)
+  --workers W          worker threads (default: all cores from 30,000 trajectories, else 1); the output is
+                       identical for any W
   --force              write into a non-empty --out directory
   --quiet              no progress bar
   -h, --help           this text`;
@@ -66,7 +70,12 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
       `Output directory ${outDir} is not empty. Choose another --out, or pass --force to write into it.`,
     );
   }
-  const workers = values.workers === undefined ? availableParallelism() : toNumber("--workers", values.workers);
+  const workers =
+    values.workers === undefined
+      ? spec.total < MIN_TOTAL_FOR_WORKERS
+        ? 1
+        : availableParallelism()
+      : toNumber("--workers", values.workers);
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ConfigError("Invalid --workers", [
       { path: "--workers", message: "must be a positive integer", value: workers },
