@@ -16,22 +16,13 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
   const singleRates = new Map<number, number>();
   for (const count of sizes) {
     for (const workers of [1, cores]) {
-      const out = mkdtempSync(join(tmpdir(), "agentsynth-bench-"));
-      try {
-        const result = runCliMeasured([
-          "trajectories",
-          "--count",
-          String(count),
-          "--seed",
-          "42",
-          "--out",
-          out,
+      inTempDir((out) => {
+        const result = runTrajectories(count, out, [
           "--workers",
           String(workers),
           // Several shards even for the small run, so the workers have something to share.
           "--shard-size",
           String(Math.min(10_000, count / 4)),
-          "--quiet",
         ]);
         const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
         const nodes = countNodes(out, manifest);
@@ -43,34 +34,33 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
           `trajectories  ${fmt(count).padStart(9)} × ${workers} worker(s): ${fmt(rate).padStart(7)} traj/s, ${fmt(nodes / result.seconds).padStart(9)} nodes/s, ` +
             `${fmt(manifest.totals.bytes / 1e6 / result.seconds, 1).padStart(6)} MB/s JSONL, peak RSS ${fmt(result.peakRssMb)} MB, ${fmt(result.seconds, 2)} s${speedup}`,
         );
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
+      });
     }
   }
   if (options.large !== false) {
-    const out = mkdtempSync(join(tmpdir(), "agentsynth-bench-"));
-    try {
+    inTempDir((out) => {
       const count = 1_000_000;
-      const result = runCliMeasured([
-        "trajectories",
-        "--count",
-        String(count),
-        "--seed",
-        "42",
-        "--out",
-        out,
-        "--quiet",
-      ]);
+      const result = runTrajectories(count, out, []);
       lines.push(
         `trajectories  ${fmt(count).padStart(9)} × ${cores} worker(s): ${fmt(count / result.seconds).padStart(7)} traj/s, peak RSS ${fmt(result.peakRssMb)} MB (target < 250 MB), ${fmt(result.seconds, 1)} s`,
       );
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   }
   lines.push(serializationRatio());
   return lines;
+}
+
+function runTrajectories(count: number, out: string, extra: string[]) {
+  return runCliMeasured(["trajectories", "--count", String(count), "--seed", "42", "--out", out, "--quiet", ...extra]);
+}
+
+function inTempDir(run: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), "agentsynth-bench-"));
+  try {
+    run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Average node count per trajectory from a sample of the first shard, to turn traj/s into nodes/s. */

@@ -3,7 +3,7 @@ import { TrajectoryBuilder } from "../trajectory/builder.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
 import { applyEdgeVariance, applyNodeVariance } from "../trajectory/variance.ts";
-import type { AnomalyType, RelationshipType, SeverityLevel } from "../trajectory/vocabulary.ts";
+import { type AnomalyType, NODE_TYPES, type RelationshipType, type SeverityLevel } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
 import { effectCount, effectValue } from "./decide.ts";
 
@@ -14,16 +14,9 @@ interface Adjacency {
 }
 
 /** Node types that are the agent's working steps (not the enquiry that starts a run or the action that ends it). */
-export const STEP_TYPES: ReadonlySet<TrajectoryNode["node_type"]> = new Set([
-  "PLANNING",
-  "REASONING",
-  "TOOL_CALL",
-  "LLM_CALL",
-  "VALIDATION",
-  "HANDOFF",
-  "MEMORY_ACCESS",
-  "OBSERVATION",
-]);
+export const STEP_TYPES: ReadonlySet<TrajectoryNode["node_type"]> = new Set(
+  NODE_TYPES.filter((type) => type !== "USER_ENQUIRY" && type !== "ACTION"),
+);
 
 /**
  * What one injector works with: the finalized trajectory, a builder over its arrays (so new nodes and edges come from
