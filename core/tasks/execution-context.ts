@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError, formatIssues, issuesFromZod } from "../errors.ts";
-import stateJson from "./data/state.json" with { type: "json" };
+import stateJson from "./toolsandbox/state.json" with { type: "json" };
 
 // The five ToolSandbox tables as plain rows. Unlike upstream's process-global context, a context is a value passed
 // explicitly, so concurrent tasks never share state; `now` is injected rather than read from the wall clock.
@@ -117,7 +117,7 @@ function loadState(): z.infer<typeof StateSchema> {
   const parsed = StateSchema.safeParse(stateJson);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error.issues, stateJson);
-    throw new ConfigError(`core/tasks/data/state.json is invalid:\n${formatIssues(issues)}`, issues);
+    throw new ConfigError(`core/tasks/toolsandbox/state.json is invalid:\n${formatIssues(issues)}`, issues);
   }
   return parsed.data;
 }
