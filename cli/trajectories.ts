@@ -87,6 +87,7 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
   const store = createFsObjectStore({ baseDir: outDir, fsync: false });
   const progress = createProgress(values.quiet ? { write() {} } : io.stderr, spec.total, "trajectories");
   const started = performance.now();
+  progress.update(0);
 
   let entries: ShardEntry[];
   let shardStats: DatasetStatsJSON[];
