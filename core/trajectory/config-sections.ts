@@ -161,7 +161,7 @@ export function resolveEpoch(input: string | undefined, issues: Issue[]): number
 }
 
 function toolList(): string {
-  return TOOL_TYPES.map((tool) => tool.toLowerCase()).join(", ");
+  return `${TOOL_TYPES.join(", ")} (any case)`;
 }
 
 function isPatternName(name: string): name is PatternName {

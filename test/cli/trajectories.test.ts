@@ -131,6 +131,19 @@ describe("agentsynth trajectories", () => {
     expect(badConfig.stderr).toMatch(/Cannot read --config \/nonexistent\.yaml: ENOENT/);
   });
 
+  it("lists each problem of an invalid config file once, with field, value and what is allowed", async () => {
+    const dir = tmp();
+    const config = join(dir, "bad.yaml");
+    writeFileSync(
+      config,
+      "data_generation:\n  trajectory_patterns:\n    simple_linear: {min_nodes: 9, max_nodes: 6}\n  tool_transitions:\n    WEB_SEARCH: {TELEPORT: 1}\n",
+    );
+    const result = await run(["trajectories", "--count", "3", "--config", config, "--out", join(dir, "out")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.match(/min_nodes \(9\) must not exceed max_nodes \(6\)/g)).toHaveLength(1);
+    expect(result.stderr.match(/TELEPORT: unknown tool; allowed: WEB_SEARCH, READ_DOCUMENT/g)).toHaveLength(1);
+  });
+
   it("reads the seed and patterns from a YAML config", async () => {
     const dir = tmp();
     const config = join(dir, "config.yaml");

@@ -139,8 +139,8 @@ system:
       "Invalid trajectory config (5 problems):
         - data_generation.task_templates.cooking: unknown task category; allowed: research, analysis, development, planning (got "cooking")
         - data_generation.tool_transitions.web_search: needs at least one next tool with a probability > 0 (rows are normalised, so they need not sum to 1)
-        - data_generation.tool_transitions.teleport: unknown tool; allowed: web_search, read_document, prepare_document, analyze_data, deep_research, write_code, memory_store_retrieve, external_api (got "teleport")
-        - data_generation.tool_transitions.write_code.compile: unknown tool; allowed: web_search, read_document, prepare_document, analyze_data, deep_research, write_code, memory_store_retrieve, external_api (got "compile")
+        - data_generation.tool_transitions.teleport: unknown tool; allowed: WEB_SEARCH, READ_DOCUMENT, PREPARE_DOCUMENT, ANALYZE_DATA, DEEP_RESEARCH, WRITE_CODE, MEMORY_STORE_RETRIEVE, EXTERNAL_API (any case) (got "teleport")
+        - data_generation.tool_transitions.write_code.compile: unknown tool; allowed: WEB_SEARCH, READ_DOCUMENT, PREPARE_DOCUMENT, ANALYZE_DATA, DEEP_RESEARCH, WRITE_CODE, MEMORY_STORE_RETRIEVE, EXTERNAL_API (any case) (got "compile")
         - data_generation.epoch: must be an ISO-8601 time with a zone, e.g. 2024-06-01T10:00:00Z (got "yesterday")"
     `);
   });
