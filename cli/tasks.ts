@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CoreError } from "../core/errors.ts";
 import { createLanguageModel, LANGUAGE_MODEL_PROVIDERS, languageModelOptionsFromEnv } from "../core/llm/index.ts";
-import { DEFAULT_CONCURRENCY, generateTaskBatch, serializeTaskRecord, TASK_CATEGORIES } from "../core/tasks/index.ts";
+import {
+  DEFAULT_CONCURRENCY,
+  generateTaskBatch,
+  type KindReport,
+  serializeTaskRecord,
+  TASK_CATEGORIES,
+} from "../core/tasks/index.ts";
 import type { CliIo } from "./io.ts";
 import { createProgress } from "./progress.ts";
 
@@ -25,6 +31,9 @@ Options:
   --start-index I      global index of the first task, to regenerate one shard of a larger batch (default 0)
   --concurrency C      tasks in flight at once (default ${DEFAULT_CONCURRENCY})
   --max-attempts A     model replies per task before giving up (default 3)
+  --insufficient-ratio R
+                       share of tasks (0..1) whose enabler tool is denied, so the agent must say it cannot finish
+                       (INSUFFICIENT_INFORMATION scenarios; default 0)
   --max-retries R      SDK retries per call on 429/5xx/timeouts (default 2)
   --timeout-ms T       per-call timeout (default 60000)
 
@@ -59,6 +68,7 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
     min: 1,
   });
   const maxAttempts = integerFlag("max-attempts", values["max-attempts"], problems, { fallback: 3, min: 1 });
+  const insufficientRatio = ratioFlag("insufficient-ratio", values["insufficient-ratio"], problems);
   const maxRetries = optionalInteger("max-retries", values["max-retries"], problems, 0);
   const timeoutMs = optionalInteger("timeout-ms", values["timeout-ms"], problems, 1);
   const out = values.out;
@@ -94,6 +104,7 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
       model,
       concurrency,
       maxRetryAttempts: maxAttempts,
+      insufficientInformationRatio: insufficientRatio,
       onProgress: (done) => progress.update(done),
     });
     progress.finish();
@@ -110,6 +121,7 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
         (group) =>
           `  ${group.categories.join("+")}: ${group.produced}/${group.requested}${group.failed > 0 ? ` (${group.failed} failed)` : ""}`,
       ),
+      ...(insufficientRatio > 0 ? [kindSummary(report.byKind)] : []),
       `Tokens: ${report.usage.inputTokens} in, ${report.usage.outputTokens} out. Report: ${join(directory, "report.json")}`,
     ];
     io.stdout.write(`${lines.join("\n")}\n`);
@@ -146,6 +158,7 @@ function parse(argv: string[]) {
       "start-index": { type: "string" },
       concurrency: { type: "string" },
       "max-attempts": { type: "string" },
+      "insufficient-ratio": { type: "string" },
       "max-retries": { type: "string" },
       "timeout-ms": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -175,4 +188,23 @@ function integerFlag(
 function optionalInteger(name: string, value: string | undefined, problems: string[], min: number): number | undefined {
   if (value === undefined) return undefined;
   return integerFlag(name, value, problems, { min });
+}
+
+function ratioFlag(name: string, value: string | undefined, problems: string[]): number {
+  if (value === undefined) return 0;
+  const parsed = value.trim() === "" ? Number.NaN : Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
+    problems.push(`--${name} must be a number from 0 to 1, e.g. 0.2 for one task in five (got "${value}")`);
+    return 0;
+  }
+  return parsed;
+}
+
+/** One line on the kinds, so drawn tasks that stayed standard (no enabler to deny) are never silent. */
+function kindSummary(byKind: KindReport): string {
+  const kept = byKind.withoutEnabler.length;
+  return (
+    `  insufficient information: ${byKind.produced.insufficient_information} of ${byKind.insufficientInformationDrawn} drawn` +
+    `${kept > 0 ? ` (${kept} kept standard: no tool in the trajectory feeds a later call)` : ""}; standard: ${byKind.produced.standard}`
+  );
 }

@@ -1,13 +1,17 @@
 import { ConfigError, type CoreError, formatIssues, type Issue } from "../errors.ts";
 import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
+import { buildReport, type TaskBatchReport } from "./batch-report.ts";
 import { TASK_CATEGORIES } from "./catalog.ts";
 import { createExecutionContext, DEFAULT_NOW, type ExecutionContext } from "./execution-context.ts";
 import { runTaskGeneration, type TaskAttempt } from "./generate-task.ts";
+import { toInsufficientInformationScenario } from "./insufficient-information.ts";
 import { populateExecutionContext } from "./populate.ts";
 import { loadTaskPrompts, type TaskPrompts } from "./prompts.ts";
 import type { Scenario } from "./scenario.ts";
 import type { GeneratedTask } from "./task-schema.ts";
+
+export type { CategoryReport, KindReport, TaskBatchReport } from "./batch-report.ts";
 
 /** Enough to keep a remote API busy without tripping most rate limits at once; raise it for local servers. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -27,6 +31,11 @@ export interface TaskBatchOptions {
   /** Anchor of the state's relative times (POSIX seconds). */
   now?: number;
   prompts?: TaskPrompts;
+  /**
+   * Share of tasks (0..1, default 0) turned into INSUFFICIENT_INFORMATION scenarios: a tool the task needs is
+   * denied. Whether task i is drawn depends only on (seed, i); drawn tasks without an enabler stay standard.
+   */
+  insufficientInformationRatio?: number;
   /** Called after each task finishes (success or failure), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -40,6 +49,8 @@ export type TaskResult =
       scenario: Scenario;
       usage: TokenUsage;
       attempts: TaskAttempt[];
+      /** Drawn for insufficient information, but no tool in the trajectory feeds a later call: kept standard. */
+      noEnabler?: true;
     }
   | {
       ok: false;
@@ -49,26 +60,6 @@ export type TaskResult =
       usage: TokenUsage;
       attempts: TaskAttempt[];
     };
-
-export interface CategoryReport {
-  categories: string[];
-  requested: number;
-  produced: number;
-  failed: number;
-}
-
-export interface TaskBatchReport {
-  requested: number;
-  produced: number;
-  failed: number;
-  /** requested − produced; non-zero means the batch fell short and `failures` says why. */
-  shortfall: number;
-  byCategory: CategoryReport[];
-  failures: Array<{ index: number; categories: string[]; code: string; message: string }>;
-  usage: TokenUsage;
-  provider: string;
-  modelId: string;
-}
 
 export interface TaskBatchResult {
   results: TaskResult[];
@@ -116,6 +107,8 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   checkOptions(options);
   const prompts = options.prompts ?? loadTaskPrompts();
   const startIndex = options.startIndex ?? 0;
+  const ratio = options.insufficientInformationRatio ?? 0;
+  let drawn = 0;
   const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
@@ -127,9 +120,13 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
     if (options.signal?.aborted === true) {
       return failed(index, categories, { code: "batch_failed", message: "Not started: the batch was aborted." });
     }
+    const context = taskContext(options.seed, index, categories, options.now);
+    // No draw at ratio 0, so batches without the option are unchanged.
+    const insufficient = ratio > 0 && createRandomizer(options.seed, "insufficient-information", index).chance(ratio);
+    if (insufficient) drawn++;
     const run = await runTaskGeneration({
       categories,
-      context: taskContext(options.seed, index, categories, options.now),
+      context,
       model: options.model,
       seed: options.seed,
       index,
@@ -138,14 +135,23 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (run.ok) {
+      const denied = insufficient
+        ? toInsufficientInformationScenario(
+            run.task,
+            run.scenario,
+            context,
+            createRandomizer(options.seed, "insufficient-information", index, "enabler"),
+          )
+        : null;
       return {
         ok: true,
         index,
         categories,
         task: run.task,
-        scenario: run.scenario,
+        scenario: denied ?? run.scenario,
         usage: run.usage,
         attempts: run.attempts,
+        ...(insufficient && denied === null ? { noEnabler: true as const } : {}),
       };
     }
     return failed(index, categories, describe(run.error), run.usage, run.attempts);
@@ -162,7 +168,7 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const usage = results.reduce((sum, result) => addUsage(sum, result.usage), ZERO_USAGE);
-  return { results, usage, report: buildReport(results, usage, options.model) };
+  return { results, usage, report: buildReport(results, usage, options.model, drawn) };
 }
 
 function failed(
@@ -177,32 +183,6 @@ function failed(
 
 function describe(error: CoreError): { code: string; message: string } {
   return { code: error.code, message: error.message };
-}
-
-function buildReport(results: readonly TaskResult[], usage: TokenUsage, model: LanguageModel): TaskBatchReport {
-  const groups = new Map<string, CategoryReport>();
-  for (const result of results) {
-    const key = result.categories.join("+");
-    const group = groups.get(key) ?? { categories: result.categories, requested: 0, produced: 0, failed: 0 };
-    group.requested++;
-    if (result.ok) group.produced++;
-    else group.failed++;
-    groups.set(key, group);
-  }
-  const produced = results.filter((result) => result.ok).length;
-  return {
-    requested: results.length,
-    produced,
-    failed: results.length - produced,
-    shortfall: results.length - produced,
-    byCategory: [...groups.values()],
-    failures: results.flatMap((result) =>
-      result.ok ? [] : [{ index: result.index, categories: result.categories, ...result.error }],
-    ),
-    usage,
-    provider: model.provider,
-    modelId: model.modelId,
-  };
 }
 
 function checkOptions(options: TaskBatchOptions): void {
@@ -222,6 +202,14 @@ function checkOptions(options: TaskBatchOptions): void {
       path: "concurrency",
       message: `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
       value: concurrency,
+    });
+  }
+  const ratio = options.insufficientInformationRatio ?? 0;
+  if (typeof ratio !== "number" || !Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    issues.push({
+      path: "insufficientInformationRatio",
+      message: "must be a number from 0 to 1 (the share of tasks whose enabler tool is denied)",
+      value: ratio,
     });
   }
   if (options.categories.length === 0) {

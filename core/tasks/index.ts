@@ -23,6 +23,7 @@ export {
   type CategoryReport,
   DEFAULT_CONCURRENCY,
   generateTaskBatch,
+  type KindReport,
   type TaskBatchOptions,
   type TaskBatchReport,
   type TaskBatchResult,
@@ -37,10 +38,24 @@ export {
   runTaskGeneration,
   type TaskAttempt,
 } from "./generate-task.ts";
+export {
+  denyEnabler,
+  type Enabler,
+  findEnablers,
+  refusalSentence,
+  toInsufficientInformationScenario,
+} from "./insufficient-information.ts";
 export { type ParsedReply, parseTaskReply } from "./parse-reply.ts";
 export { contextNeedsPopulation, populateExecutionContext } from "./populate.ts";
 export { loadTaskPrompts, parseTaskPrompts, type TaskPrompts } from "./prompts.ts";
-export { createScenarioFromTask, type Scenario, ScenarioSchema } from "./scenario.ts";
+export {
+  createScenarioFromTask,
+  SCENARIO_KINDS,
+  type Scenario,
+  type ScenarioKind,
+  ScenarioSchema,
+  scenarioKind,
+} from "./scenario.ts";
 export { type Simulation, simulateTrajectory } from "./simulate-trajectory.ts";
 export { summarizeState } from "./state-summary.ts";
 export { serializeTaskRecord } from "./task-record.ts";

@@ -26,12 +26,17 @@ const NamespaceSchema = z.enum(["SANDBOX", "SETTING", "CONTACT", "MESSAGING", "R
 
 const SnapshotConstraintSchema = z.object({
   database_namespace: NamespaceSchema,
-  /** snapshot: rows equal; addition/removal/update: diff against the reference snapshot; tool_trace: a call made. */
-  similarity: z.enum(["snapshot", "addition", "removal", "update", "tool_trace"]),
+  /**
+   * snapshot: rows equal; addition/removal/update: diff against the reference snapshot; tool_trace: a call made;
+   * guardrail: the table is unchanged since the reference snapshot (target empty).
+   */
+  similarity: z.enum(["snapshot", "addition", "removal", "update", "tool_trace", "guardrail"]),
   /** Milestone whose snapshot the diff is taken against; -1 = the snapshot at the first user message. */
   reference_milestone_index: z.number().int().min(-1),
   /** Rows to match; only the columns given are compared, an empty row matches any row. */
   target: z.array(z.record(z.string(), z.unknown())),
+  /** Per-column measure where exact equality is too strict, e.g. ROUGE-L F for the agent's free-text answer. */
+  column_similarity: z.record(z.string(), z.enum(["exact", "rouge_l"])).optional(),
 });
 const MilestoneSchema = z.object({
   index: z.number().int().min(0),
@@ -49,69 +54,93 @@ const SettingRowSchema = z.object({
   longitude: z.number(),
 });
 
-export const ScenarioSchema = z.object({
-  scenario_id: z.string(),
-  name: z.string(),
-  task_id: z.string(),
-  base_scenario: z.enum(SETTING_VARIANT_NAMES as [string, ...string[]]),
-  categories: z.array(z.enum(SCENARIO_CATEGORIES)).min(1),
-  max_messages: z.number().int().positive(),
-  starting_context: z.object({
-    now: z.number(),
-    trace_tool: z.boolean(),
-    tables: z.object({
-      SETTING: z.array(SettingRowSchema).length(1),
-      CONTACT: z.array(
-        z.object({
-          person_id: z.string(),
-          name: z.string(),
-          phone_number: z.string(),
-          relationship: z.string().nullable(),
-          is_self: z.boolean(),
-        }),
-      ),
-      MESSAGING: z.array(
-        z.object({
-          message_id: z.string(),
-          sender_person_id: z.string().nullable(),
-          sender_phone_number: z.string(),
-          recipient_person_id: z.string().nullable(),
-          recipient_phone_number: z.string(),
-          content: z.string(),
-          creation_timestamp: z.number(),
-        }),
-      ),
-      REMINDER: z.array(
-        z.object({
-          reminder_id: z.string(),
-          content: z.string(),
-          creation_timestamp: z.number(),
-          reminder_timestamp: z.number(),
-          latitude: z.number().nullable(),
-          longitude: z.number().nullable(),
-        }),
-      ),
-    }),
-  }),
-  messages: z
-    .array(
-      z.object({
-        sender: RoleSchema,
-        recipient: RoleSchema,
-        content: z.string().min(1),
-        visible_to: z.array(RoleSchema).optional(),
+/** "standard" scenarios leave `kind` out, so batches without insufficient-information tasks keep their bytes. */
+export const SCENARIO_KINDS = ["standard", "insufficient_information"] as const;
+export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
+
+export const ScenarioSchema = z
+  .object({
+    scenario_id: z.string(),
+    name: z.string(),
+    task_id: z.string(),
+    kind: z.enum(SCENARIO_KINDS).optional(),
+    /** The tool withheld from an insufficient-information scenario (also in `tool_deny_list`). */
+    denied_tool: z.string().optional(),
+    base_scenario: z.enum(SETTING_VARIANT_NAMES as [string, ...string[]]),
+    categories: z.array(z.enum(SCENARIO_CATEGORIES)).min(1),
+    max_messages: z.number().int().positive(),
+    starting_context: z.object({
+      now: z.number(),
+      trace_tool: z.boolean(),
+      tables: z.object({
+        SETTING: z.array(SettingRowSchema).length(1),
+        CONTACT: z.array(
+          z.object({
+            person_id: z.string(),
+            name: z.string(),
+            phone_number: z.string(),
+            relationship: z.string().nullable(),
+            is_self: z.boolean(),
+          }),
+        ),
+        MESSAGING: z.array(
+          z.object({
+            message_id: z.string(),
+            sender_person_id: z.string().nullable(),
+            sender_phone_number: z.string(),
+            recipient_person_id: z.string().nullable(),
+            recipient_phone_number: z.string(),
+            content: z.string(),
+            creation_timestamp: z.number(),
+          }),
+        ),
+        REMINDER: z.array(
+          z.object({
+            reminder_id: z.string(),
+            content: z.string(),
+            creation_timestamp: z.number(),
+            reminder_timestamp: z.number(),
+            latitude: z.number().nullable(),
+            longitude: z.number().nullable(),
+          }),
+        ),
       }),
-    )
-    .min(2),
-  tool_allow_list: z.array(z.string()).min(1),
-  tool_deny_list: z.array(z.string()),
-  milestones: z.array(MilestoneSchema).min(1),
-  /** Edges of the milestone DAG; a generated scenario is a simple chain. */
-  milestone_edges: z.array(z.tuple([z.number().int(), z.number().int()])),
-  minefields: z.array(MilestoneSchema),
-});
+    }),
+    messages: z
+      .array(
+        z.object({
+          sender: RoleSchema,
+          recipient: RoleSchema,
+          content: z.string().min(1),
+          visible_to: z.array(RoleSchema).optional(),
+        }),
+      )
+      .min(2),
+    tool_allow_list: z.array(z.string()).min(1),
+    tool_deny_list: z.array(z.string()),
+    milestones: z.array(MilestoneSchema).min(1),
+    /** Edges of the milestone DAG; a generated scenario is a simple chain. */
+    milestone_edges: z.array(z.tuple([z.number().int(), z.number().int()])),
+    minefields: z.array(MilestoneSchema),
+  })
+  .superRefine((scenario, context) => {
+    if (scenario.kind !== "insufficient_information") return;
+    const denied = scenario.denied_tool;
+    if (denied === undefined || !scenario.tool_deny_list.includes(denied)) {
+      context.addIssue({ code: "custom", path: ["denied_tool"], message: "must name a tool in tool_deny_list" });
+    }
+    if (denied !== undefined && scenario.tool_allow_list.includes(denied)) {
+      context.addIssue({ code: "custom", path: ["tool_allow_list"], message: `must not allow the denied ${denied}` });
+    }
+  });
 export type Scenario = z.infer<typeof ScenarioSchema>;
-type Milestone = z.infer<typeof MilestoneSchema>;
+export type Milestone = z.infer<typeof MilestoneSchema>;
+export type SnapshotConstraint = z.infer<typeof SnapshotConstraintSchema>;
+
+/** The kind a scenario record stands for; an absent `kind` means standard. */
+export function scenarioKind(scenario: Scenario): ScenarioKind {
+  return scenario.kind ?? "standard";
+}
 
 const CANONICALIZING_TOOLS = new Set([
   "datetime_info_to_timestamp",

@@ -35,7 +35,7 @@ export interface Simulation {
 }
 
 /** Value kinds a validator tracks; the rest (amounts, calendar fields, free text) the task wording can supply. */
-const TRACKED_KINDS = new Set([
+export const TRACKED_KINDS: ReadonlySet<string> = new Set([
   "person_id",
   "reminder_id",
   "message_id",

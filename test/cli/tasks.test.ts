@@ -128,9 +128,47 @@ describe("runTasksCommand", () => {
     }
   });
 
+  it("writes insufficient-information scenarios with --insufficient-ratio and summarises the kinds", async () => {
+    const capture = captureIo();
+    const code = await runTasksCommand(
+      ["--categories", "contact,messaging", "--count", "4", "--insufficient-ratio", "1", "--out", dir],
+      capture.io,
+    );
+    expect(code).toBe(0);
+    const records = (await readFile(join(dir, "tasks.jsonl"), "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const insufficient = records.filter((record) => record.scenario.kind === "insufficient_information");
+    expect(insufficient.length).toBeGreaterThan(0);
+    for (const record of insufficient) {
+      expect(record.scenario.tool_deny_list).toStrictEqual([record.scenario.denied_tool]);
+      expect(record.scenario.tool_allow_list).not.toContain(record.scenario.denied_tool);
+    }
+    const report = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
+    expect(report.byKind.produced.insufficient_information).toBe(insufficient.length);
+    expect(report.byKind.insufficientInformationDrawn).toBe(4);
+    expect(capture.stdout()).toContain(`  insufficient information: ${insufficient.length} of 4 drawn`);
+  });
+
+  it("rejects an --insufficient-ratio outside 0..1 or not a number", async () => {
+    for (const value of ["1.5", "-0.2", "half", ""]) {
+      const capture = captureIo();
+      const code = await runTasksCommand(
+        ["--categories", "contact", "--count", "1", `--insufficient-ratio=${value}`, "--out", dir],
+        capture.io,
+      );
+      expect(code).toBe(2);
+      expect(capture.stderr()).toContain(
+        `--insufficient-ratio must be a number from 0 to 1, e.g. 0.2 for one task in five (got "${value}")`,
+      );
+    }
+  });
+
   it("prints usage for --help", async () => {
     const capture = captureIo();
     expect(await runTasksCommand(["--help"], capture.io)).toBe(0);
     expect(capture.stdout()).toContain("--categories a,b");
+    expect(capture.stdout()).toContain("--insufficient-ratio R");
   });
 });
