@@ -27,7 +27,9 @@ export const TaskBatchOptionsSchema = z.strictObject({
   categories: z
     .array(z.array(TaskCategorySchema).min(1))
     .min(1)
-    .describe('Category combinations to draw from, e.g. [["single_tool"], ["multiple_tool", "state_dependency"]].'),
+    .describe(
+      'Category combinations to draw from, e.g. [["contact", "messaging"], ["reminder"]]; tasks cycle through them.',
+    ),
   provider: z
     .enum(LANGUAGE_MODEL_PROVIDERS)
     .describe("Model provider; 'template' runs offline (no key, deterministic), the others need their API key."),
@@ -39,6 +41,12 @@ export const TaskBatchOptionsSchema = z.strictObject({
     .default(DEFAULT_TASK_CONCURRENCY)
     .describe("Parallel model calls per shard."),
   max_retry_attempts: z.int().min(0).max(10).default(3).describe("Feedback-loop retries per task."),
+  insufficient_information_ratio: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("Share of tasks turned into INSUFFICIENT_INFORMATION scenarios (a needed tool denied); default 0."),
 });
 
 export const TaskBatchSpecSchema = z.strictObject({

@@ -43,6 +43,9 @@ export async function generateTaskLines(input: TaskRecordsInput): Promise<string
     model,
     concurrency: input.options.concurrency,
     maxRetryAttempts: input.options.max_retry_attempts,
+    ...(input.options.insufficient_information_ratio === undefined
+      ? {}
+      : { insufficientInformationRatio: input.options.insufficient_information_ratio }),
   });
   // A provider outage fails every task: fail the job too, so the queue retries it later instead of storing a shard
   // of errors as done.

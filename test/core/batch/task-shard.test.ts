@@ -6,7 +6,7 @@ import { planShardJobs } from "../../../core/batch/shard-job.ts";
 import { parseBatchSpec } from "../../../core/batch/spec.ts";
 import { getBatchStatus } from "../../../core/batch/status.ts";
 import { generateTaskLines, type TaskModelFactory } from "../../../core/batch/task-shard.ts";
-import { LlmCallError } from "../../../core/errors.ts";
+import { type ConfigError, LlmCallError } from "../../../core/errors.ts";
 import { createLanguageModel } from "../../../core/llm/index.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
 
@@ -48,6 +48,42 @@ describe("task batches", () => {
       models: templateModels,
     };
     expect(await generateTaskLines(input)).toStrictEqual(await generateTaskLines(input));
+  });
+
+  it("turns the spec's share of tasks into insufficient-information scenarios", async () => {
+    const withRatio = parseBatchSpec({
+      kind: "tasks",
+      total: 6,
+      seed: 42,
+      tasks: {
+        categories: [["contact", "messaging"]],
+        provider: "template",
+        insufficient_information_ratio: 1,
+      },
+    });
+    const lines = await generateTaskLines({
+      options: withRatio.kind === "tasks" ? withRatio.tasks : never(),
+      seed: 42,
+      startIndex: 0,
+      count: 6,
+      models: templateModels,
+    });
+    const kinds = lines.map((line) => (JSON.parse(line) as { scenario?: { kind?: string } }).scenario?.kind);
+    expect(kinds).toContain("insufficient_information");
+    let error: unknown;
+    try {
+      parseBatchSpec({
+        kind: "tasks",
+        total: 1,
+        seed: 1,
+        tasks: { categories: [["contact"]], provider: "template", insufficient_information_ratio: 2 },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual([
+      "tasks.insufficient_information_ratio",
+    ]);
   });
 
   it("fails the shard, so the queue retries it, when every task fails calling the model", async () => {
