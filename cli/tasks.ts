@@ -34,6 +34,8 @@ Options:
   --insufficient-ratio R
                        share of tasks (0..1) whose enabler tool is denied, so the agent must say it cannot finish
                        (INSUFFICIENT_INFORMATION scenarios; default 0)
+  --multi-turn-ratio R share of tasks (0..1) whose first message leaves out a detail the agent must ask for
+                       (MULTIPLE_USER_TURN scenarios; default 0; a task drawn for both kinds stays insufficient)
   --max-retries R      SDK retries per call on 429/5xx/timeouts (default 2)
   --timeout-ms T       per-call timeout (default 60000)
 
@@ -69,6 +71,7 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
   });
   const maxAttempts = integerFlag("max-attempts", values["max-attempts"], problems, { fallback: 3, min: 1 });
   const insufficientRatio = ratioFlag("insufficient-ratio", values["insufficient-ratio"], problems);
+  const multiTurnRatio = ratioFlag("multi-turn-ratio", values["multi-turn-ratio"], problems);
   const maxRetries = optionalInteger("max-retries", values["max-retries"], problems, 0);
   const timeoutMs = optionalInteger("timeout-ms", values["timeout-ms"], problems, 1);
   const out = values.out;
@@ -105,6 +108,7 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
       concurrency,
       maxRetryAttempts: maxAttempts,
       insufficientInformationRatio: insufficientRatio,
+      multiTurnRatio,
       onProgress: (done) => progress.update(done),
     });
     progress.finish();
@@ -122,6 +126,7 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
           `  ${group.categories.join("+")}: ${group.produced}/${group.requested}${group.failed > 0 ? ` (${group.failed} failed)` : ""}`,
       ),
       ...(insufficientRatio > 0 ? [kindSummary(report.byKind)] : []),
+      ...(multiTurnRatio > 0 ? [multiTurnSummary(report.byKind)] : []),
       `Tokens: ${report.usage.inputTokens} in, ${report.usage.outputTokens} out. Report: ${join(directory, "report.json")}`,
     ];
     io.stdout.write(`${lines.join("\n")}\n`);
@@ -159,6 +164,7 @@ function parse(argv: string[]) {
       concurrency: { type: "string" },
       "max-attempts": { type: "string" },
       "insufficient-ratio": { type: "string" },
+      "multi-turn-ratio": { type: "string" },
       "max-retries": { type: "string" },
       "timeout-ms": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -198,6 +204,20 @@ function ratioFlag(name: string, value: string | undefined, problems: string[]):
     return 0;
   }
   return parsed;
+}
+
+/** One line on multi-turn draws, so tasks kept standard or taken by insufficient information are never silent. */
+function multiTurnSummary(byKind: KindReport): string {
+  const kept = byKind.withoutWithheldDetail.length;
+  const superseded = byKind.multipleUserTurnSuperseded.length;
+  const notes = [
+    ...(kept > 0 ? [`${kept} kept standard: no detail the user could hold back`] : []),
+    ...(superseded > 0 ? [`${superseded} made insufficient-information instead`] : []),
+  ];
+  return (
+    `  multiple user turn: ${byKind.produced.multiple_user_turn} of ${byKind.multipleUserTurnDrawn} drawn` +
+    `${notes.length > 0 ? ` (${notes.join("; ")})` : ""}; standard: ${byKind.produced.standard}`
+  );
 }
 
 /** One line on the kinds, so drawn tasks that stayed standard (no enabler to deny) are never silent. */

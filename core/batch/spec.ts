@@ -47,6 +47,14 @@ export const TaskBatchOptionsSchema = z.strictObject({
     .max(1)
     .optional()
     .describe("Share of tasks turned into INSUFFICIENT_INFORMATION scenarios (a needed tool denied); default 0."),
+  multi_turn_ratio: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "Share of tasks turned into MULTIPLE_USER_TURN scenarios (the first message leaves out a detail the agent must ask for); default 0.",
+    ),
 });
 
 export const TaskBatchSpecSchema = z.strictObject({

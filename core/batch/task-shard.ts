@@ -46,6 +46,7 @@ export async function generateTaskLines(input: TaskRecordsInput): Promise<string
     ...(input.options.insufficient_information_ratio === undefined
       ? {}
       : { insufficientInformationRatio: input.options.insufficient_information_ratio }),
+    ...(input.options.multi_turn_ratio === undefined ? {} : { multiTurnRatio: input.options.multi_turn_ratio }),
   });
   // A provider outage fails every task: fail the job too, so the queue retries it later instead of storing a shard
   // of errors as done.

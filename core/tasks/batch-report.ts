@@ -3,7 +3,7 @@ import type { TaskResult } from "./generate-batch.ts";
 import { type ScenarioKind, scenarioKind } from "./scenario.ts";
 
 // The batch report: requested against produced per category combination and per scenario kind, so no shortfall and
-// no insufficient-information task that stayed standard goes unnoticed.
+// no drawn task that stayed standard goes unnoticed.
 
 export interface CategoryReport {
   categories: string[];
@@ -19,6 +19,18 @@ export interface KindReport {
   insufficientInformationDrawn: number;
   /** Indices of drawn tasks that stayed standard because nothing in their trajectory feeds a later call. */
   withoutEnabler: number[];
+  /** Tasks the seeded draw picked for multiple user turns (produced or not). */
+  multipleUserTurnDrawn: number;
+  /** Indices of drawn tasks that stayed standard because their text has no detail the user could hold back. */
+  withoutWithheldDetail: number[];
+  /** Indices of tasks drawn for both kinds that became insufficient-information scenarios (that kind wins). */
+  multipleUserTurnSuperseded: number[];
+}
+
+/** Seeded draws per optional scenario kind, counted whether or not the kind could be produced. */
+export interface KindDraws {
+  insufficientInformation: number;
+  multipleUserTurn: number;
 }
 
 export interface TaskBatchReport {
@@ -35,12 +47,12 @@ export interface TaskBatchReport {
   modelId: string;
 }
 
-/** Summarises a finished batch; `insufficientInformationDrawn` counts the seeded draws, produced or not. */
+/** Summarises a finished batch; `drawn` counts the seeded draws per optional kind, produced or not. */
 export function buildReport(
   results: readonly TaskResult[],
   usage: TokenUsage,
   model: LanguageModel,
-  insufficientInformationDrawn: number,
+  drawn: KindDraws,
 ): TaskBatchReport {
   const groups = new Map<string, CategoryReport>();
   for (const result of results) {
@@ -53,14 +65,19 @@ export function buildReport(
   }
   const produced = results.filter((result) => result.ok).length;
   const byKind: KindReport = {
-    produced: { standard: 0, insufficient_information: 0 },
-    insufficientInformationDrawn,
+    produced: { standard: 0, insufficient_information: 0, multiple_user_turn: 0 },
+    insufficientInformationDrawn: drawn.insufficientInformation,
     withoutEnabler: [],
+    multipleUserTurnDrawn: drawn.multipleUserTurn,
+    withoutWithheldDetail: [],
+    multipleUserTurnSuperseded: [],
   };
   for (const result of results) {
     if (!result.ok) continue;
     byKind.produced[scenarioKind(result.scenario)]++;
     if (result.noEnabler === true) byKind.withoutEnabler.push(result.index);
+    if (result.noWithheldDetail === true) byKind.withoutWithheldDetail.push(result.index);
+    if (result.multiTurnSuperseded === true) byKind.multipleUserTurnSuperseded.push(result.index);
   }
   return {
     requested: results.length,

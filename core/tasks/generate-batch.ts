@@ -6,6 +6,7 @@ import { TASK_CATEGORIES } from "./catalog.ts";
 import { createExecutionContext, DEFAULT_NOW, type ExecutionContext } from "./execution-context.ts";
 import { runTaskGeneration, type TaskAttempt } from "./generate-task.ts";
 import { toInsufficientInformationScenario } from "./insufficient-information.ts";
+import { toMultipleUserTurnScenario } from "./multiple-user-turn.ts";
 import { populateExecutionContext } from "./populate.ts";
 import { loadTaskPrompts, type TaskPrompts } from "./prompts.ts";
 import type { Scenario } from "./scenario.ts";
@@ -36,6 +37,12 @@ export interface TaskBatchOptions {
    * denied. Whether task i is drawn depends only on (seed, i); drawn tasks without an enabler stay standard.
    */
   insufficientInformationRatio?: number;
+  /**
+   * Share of tasks (0..1, default 0) turned into MULTIPLE_USER_TURN scenarios: the first user message leaves out a
+   * detail the agent must ask for. Drawn per task from (seed, i) on its own stream; drawn tasks without a withholdable
+   * detail stay standard. A task that becomes insufficient-information is not also made multi-turn (that kind wins).
+   */
+  multiTurnRatio?: number;
   /** Called after each task finishes (success or failure), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -51,6 +58,10 @@ export type TaskResult =
       attempts: TaskAttempt[];
       /** Drawn for insufficient information, but no tool in the trajectory feeds a later call: kept standard. */
       noEnabler?: true;
+      /** Drawn for multiple user turns, but the task text has no detail the user could hold back: kept standard. */
+      noWithheldDetail?: true;
+      /** Drawn for multiple user turns, but made an insufficient-information scenario, which takes precedence. */
+      multiTurnSuperseded?: true;
     }
   | {
       ok: false;
@@ -108,7 +119,8 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   const prompts = options.prompts ?? loadTaskPrompts();
   const startIndex = options.startIndex ?? 0;
   const ratio = options.insufficientInformationRatio ?? 0;
-  let drawn = 0;
+  const multiTurnRatio = options.multiTurnRatio ?? 0;
+  const drawn = { insufficientInformation: 0, multipleUserTurn: 0 };
   const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
@@ -123,7 +135,10 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
     const context = taskContext(options.seed, index, categories, options.now);
     // No draw at ratio 0, so batches without the option are unchanged.
     const insufficient = ratio > 0 && createRandomizer(options.seed, "insufficient-information", index).chance(ratio);
-    if (insufficient) drawn++;
+    if (insufficient) drawn.insufficientInformation++;
+    const multiTurn =
+      multiTurnRatio > 0 && createRandomizer(options.seed, "multiple-user-turn", index).chance(multiTurnRatio);
+    if (multiTurn) drawn.multipleUserTurn++;
     const run = await runTaskGeneration({
       categories,
       context,
@@ -143,15 +158,27 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
             createRandomizer(options.seed, "insufficient-information", index, "enabler"),
           )
         : null;
+      // Insufficient information wins: a scenario whose enabler is denied cannot also be completed over more turns.
+      const withheld =
+        multiTurn && denied === null
+          ? toMultipleUserTurnScenario(
+              run.task,
+              run.scenario,
+              context,
+              createRandomizer(options.seed, "multiple-user-turn", index, "detail"),
+            )
+          : null;
       return {
         ok: true,
         index,
         categories,
         task: run.task,
-        scenario: denied ?? run.scenario,
+        scenario: denied ?? withheld ?? run.scenario,
         usage: run.usage,
         attempts: run.attempts,
         ...(insufficient && denied === null ? { noEnabler: true as const } : {}),
+        ...(multiTurn && denied === null && withheld === null ? { noWithheldDetail: true as const } : {}),
+        ...(multiTurn && denied !== null ? { multiTurnSuperseded: true as const } : {}),
       };
     }
     return failed(index, categories, describe(run.error), run.usage, run.attempts);
@@ -185,6 +212,13 @@ function describe(error: CoreError): { code: string; message: string } {
   return { code: error.code, message: error.message };
 }
 
+function checkRatio(issues: Issue[], path: string, value: number | undefined, meaning: string): void {
+  const ratio = value ?? 0;
+  if (typeof ratio !== "number" || !Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    issues.push({ path, message: `must be a number from 0 to 1 (${meaning})`, value: ratio });
+  }
+}
+
 function checkOptions(options: TaskBatchOptions): void {
   const issues: Issue[] = [];
   if (!Number.isInteger(options.count) || options.count < 1) {
@@ -204,14 +238,18 @@ function checkOptions(options: TaskBatchOptions): void {
       value: concurrency,
     });
   }
-  const ratio = options.insufficientInformationRatio ?? 0;
-  if (typeof ratio !== "number" || !Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    issues.push({
-      path: "insufficientInformationRatio",
-      message: "must be a number from 0 to 1 (the share of tasks whose enabler tool is denied)",
-      value: ratio,
-    });
-  }
+  checkRatio(
+    issues,
+    "insufficientInformationRatio",
+    options.insufficientInformationRatio,
+    "the share of tasks whose enabler tool is denied",
+  );
+  checkRatio(
+    issues,
+    "multiTurnRatio",
+    options.multiTurnRatio,
+    "the share of tasks whose first message leaves a detail out",
+  );
   if (options.categories.length === 0) {
     issues.push({ path: "categories", message: "needs at least one category combination" });
   }

@@ -45,6 +45,12 @@ export {
   refusalSentence,
   toInsufficientInformationScenario,
 } from "./insufficient-information.ts";
+export {
+  findWithholdableDetails,
+  toMultipleUserTurnScenario,
+  type WithholdableDetail,
+  withholdDetail,
+} from "./multiple-user-turn.ts";
 export { type ParsedReply, parseTaskReply } from "./parse-reply.ts";
 export { contextNeedsPopulation, populateExecutionContext } from "./populate.ts";
 export { loadTaskPrompts, parseTaskPrompts, type TaskPrompts } from "./prompts.ts";
@@ -55,6 +61,9 @@ export {
   type ScenarioKind,
   ScenarioSchema,
   scenarioKind,
+  WITHHELD_DETAIL_KINDS,
+  type WithheldDetail,
+  type WithheldDetailKind,
 } from "./scenario.ts";
 export { type Simulation, simulateTrajectory } from "./simulate-trajectory.ts";
 export { summarizeState } from "./state-summary.ts";

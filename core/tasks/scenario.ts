@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cloneExecutionContext, type ExecutionContext, SETTING_VARIANT_NAMES } from "./execution-context.ts";
+import { checkWithheldDetail } from "./multiple-user-turn.ts";
 import { fillTemplate, type TaskPrompts } from "./prompts.ts";
 import type { Simulation } from "./simulate-trajectory.ts";
 import type { GeneratedTask } from "./task-schema.ts";
@@ -55,8 +56,24 @@ const SettingRowSchema = z.object({
 });
 
 /** "standard" scenarios leave `kind` out, so batches without insufficient-information tasks keep their bytes. */
-export const SCENARIO_KINDS = ["standard", "insufficient_information"] as const;
+export const SCENARIO_KINDS = ["standard", "insufficient_information", "multiple_user_turn"] as const;
 export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
+
+/** What a multiple-user-turn scenario's first user message leaves out. */
+export const WITHHELD_DETAIL_KINDS = [
+  "message_text",
+  "contact",
+  "phone_number",
+  "relative_time",
+  "reminder_title",
+] as const;
+export type WithheldDetailKind = (typeof WITHHELD_DETAIL_KINDS)[number];
+
+const WithheldDetailSchema = z.object({
+  kind: z.enum(WITHHELD_DETAIL_KINDS),
+  /** The words of the task text the user gives only when asked. */
+  text: z.string().min(1),
+});
 
 export const ScenarioSchema = z
   .object({
@@ -66,6 +83,8 @@ export const ScenarioSchema = z
     kind: z.enum(SCENARIO_KINDS).optional(),
     /** The tool withheld from an insufficient-information scenario (also in `tool_deny_list`). */
     denied_tool: z.string().optional(),
+    /** The detail a multiple-user-turn scenario's first user message leaves out (the goal still has it). */
+    withheld_detail: WithheldDetailSchema.optional(),
     base_scenario: z.enum(SETTING_VARIANT_NAMES as [string, ...string[]]),
     categories: z.array(z.enum(SCENARIO_CATEGORIES)).min(1),
     max_messages: z.number().int().positive(),
@@ -124,6 +143,10 @@ export const ScenarioSchema = z
     minefields: z.array(MilestoneSchema),
   })
   .superRefine((scenario, context) => {
+    if (scenario.kind === "multiple_user_turn") {
+      checkWithheldDetail(scenario, context);
+      return;
+    }
     if (scenario.kind !== "insufficient_information") return;
     const denied = scenario.denied_tool;
     if (denied === undefined || !scenario.tool_deny_list.includes(denied)) {
@@ -134,6 +157,7 @@ export const ScenarioSchema = z
     }
   });
 export type Scenario = z.infer<typeof ScenarioSchema>;
+export type WithheldDetail = z.infer<typeof WithheldDetailSchema>;
 export type Milestone = z.infer<typeof MilestoneSchema>;
 export type SnapshotConstraint = z.infer<typeof SnapshotConstraintSchema>;
 

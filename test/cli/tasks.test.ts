@@ -165,10 +165,60 @@ describe("runTasksCommand", () => {
     }
   });
 
+  it("writes multiple-user-turn scenarios with --multi-turn-ratio and summarises the kinds", async () => {
+    const capture = captureIo();
+    const code = await runTasksCommand(
+      [
+        "--categories",
+        "contact,messaging",
+        "--categories",
+        "setting",
+        "--count",
+        "4",
+        "--multi-turn-ratio",
+        "1",
+        "--out",
+        dir,
+      ],
+      capture.io,
+    );
+    expect(code).toBe(0);
+    const records = (await readFile(join(dir, "tasks.jsonl"), "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const multi = records.filter((record) => record.scenario.kind === "multiple_user_turn");
+    expect(multi.length).toBeGreaterThan(0);
+    for (const record of multi) {
+      expect(record.scenario.categories).toContain("MULTIPLE_USER_TURN");
+      expect(record.scenario.messages[1].content).not.toContain(record.scenario.withheld_detail.text);
+    }
+    const report = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
+    expect(report.byKind.produced.multiple_user_turn).toBe(multi.length);
+    expect(report.byKind.multipleUserTurnDrawn).toBe(4);
+    expect(report.byKind.withoutWithheldDetail).toHaveLength(4 - multi.length);
+    expect(capture.stdout()).toContain(`  multiple user turn: ${multi.length} of 4 drawn`);
+  });
+
+  it("rejects a --multi-turn-ratio outside 0..1 or not a number", async () => {
+    for (const value of ["1.5", "-0.2", "half", ""]) {
+      const capture = captureIo();
+      const code = await runTasksCommand(
+        ["--categories", "contact", "--count", "1", `--multi-turn-ratio=${value}`, "--out", dir],
+        capture.io,
+      );
+      expect(code).toBe(2);
+      expect(capture.stderr()).toContain(
+        `--multi-turn-ratio must be a number from 0 to 1, e.g. 0.2 for one task in five (got "${value}")`,
+      );
+    }
+  });
+
   it("prints usage for --help", async () => {
     const capture = captureIo();
     expect(await runTasksCommand(["--help"], capture.io)).toBe(0);
     expect(capture.stdout()).toContain("--categories a,b");
     expect(capture.stdout()).toContain("--insufficient-ratio R");
+    expect(capture.stdout()).toContain("--multi-turn-ratio R");
   });
 });

@@ -86,6 +86,41 @@ describe("task batches", () => {
     ]);
   });
 
+  it("passes the spec's multi_turn_ratio through to the generator", async () => {
+    const withRatio = parseBatchSpec({
+      kind: "tasks",
+      total: 6,
+      seed: 42,
+      tasks: { categories: [["contact", "messaging"]], provider: "template", multi_turn_ratio: 1 },
+    });
+    const options = withRatio.kind === "tasks" ? withRatio.tasks : never();
+    expect(options.multi_turn_ratio).toBe(1);
+    const lines = await generateTaskLines({ options, seed: 42, startIndex: 0, count: 6, models: templateModels });
+    const kinds = lines.map((line) => (JSON.parse(line) as { scenario?: { kind?: string } }).scenario?.kind);
+    expect(kinds).toContain("multiple_user_turn");
+    const { multi_turn_ratio: _ratio, ...without } = options;
+    const standard = await generateTaskLines({
+      options: without,
+      seed: 42,
+      startIndex: 0,
+      count: 6,
+      models: templateModels,
+    });
+    expect(standard.some((line) => line.includes("multiple_user_turn"))).toBe(false);
+    let error: unknown;
+    try {
+      parseBatchSpec({
+        kind: "tasks",
+        total: 1,
+        seed: 1,
+        tasks: { categories: [["contact"]], provider: "template", multi_turn_ratio: -0.5 },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual(["tasks.multi_turn_ratio"]);
+  });
+
   it("fails the shard, so the queue retries it, when every task fails calling the model", async () => {
     const providerDown: TaskModelFactory = () => ({
       provider: "openai",

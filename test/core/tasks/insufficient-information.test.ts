@@ -195,9 +195,16 @@ describe("generateTaskBatch with insufficientInformationRatio", () => {
       }
     }
     expect(batch.report.byKind).toStrictEqual({
-      produced: { standard: withoutEnabler.length, insufficient_information: 24 - withoutEnabler.length },
+      produced: {
+        standard: withoutEnabler.length,
+        insufficient_information: 24 - withoutEnabler.length,
+        multiple_user_turn: 0,
+      },
       insufficientInformationDrawn: 24,
       withoutEnabler,
+      multipleUserTurnDrawn: 0,
+      withoutWithheldDetail: [],
+      multipleUserTurnSuperseded: [],
     });
     expect(batch.report.byKind.produced.insufficient_information).toBeGreaterThan(10);
   });
