@@ -39,6 +39,7 @@ export async function runShardsOnWorkers(options: {
     () =>
       new Worker(siblingModule("shard-worker", import.meta.url), {
         workerData,
+        // Measured: a larger young generation is no faster here and costs ~30 MB more per thread.
         resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 },
       }),
   );
