@@ -6,7 +6,6 @@ export type ErrorCode =
   | "config_invalid"
   | "input_invalid"
   | "not_found"
-  | "conflict"
   | "storage_failed"
   | "llm_call_failed"
   | "llm_output_invalid"
@@ -66,13 +65,6 @@ export class NotFoundError extends CoreError {
   constructor(message: string, options: CoreErrorOptions = {}) {
     super("not_found", message, options);
     this.name = "NotFoundError";
-  }
-}
-
-export class ConflictError extends CoreError {
-  constructor(message: string, options: CoreErrorOptions = {}) {
-    super("conflict", message, options);
-    this.name = "ConflictError";
   }
 }
 

@@ -28,7 +28,7 @@ export interface FinalizeResult {
 export async function finalizeBatch(store: ObjectStore, batchId: string, spec: BatchSpec): Promise<FinalizeResult> {
   const keys = batchKeys(batchId);
   const plan = planShards(spec.total, spec.shard_size, spec.start_index);
-  const done = await listRecordIndices(store, doneRecordPrefix(batchId));
+  const done = await listRecordIndices(store, keys.donePrefix);
   if (plan.some((shard) => !done.has(shard.shard))) return { complete: false, written: false };
   if ((await store.head(keys.manifest)) !== null) return { complete: true, written: false };
   const records = await readDoneRecords(store, batchId, plan.length);
@@ -40,13 +40,6 @@ export async function finalizeBatch(store: ObjectStore, batchId: string, spec: B
   const manifest = files.find((f) => f.key === "manifest.json") as DatasetFile;
   const written = await store.putIfAbsent(keys.manifest, manifest.body, { contentType: manifest.contentType });
   return { complete: true, written };
-}
-
-/** Prefix of the done records (`.../status/done/`), derived from the key layout rather than spelt out twice. */
-export function doneRecordPrefix(batchId: string): string {
-  return batchKeys(batchId)
-    .shardDone(0)
-    .replace(/[^/]+$/, "");
 }
 
 async function readDoneRecords(store: ObjectStore, batchId: string, shards: number): Promise<ShardDoneRecord[]> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DatasetStatsJSON } from "../dataset/stats.ts";
 import { BatchError } from "../errors.ts";
+import { listAll } from "../storage/list-all.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 
 /**
@@ -51,25 +52,13 @@ export async function readRecord<T>(store: ObjectStore, key: string, schema: z.Z
   return parsed.data;
 }
 
-/** Every key under a prefix, following the store's pagination. */
-export async function listAllKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.list(prefix, cursor === undefined ? {} : { cursor });
-    for (const info of page.keys) keys.push(info.key);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return keys;
-}
-
 const RECORD_INDEX = /(\d+)\.json$/;
 
 /** Shard indices of the records under a status prefix (`.../done/00003.json` → 3). */
 export async function listRecordIndices(store: ObjectStore, prefix: string): Promise<Set<number>> {
   const indices = new Set<number>();
-  for (const key of await listAllKeys(store, prefix)) {
-    const match = RECORD_INDEX.exec(key);
+  for await (const info of listAll(store, prefix)) {
+    const match = RECORD_INDEX.exec(info.key);
     if (match) indices.add(Number(match[1]));
   }
   return indices;

@@ -1,10 +1,10 @@
 import { recomputeShardStats } from "../dataset/outputs.ts";
-import { shardKey } from "../dataset/plan.ts";
 import { renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { createDatasetStats, type DatasetStats } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
 import { NotFoundError } from "../errors.ts";
+import { relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { batchKeys, loadBatchSpec } from "./batch-store.ts";
@@ -70,7 +70,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
 
   const record: ShardDoneRecord = {
     index: job.shard,
-    key: shardKey(job.shard, gzip),
+    key: relativeShardKey(job.shard, gzip),
     start_index: job.start_index,
     count: job.count,
     bytes: written.bytes,

@@ -1,7 +1,7 @@
 import { planShards } from "../dataset/plan.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { batchKeys, loadBatchSpec } from "./batch-store.ts";
-import { doneRecordPrefix, finalizeBatch, RECORD_READ_CONCURRENCY } from "./manifest.ts";
+import { finalizeBatch, RECORD_READ_CONCURRENCY } from "./manifest.ts";
 import { mapLimit } from "./map-limit.ts";
 import { listRecordIndices, readRecord, ShardFailedRecordSchema } from "./records.ts";
 import type { BatchSpec } from "./spec.ts";
@@ -40,7 +40,7 @@ export async function getBatchStatus(store: ObjectStore, batchId: string): Promi
   if (spec === null) return null;
   const keys = batchKeys(batchId);
   const total = planShards(spec.total, spec.shard_size, spec.start_index).length;
-  const done = await listRecordIndices(store, doneRecordPrefix(batchId));
+  const done = await listRecordIndices(store, keys.donePrefix);
   const failedIndices = [...(await listRecordIndices(store, keys.failedPrefix))].filter((index) => !done.has(index));
 
   const errors: BatchShardError[] = [];

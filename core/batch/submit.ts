@@ -3,7 +3,7 @@ import type { JobQueue } from "../queue/job-queue.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { batchIdFor } from "./batch-id.ts";
 import { batchKeys, loadBatchSpec, saveBatchSpec } from "./batch-store.ts";
-import { doneRecordPrefix, finalizeBatch } from "./manifest.ts";
+import { finalizeBatch } from "./manifest.ts";
 import { listRecordIndices } from "./records.ts";
 import { planShardJobs, type ShardJob } from "./shard-job.ts";
 import type { BatchSpec } from "./spec.ts";
@@ -39,7 +39,7 @@ export async function fanOutBatch(
   const spec = await loadBatchSpec(store, batchId);
   if (spec === null) throw new NotFoundError(`Batch ${batchId} is not registered; submit its spec first.`);
   const keys = batchKeys(batchId);
-  const done = await listRecordIndices(store, doneRecordPrefix(batchId));
+  const done = await listRecordIndices(store, keys.donePrefix);
   const failed = await listRecordIndices(store, keys.failedPrefix);
   const jobs = planShardJobs(batchId, spec);
   const missing = jobs.filter((job) => !done.has(job.shard));

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.ts";
+import { MAX_SHARD_INDEX } from "../storage/keys.ts";
 
 /** One shard of a dataset: trajectories [start_index, start_index + count). */
 export interface ShardPlan {
@@ -9,9 +10,8 @@ export interface ShardPlan {
 
 /** Largest dataset one spec may describe; shard indices and keys are sized for it. */
 export const MAX_TOTAL = 1_000_000_000;
-/** Shard keys are zero-padded to this many digits so lexicographic order is numeric order. */
-export const SHARD_KEY_DIGITS = 5;
-export const MAX_SHARDS = 10 ** SHARD_KEY_DIGITS;
+/** Shard keys have a fixed number of digits (see relativeShardKey), which bounds the shards of one dataset. */
+export const MAX_SHARDS = MAX_SHARD_INDEX + 1;
 
 /**
  * Splits `total` items starting at `startIndex` into shards of `shardSize` (the last one may be smaller).
@@ -43,9 +43,4 @@ export function planShards(total: number, shardSize: number, startIndex = 0): Sh
     shards.push({ shard, start_index: startIndex + offset, count: Math.min(shardSize, total - offset) });
   }
   return shards;
-}
-
-/** Relative key of a shard inside a dataset root, e.g. `shards/00003.jsonl.gz`. */
-export function shardKey(shard: number, gzip: boolean): string {
-  return `shards/${String(shard).padStart(SHARD_KEY_DIGITS, "0")}.jsonl${gzip ? ".gz" : ""}`;
 }

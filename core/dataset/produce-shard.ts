@@ -1,7 +1,8 @@
+import { relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import type { ShardEntry } from "./manifest.ts";
-import { type ShardPlan, shardKey } from "./plan.ts";
+import type { ShardPlan } from "./plan.ts";
 import { renderTrajectoryShard } from "./render-shard.ts";
 import type { TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";
@@ -20,7 +21,7 @@ export async function produceTrajectoryShard(
   shard: ShardPlan,
   onProgress?: (rendered: number) => void,
 ): Promise<{ entry: ShardEntry; stats: DatasetStatsJSON }> {
-  const key = shardKey(shard.shard, spec.gzip);
+  const key = relativeShardKey(shard.shard, spec.gzip);
   const stats = createDatasetStats();
   const chunks = renderTrajectoryShard({
     config,

@@ -41,6 +41,7 @@ export interface DatasetKeys {
   shard(index: number, options?: { gzip?: boolean }): string;
   /** Progress records written by workers, one object per shard. */
   readonly statusPrefix: string;
+  readonly donePrefix: string;
   shardDone(index: number): string;
   readonly failedPrefix: string;
   shardFailed(index: number): string;
@@ -65,6 +66,11 @@ export function formatShardIndex(index: number): string {
   return String(index).padStart(SHARD_INDEX_DIGITS, "0");
 }
 
+/** A shard's key relative to its dataset folder (`shards/00042.jsonl[.gz]`), as manifests record it. */
+export function relativeShardKey(index: number, gzip = false): string {
+  return `shards/${formatShardIndex(index)}.jsonl${gzip ? ".gz" : ""}`;
+}
+
 export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
   assertValidId(id);
   const prefix = `${DATASET_ROOTS[kind]}/${id}/`;
@@ -80,8 +86,9 @@ export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
     readme: `${prefix}README.md`,
     spec: `${prefix}spec.json`,
     shardsPrefix,
-    shard: (index, options = {}) => `${shardsPrefix}${formatShardIndex(index)}.jsonl${options.gzip ? ".gz" : ""}`,
+    shard: (index, options = {}) => `${prefix}${relativeShardKey(index, options.gzip)}`,
     statusPrefix,
+    donePrefix,
     shardDone: (index) => `${donePrefix}${formatShardIndex(index)}.json`,
     failedPrefix,
     shardFailed: (index) => `${failedPrefix}${formatShardIndex(index)}.json`,

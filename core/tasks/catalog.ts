@@ -148,7 +148,3 @@ export function databasesForCategories(categories: readonly string[]): DatabaseN
   const order: DatabaseNamespace[] = ["SETTING", "CONTACT", "MESSAGING", "REMINDER"];
   return order.filter((namespace) => wanted.has(namespace));
 }
-
-export function categoryOfTool(name: string): string | undefined {
-  return TOOLS_BY_NAME.get(name)?.category;
-}

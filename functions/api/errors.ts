@@ -15,7 +15,6 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   input_invalid: 400,
   task_invalid: 400,
   not_found: 404,
-  conflict: 409,
   llm_call_failed: 502,
   llm_output_invalid: 502,
   task_generation_failed: 502,

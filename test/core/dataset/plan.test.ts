@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planShards, shardKey } from "../../../core/dataset/plan.ts";
+import { planShards } from "../../../core/dataset/plan.ts";
+import { relativeShardKey as shardKey } from "../../../core/storage/keys.ts";
 import { ConfigError } from "../../../core/errors.ts";
 
 describe("planShards", () => {
@@ -55,7 +56,7 @@ describe("planShards", () => {
   });
 });
 
-describe("shardKey", () => {
+describe("relativeShardKey", () => {
   it("zero-pads so lexicographic order is numeric order", () => {
     expect(shardKey(3, false)).toBe("shards/00003.jsonl");
     expect(shardKey(12345, true)).toBe("shards/12345.jsonl.gz");
