@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planShards } from "../../../core/dataset/plan.ts";
-import { relativeShardKey as shardKey } from "../../../core/storage/keys.ts";
 import { ConfigError } from "../../../core/errors.ts";
+import { relativeShardKey as shardKey } from "../../../core/storage/keys.ts";
 
 describe("planShards", () => {
   it("splits a total into full shards and a smaller last one", () => {
