@@ -3,53 +3,17 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
 import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { createRandomizer } from "../../../core/random.ts";
-import { createSampleExecutionContext } from "../../../core/tasks/execution-context.ts";
-import { generateTaskBatch, type TaskBatchOptions, taskContext } from "../../../core/tasks/generate-batch.ts";
+import { generateTaskBatch, taskContext } from "../../../core/tasks/generate-batch.ts";
 import {
   denyEnabler,
   findEnablers,
   refusalSentence,
   toInsufficientInformationScenario,
 } from "../../../core/tasks/insufficient-information.ts";
-import { loadTaskPrompts } from "../../../core/tasks/prompts.ts";
-import { createScenarioFromTask, ScenarioSchema } from "../../../core/tasks/scenario.ts";
-import { serializeTaskRecord } from "../../../core/tasks/task-record.ts";
-import { validateTask } from "../../../core/tasks/validate-task.ts";
+import { ScenarioSchema } from "../../../core/tasks/scenario.ts";
+import { jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
-const prompts = loadTaskPrompts();
 const WRITE_SIMILARITIES = new Set(["addition", "removal", "update"]);
-
-function validated(description: string, trajectory: string[], categories: string[]) {
-  const context = createSampleExecutionContext({ variant: "base" });
-  const { task, simulation } = validateTask(
-    { description, trajectory, categories },
-    { categories, context, prompts, seed: 1, index: 0 },
-  );
-  return { task, context, scenario: createScenarioFromTask(task, simulation, context, prompts) };
-}
-
-const textFredrik = () =>
-  validated(
-    'Text Fredrik "Running late"',
-    ["search_contacts", "send_message_with_phone_number"],
-    ["contact", "messaging"],
-  );
-
-async function jsonl(options: Partial<TaskBatchOptions>): Promise<string> {
-  const batch = await generateTaskBatch({
-    categories: [
-      ["contact", "messaging"],
-      ["reminder", "utilities"],
-      ["setting", "rapid_api_search_tools"],
-      ["contact"],
-    ],
-    count: 16,
-    seed: 11,
-    model: createTemplateLanguageModel(),
-    ...options,
-  });
-  return batch.results.map((result) => `${serializeTaskRecord(result)}\n`).join("");
-}
 
 describe("findEnablers", () => {
   it("finds the contact search whose phone number the message needs when the task names a contact", () => {

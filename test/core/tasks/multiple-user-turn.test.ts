@@ -1,65 +1,21 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { createRandomizer } from "../../../core/random.ts";
-import { createSampleExecutionContext } from "../../../core/tasks/execution-context.ts";
-import { generateTaskBatch, type TaskBatchOptions, taskContext } from "../../../core/tasks/generate-batch.ts";
+import { taskContext } from "../../../core/tasks/generate-batch.ts";
 import { findEnablers } from "../../../core/tasks/insufficient-information.ts";
 import {
   findWithholdableDetails,
   toMultipleUserTurnScenario,
   withholdDetail,
 } from "../../../core/tasks/multiple-user-turn.ts";
-import { loadTaskPrompts } from "../../../core/tasks/prompts.ts";
-import { createScenarioFromTask, type Scenario, ScenarioSchema } from "../../../core/tasks/scenario.ts";
-import { serializeTaskRecord } from "../../../core/tasks/task-record.ts";
-import { validateTask } from "../../../core/tasks/validate-task.ts";
-
-const prompts = loadTaskPrompts();
-
-function validated(description: string, trajectory: string[], categories: string[]) {
-  const context = createSampleExecutionContext({ variant: "base" });
-  const { task, simulation } = validateTask(
-    { description, trajectory, categories },
-    { categories, context, prompts, seed: 1, index: 0 },
-  );
-  return { task, context, scenario: createScenarioFromTask(task, simulation, context, prompts) };
-}
-
-const textFredrik = () =>
-  validated(
-    'Text Fredrik "Running late"',
-    ["search_contacts", "send_message_with_phone_number"],
-    ["contact", "messaging"],
-  );
+import { type Scenario, ScenarioSchema } from "../../../core/tasks/scenario.ts";
+import { batchOf, jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
 const goalOf = (scenario: Scenario) =>
   scenario.messages.find((message) => message.sender === "SYSTEM" && message.recipient === "USER")?.content ?? "";
 const firstOf = (scenario: Scenario) =>
   scenario.messages.find((message) => message.sender === "USER" && message.recipient === "AGENT")?.content ?? "";
-
-const CATEGORIES = [
-  ["contact", "messaging"],
-  ["reminder", "utilities"],
-  ["setting", "rapid_api_search_tools"],
-  ["contact"],
-];
-
-async function batchOf(options: Partial<TaskBatchOptions>) {
-  return generateTaskBatch({
-    categories: CATEGORIES,
-    count: 16,
-    seed: 11,
-    model: createTemplateLanguageModel(),
-    ...options,
-  });
-}
-
-async function jsonl(options: Partial<TaskBatchOptions>): Promise<string> {
-  const batch = await batchOf(options);
-  return batch.results.map((result) => `${serializeTaskRecord(result)}\n`).join("");
-}
 
 describe("findWithholdableDetails", () => {
   it("offers the message text and the contact when a task texts a named contact", () => {
