@@ -43,10 +43,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 export function describeError(error: unknown): string {
   if (error instanceof CoreError) {
-    const issues = (error as { issues?: unknown }).issues;
-    // Some messages already spell their issues out; list them only when the message does not.
-    const unlisted = Array.isArray(issues) && issues.length > 0 && !error.message.includes(String(issues[0]?.message));
-    const listed = unlisted ? `\n${formatIssues(issues)}` : "";
+    const issues = error instanceof ConfigError && error.listsIssues ? [] : (error as { issues?: unknown }).issues;
+    const listed = Array.isArray(issues) && issues.length > 0 ? `\n${formatIssues(issues)}` : "";
     return `error [${error.code}]: ${error.message}${listed}`;
   }
   return `error: ${error instanceof Error ? error.message : String(error)}`;

@@ -41,11 +41,26 @@ export interface Issue {
   value?: unknown;
 }
 
-/** Invalid configuration or spec (YAML/JSON config, CLI flags, batch specs). */
+export interface ConfigErrorOptions extends CoreErrorOptions {
+  /**
+   * The message is a headline for several issues ("Invalid trajectory config"): append every issue to it, so the
+   * message is complete wherever it is shown. Leave unset when the message is already a full sentence.
+   */
+  listIssues?: boolean;
+}
+
+/** Invalid configuration or spec (YAML/JSON config, CLI flags, batch specs). `issues` keeps the problems structured. */
 export class ConfigError extends CoreError {
   readonly issues: Issue[];
-  constructor(message: string, issues: Issue[] = [], options: CoreErrorOptions = {}) {
-    super("config_invalid", message, { ...options, details: options.details ?? issues });
+  /** The message spells out every issue (see `ConfigErrorOptions.listIssues`). */
+  readonly listsIssues: boolean;
+  constructor(message: string, issues: Issue[] = [], options: ConfigErrorOptions = {}) {
+    const { listIssues = false, ...rest } = options;
+    super("config_invalid", listIssues ? withIssues(message, issues) : message, {
+      ...rest,
+      details: rest.details ?? issues,
+    });
+    this.listsIssues = listIssues && issues.length > 0;
     this.name = "ConfigError";
     this.issues = issues;
   }
@@ -206,4 +221,9 @@ export class ValidationError extends TaskGenerationError {
     this.name = "ValidationError";
     this.reasons = reasons;
   }
+}
+
+function withIssues(headline: string, issues: readonly Issue[]): string {
+  if (issues.length === 0) return headline;
+  return `${headline} (${issues.length} ${issues.length === 1 ? "problem" : "problems"}):\n${formatIssues(issues)}`;
 }

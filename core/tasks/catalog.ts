@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError, formatIssues, issuesFromZod, ValidationError } from "../errors.ts";
+import { ConfigError, issuesFromZod, ValidationError } from "../errors.ts";
 import catalogJson from "./toolsandbox/catalog.json" with { type: "json" };
 
 // ToolSandbox's tools as data (read from upstream with Python's ast; descriptions are ours). Validated once at load.
@@ -59,7 +59,7 @@ function loadCatalog(): z.infer<typeof CatalogSchema> {
   const parsed = CatalogSchema.safeParse(catalogJson);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error.issues, catalogJson);
-    throw new ConfigError(`core/tasks/toolsandbox/catalog.json is invalid:\n${formatIssues(issues)}`, issues);
+    throw new ConfigError("core/tasks/toolsandbox/catalog.json is invalid", issues, { listIssues: true });
   }
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError, formatIssues, issuesFromZod } from "../errors.ts";
+import { ConfigError, issuesFromZod } from "../errors.ts";
 import stateJson from "./toolsandbox/state.json" with { type: "json" };
 
 // The five ToolSandbox tables as plain rows. Unlike upstream's process-global context, a context is a value passed
@@ -117,7 +117,7 @@ function loadState(): z.infer<typeof StateSchema> {
   const parsed = StateSchema.safeParse(stateJson);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error.issues, stateJson);
-    throw new ConfigError(`core/tasks/toolsandbox/state.json is invalid:\n${formatIssues(issues)}`, issues);
+    throw new ConfigError("core/tasks/toolsandbox/state.json is invalid", issues, { listIssues: true });
   }
   return parsed.data;
 }

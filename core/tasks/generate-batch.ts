@@ -1,4 +1,4 @@
-import { ConfigError, type CoreError, formatIssues, type Issue } from "../errors.ts";
+import { ConfigError, type CoreError, type Issue } from "../errors.ts";
 import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
 import { buildReport, type TaskBatchReport } from "./batch-report.ts";
@@ -270,9 +270,6 @@ function checkOptions(options: TaskBatchOptions): void {
     }
   });
   if (issues.length > 0) {
-    throw new ConfigError(
-      `Invalid task batch options (${issues.length} ${issues.length === 1 ? "problem" : "problems"}):\n${formatIssues(issues)}`,
-      issues,
-    );
+    throw new ConfigError("Invalid task batch options", issues, { listIssues: true });
   }
 }

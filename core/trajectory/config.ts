@@ -2,7 +2,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { type AnomalyInjectionConfig, parseAnomalyInjectionConfig } from "../anomalies/config.ts";
 import { parseSplitConfig, type SplitConfig } from "../dataset/splits.ts";
-import { ConfigError, formatIssues, type Issue, issuesFromZod } from "../errors.ts";
+import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
 import {
   PatternEntrySchema,
   resolveEpoch,
@@ -163,8 +163,7 @@ function allowedKeys(path: readonly PropertyKey[]): string {
 }
 
 function configError(issues: Issue[]): ConfigError {
-  const noun = issues.length === 1 ? "problem" : "problems";
-  return new ConfigError(`Invalid trajectory config (${issues.length} ${noun}):\n${formatIssues(issues)}`, issues);
+  return new ConfigError("Invalid trajectory config", issues, { listIssues: true });
 }
 
 /** The config used when none is given: SPEC §4.1 patterns and weights, SPEC §2.7/§2.8 templates and transitions. */
