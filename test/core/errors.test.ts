@@ -29,6 +29,8 @@ describe("issuesFromZod", () => {
     expect(issuesFromZod([{ path: ["spec", "total"], message: "too small" }], input)).toStrictEqual([
       { path: "spec.total", message: "too small", value: -3 },
     ]);
-    expect(issuesFromZod([{ path: [], message: "bad" }], null)).toStrictEqual([{ path: "(root)", message: "bad" }]);
+    expect(issuesFromZod([{ path: [], message: "bad" }], "oops")).toStrictEqual([
+      { path: "(root)", message: "bad", value: "oops" },
+    ]);
   });
 });
