@@ -10,6 +10,14 @@ import {
 } from "../core/trajectory/index.ts";
 import { fmt, runCliMeasured } from "./measure.ts";
 
+interface CliRun {
+  rate: number;
+  nodes: number;
+  bytes: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
 interface Manifest {
   totals: { trajectories: number; bytes: number };
 }
@@ -24,7 +32,7 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
   const singleRates = new Map<number, number>();
   for (const count of sizes) {
     for (const workers of [1, cores]) {
-      const runs: Array<{ rate: number; nodes: number; bytes: number; seconds: number; peakRssMb: number }> = [];
+      const runs: CliRun[] = [];
       for (let r = 0; r < repeats; r++) {
         inTempDir((out) => {
           const result = runTrajectories(count, out, [
@@ -45,16 +53,14 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
         });
       }
       runs.sort((a, b) => a.rate - b.rate);
-      const run = runs[Math.floor(runs.length / 2)] as (typeof runs)[number];
+      const run = runs[Math.floor(runs.length / 2)] as CliRun;
+      const [slowest, fastest] = [runs[0] as CliRun, runs.at(-1) as CliRun];
       if (workers === 1) singleRates.set(count, run.rate);
       const speedup =
         workers > 1
           ? ` speed-up ×${fmt(run.rate / (singleRates.get(count) ?? run.rate), 2)} on ${workers} workers`
           : "";
-      const spread =
-        runs.length > 1
-          ? ` (median of ${runs.length}: ${fmt((runs[0] as (typeof runs)[number]).rate)}–${fmt((runs.at(-1) as (typeof runs)[number]).rate)})`
-          : "";
+      const spread = runs.length > 1 ? ` (median of ${runs.length}: ${fmt(slowest.rate)}–${fmt(fastest.rate)})` : "";
       lines.push(
         `trajectories  ${fmt(count).padStart(9)} × ${workers} worker(s): ${fmt(run.rate).padStart(7)} traj/s${spread}, ${fmt(run.nodes / run.seconds).padStart(9)} nodes/s, ` +
           `${fmt(run.bytes / 1e6 / run.seconds, 1).padStart(6)} MB/s JSONL, peak RSS ${fmt(run.peakRssMb)} MB, ${fmt(run.seconds, 2)} s${speedup}`,
@@ -164,7 +170,7 @@ function perTrajectoryCost(): string {
   const us = (ms: number) => (ms * 1000) / count;
   const total = us(best.generate) + us(best.stringify) + us(best.hash);
   return (
-    `per trajectory on one core (${fmt(bytes / count / 1024, 1)} KB of JSON, best of 6 passes): generate ${fmt(us(best.generate), 1)} µs, ` +
+    `per trajectory on one core (${fmt(bytes / count / 1024, 1)} KiB of JSON, best of 6 passes): generate ${fmt(us(best.generate), 1)} µs, ` +
     `JSON.stringify ${fmt(us(best.stringify), 1)} µs, sha256 ${fmt(us(best.hash), 1)} µs; ` +
     `ceiling ${fmt(1e6 / total)} traj/s per core before encoding and I/O`
   );
