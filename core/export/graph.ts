@@ -90,6 +90,11 @@ const EDGE_NUMERIC = [
 const Codes = z.array(z.int().nonnegative());
 const Numbers = z.array(z.number());
 
+/** A strict object with one column (of the given schema) per feature name. */
+function columns<N extends string, S extends z.ZodType>(names: readonly N[], column: S) {
+  return z.strictObject(Object.fromEntries(names.map((name) => [name, column])) as Record<N, S>);
+}
+
 /**
  * One trajectory as a graph in the layout PyTorch Geometric and DGL build from: nodes are 0..num_nodes-1 in
  * trajectory order, `edge_index` is [sources, targets] (2 × num_edges), and features are columns (one array per
@@ -108,30 +113,10 @@ export const GraphRecordSchema = z
     node_ids: z.array(z.uuid()),
     edge_ids: z.array(z.uuid()),
     edge_index: z.tuple([Codes, Codes]),
-    node_categorical: z.strictObject(
-      Object.fromEntries(NODE_CATEGORICAL.map((name) => [name, Codes])) as Record<
-        (typeof NODE_CATEGORICAL)[number],
-        typeof Codes
-      >,
-    ),
-    node_numeric: z.strictObject(
-      Object.fromEntries(NODE_NUMERIC.map((name) => [name, Numbers])) as Record<
-        (typeof NODE_NUMERIC)[number],
-        typeof Numbers
-      >,
-    ),
-    edge_categorical: z.strictObject(
-      Object.fromEntries(EDGE_CATEGORICAL.map((name) => [name, Codes])) as Record<
-        (typeof EDGE_CATEGORICAL)[number],
-        typeof Codes
-      >,
-    ),
-    edge_numeric: z.strictObject(
-      Object.fromEntries(EDGE_NUMERIC.map((name) => [name, Numbers])) as Record<
-        (typeof EDGE_NUMERIC)[number],
-        typeof Numbers
-      >,
-    ),
+    node_categorical: columns(NODE_CATEGORICAL, Codes),
+    node_numeric: columns(NODE_NUMERIC, Numbers),
+    edge_categorical: columns(EDGE_CATEGORICAL, Codes),
+    edge_numeric: columns(EDGE_NUMERIC, Numbers),
     y: z.union([z.literal(0), z.literal(1)]),
     y_type: z.int().nonnegative(),
     y_severity: z.int().nonnegative(),
