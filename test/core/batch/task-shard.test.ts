@@ -40,13 +40,7 @@ describe("task batches", () => {
   });
 
   it("gives the same lines for the same seed with the offline template provider", async () => {
-    const input = {
-      options: spec.kind === "tasks" ? spec.tasks : never(),
-      seed: 42,
-      startIndex: 0,
-      count: 2,
-      models: templateModels,
-    };
+    const input = shardInput({ seed: 42, count: 2, models: templateModels });
     expect(await generateTaskLines(input)).toStrictEqual(await generateTaskLines(input));
   });
 
@@ -129,27 +123,20 @@ describe("task batches", () => {
         throw new LlmCallError("OpenAI is unavailable (503)", { provider: "openai", status: 503, isRetryable: true });
       },
     });
-    const input = {
-      options: spec.kind === "tasks" ? spec.tasks : never(),
-      seed: 1,
-      startIndex: 0,
-      count: 2,
-      models: providerDown,
-    };
+    const input = shardInput({ seed: 1, count: 2, models: providerDown });
     await expect(generateTaskLines(input)).rejects.toThrow(/Every task of the shard failed calling the model/);
   });
 
   it("fails with a clear error when the worker has no model factory", async () => {
-    const input = {
-      options: spec.kind === "tasks" ? spec.tasks : never(),
-      seed: 1,
-      startIndex: 0,
-      count: 1,
-      models: undefined,
-    };
+    const input = shardInput({ seed: 1, count: 1, models: undefined });
     await expect(generateTaskLines(input)).rejects.toThrow(/no language model factory/);
   });
 });
+
+/** Input for `generateTaskLines` over the test spec's task options, from index 0. */
+function shardInput(input: { seed: number; count: number; models: TaskModelFactory | undefined }) {
+  return { options: spec.kind === "tasks" ? spec.tasks : never(), startIndex: 0, ...input };
+}
 
 function never(): never {
   throw new Error("spec is a task spec");
