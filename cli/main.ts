@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The agentsynth command line: a thin shell over core/, like a handler.
-import { GENERATOR_VERSION } from "../core/dataset/manifest.ts";
 import { ConfigError, CoreError, formatIssues } from "../core/errors.ts";
+// The agentsynth command line: a thin shell over core/, like a handler.
+import { GENERATOR_VERSION } from "../core/version.ts";
 import type { CliIo } from "./io.ts";
 
 const USAGE = `agentsynth: synthetic data for people who build and test AI agents

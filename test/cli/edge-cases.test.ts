@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { GENERATOR_VERSION } from "../../core/dataset/manifest.ts";
+import { GENERATOR_VERSION } from "../../core/version.ts";
 
 const exec = promisify(execFile);
 const roots: string[] = [];
