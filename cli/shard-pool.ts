@@ -85,7 +85,10 @@ export async function runShardsOnWorkers(options: {
     }
     const [dead] = queue.deadLetters();
     if (dead !== undefined) {
-      throw new BatchError(`Shard ${dead.job.shard} failed after ${dead.attempts} attempt(s): ${dead.error}`);
+      throw new BatchError(
+        `Shard ${dead.job.shard} failed after ${dead.attempts} attempt(s): ${dead.error}. The other shards are written: ` +
+          "fix the cause and run the same command with --resume.",
+      );
     }
     return { records: sortByIndex(records), interrupted: false };
   } finally {
