@@ -10,7 +10,7 @@ import { Resource } from "sst";
 import { createFailureLedger, type FailureLedger } from "../core/batch/failure-ledger.ts";
 import { type BatchLimits, DEFAULT_BATCH_LIMITS } from "../core/batch/plan-batch.ts";
 import { type ShardJob, ShardJobSchema } from "../core/batch/shard-job.ts";
-import { handleDeadLetter } from "../core/batch/shard-message.ts";
+import { handleDeadLetter, type ShardFailure } from "../core/batch/shard-message.ts";
 import type { TaskModelFactory } from "../core/batch/task-shard.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createLanguageModel, languageModelOptionsFromEnv } from "../core/llm/index.ts";
@@ -121,6 +121,18 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
     concurrency: positiveInt(env.WORKERS, "WORKERS", availableParallelism()),
     maxAttempts: maxReceives,
     schema: ShardJobSchema,
+    onJobProgress: (job, data) => {
+      const failure = (data as { unrecordedFailure?: ShardFailure } | undefined)?.unrecordedFailure;
+      if (failure === undefined) return;
+      ledger.note(job.batch_id, {
+        shard: failure.shard,
+        attempts: failure.attempt,
+        final: failure.final,
+        code: failure.code,
+        message: failure.error,
+        at: Date.now(),
+      });
+    },
     onDeadLetter: (entry) => recordDeadLetter(entry, maxReceives, store, ledger),
   });
   return {
@@ -167,7 +179,9 @@ async function recordDeadLetter(
   ledger: FailureLedger,
 ): Promise<void> {
   const job = entry.job;
-  const code = (entry as { code?: string }).code ?? "shard_failed";
+  // The worker reported the code of an unrecordable failure (see local-worker.ts); a crash or timeout has none.
+  const noted = ledger.failuresOf(job.batch_id).find((failure) => failure.shard === job.shard);
+  const code = noted?.code ?? "shard_abandoned";
   try {
     const failure = await handleDeadLetter(JSON.stringify(job), maxReceives, { store });
     logger.warn("dead-lettered shard job", { batch_id: job.batch_id, shard: job.shard, failure });

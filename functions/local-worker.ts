@@ -13,7 +13,11 @@ export const createLocalShardHandler: JobHandlerFactory<ShardJob> = (workerData)
   const runner = { store: deps.store, taskModels: deps.taskModels, cache: new Map() };
   return async (job, context) => {
     await handleShardMessage(JSON.stringify(job), { attempt: context.attempt, maxReceives: deps.maxReceives }, runner, {
-      onFailure: (failure) => logger.error("shard job failed", { ...failure }),
+      onFailure: (failure) => {
+        logger.error("shard job failed", { ...failure });
+        // The store did not take the failure record: tell the main thread, whose ledger the batch status reads.
+        if (failure.record_error !== undefined) context.progress({ unrecordedFailure: failure });
+      },
     });
   };
 };
