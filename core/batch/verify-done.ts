@@ -11,6 +11,27 @@ export type DoneRecordCache = Map<string, ShardDoneRecord>;
 /** Records kept per cache; beyond this it is cleared (it only saves reads). */
 const MAX_CACHED_RECORDS = 200_000;
 
+/** Above this many unread records, a complete batch's manifest (one read) supplies their sizes instead. */
+const MANIFEST_SHORTCUT = 64;
+
+/** The manifest lists every done record's entry: one read instead of one per shard for a finished batch. */
+async function cacheFromManifest(store: ObjectStore, batchId: string, cache: DoneRecordCache): Promise<void> {
+  const keys = batchKeys(batchId);
+  const bytes = await store.get(keys.manifest);
+  if (bytes === null) return;
+  let shards: unknown;
+  try {
+    shards = (JSON.parse(Buffer.from(bytes).toString("utf8")) as { shards?: unknown }).shards;
+  } catch {
+    return; // an unreadable manifest: the records themselves are read instead
+  }
+  if (!Array.isArray(shards)) return;
+  for (const entry of shards) {
+    const parsed = ShardDoneRecordSchema.safeParse(entry);
+    if (parsed.success) cache.set(keys.shardDone(parsed.data.index), parsed.data);
+  }
+}
+
 export interface VerifiedShards {
   /** Shards whose done record matches the bytes in the store. */
   done: Set<number>;
@@ -45,6 +66,8 @@ export async function verifyDoneShards(
     lastDone = Math.max(lastDone, info.modified ?? 0);
   }
   if (cache.size > MAX_CACHED_RECORDS) cache.clear();
+  const uncached = recordKeys.filter(({ key }) => !cache.has(key)).length;
+  if (uncached > MANIFEST_SHORTCUT) await cacheFromManifest(store, batchId, cache);
   const records = await mapLimit(recordKeys, RECORD_READ_CONCURRENCY, async ({ key }) => {
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
