@@ -9,6 +9,7 @@ import {
   toOtlpTrace,
   traceIdOf,
 } from "../../../core/export/otlp.ts";
+import { documentedOtlpAttributes } from "../../../core/export/otlp-fields.ts";
 import { type AnyValue, type OtlpSpan, OtlpTraceRequestSchema } from "../../../core/export/otlp-schema.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
@@ -160,6 +161,18 @@ describe("toOtlpTrace against the GenAI semantic conventions it declares", () =>
     expect(genAi.filter((key) => !defined.has(key))).toEqual([]);
     const foreign = [...used].filter((key) => !key.startsWith("gen_ai.") && !key.startsWith("agentsynth."));
     expect(foreign).toEqual(["error.type"]);
+  });
+
+  it("documents exactly the attributes it writes in the card's field dictionary", () => {
+    const used = new Set<string>();
+    trajectories.forEach((_, k) => {
+      for (const span of spansOf(k)) {
+        for (const { key } of [...span.attributes, ...(span.links ?? []).flatMap((link) => link.attributes)]) {
+          used.add(key.startsWith("agentsynth.anomaly.") ? "agentsynth.anomaly.<parameter>" : key);
+        }
+      }
+    });
+    expect([...used].sort()).toEqual([...new Set(documentedOtlpAttributes())].sort());
   });
 
   it("uses well-known operation and provider values, chat spans CLIENT, tool spans INTERNAL", () => {
