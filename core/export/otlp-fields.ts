@@ -19,7 +19,7 @@ export const OTLP_FIELD_SECTIONS: readonly FieldSection[] = [
       {
         name: "spanId",
         type: "16 hex digits",
-        description: "first 16 hex digits of sha256 of the node_id (root: of `<trajectory_id>/run`)",
+        description: "first 16 hex digits of the sha256 of the node_id (root: of the trajectory_id followed by /run)",
       },
       { name: "parentSpanId", type: "16 hex digits", description: "node spans: the root span; absent on the root" },
       {
