@@ -1,6 +1,7 @@
 import type { ContactRow, ExecutionContext, ReminderRow } from "./execution-context.ts";
+import { PEOPLE } from "./sample-pool.ts";
 import type { Simulation } from "./simulate-trajectory.ts";
-import { pickContacts, pickReminder, pluralRelationship } from "./task-text.ts";
+import { pickContacts, pickReminder, pluralRelationship, reminderByTime } from "./task-text.ts";
 
 // The calls an agent is expected to make, with the arguments the task wording and the state pin down. One derivation
 // for every provider: template tasks are written so that it recovers every argument, a model's task gets whatever its
@@ -85,6 +86,7 @@ export const CURRENCY_CODES: Readonly<Record<string, string>> = {
   gbp: "GBP",
   pounds: "GBP",
   "british pounds": "GBP",
+  "swiss franc": "CHF",
   "¥": "JPY",
   jpy: "JPY",
   yen: "JPY",
@@ -132,20 +134,22 @@ export function relativeShift(description: string): Record<string, number> | und
   return undefined;
 }
 
-/** "March 4, 2027" / "4 March 2027" → calendar fields at midnight. */
-function calendarDate(description: string): Record<string, number> | undefined {
+/** Every "March 4, 2027" / "4 March 2027" in the text, in order, as calendar fields at midnight. */
+function calendarDates(description: string): Array<Record<string, number>> {
   const lower = description.toLowerCase();
   const names = MONTHS.join("|");
-  const monthFirst = new RegExp(`\\b(${names})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`).exec(lower);
-  const dayFirst = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${names}),?\\s+(\\d{4})`).exec(lower);
-  const [month, day, year] =
-    monthFirst !== null
-      ? [monthFirst[1], monthFirst[2], monthFirst[3]]
-      : dayFirst !== null
-        ? [dayFirst[2], dayFirst[1], dayFirst[3]]
-        : [];
-  if (month === undefined || day === undefined || year === undefined) return undefined;
-  return { year: Number(year), month: MONTHS.indexOf(month) + 1, day: Number(day), hour: 0, minute: 0, second: 0 };
+  const pattern = new RegExp(
+    `\\b(?:(${names})\\s+(\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${names})),?\\s+(\\d{4})`,
+    "g",
+  );
+  return [...lower.matchAll(pattern)].map((match) => ({
+    year: Number(match[5]),
+    month: MONTHS.indexOf(match[1] ?? match[4] ?? "") + 1,
+    day: Number(match[2] ?? match[3]),
+    hour: 0,
+    minute: 0,
+    second: 0,
+  }));
 }
 
 function unitPair(description: string): [number, string, string] | undefined {
@@ -161,16 +165,24 @@ function unitPair(description: string): [number, string, string] | undefined {
   return amount === undefined || from === undefined || to === undefined ? undefined : [amount, from, to];
 }
 
-function currencyPair(description: string): [number, string, string] | undefined {
-  const keys = Object.keys(CURRENCY_CODES)
+function currencyKeys(): string {
+  return Object.keys(CURRENCY_CODES)
     .sort((a, b) => b.length - a.length)
     .map((key) => key.replace(/[$€£¥]/g, "\\$&"))
     .join("|");
+}
+
+/** The currency a request converts into ("in euros", "to GBP"). */
+function currencyTarget(description: string): string | undefined {
+  const target = new RegExp(`\\b(?:in|to|into)\\s+(${currencyKeys()})\\b`, "gi");
+  return [...description.matchAll(target)].map((match) => CURRENCY_CODES[(match[1] ?? "").toLowerCase()]).at(-1);
+}
+
+function currencyPair(description: string): [number, string, string] | undefined {
+  const keys = currencyKeys();
   const symbolFirst = /([$€£¥])\s*(\d[\d,.]*k?)/i.exec(description);
   const wordAfter = new RegExp(`(\\d[\\d,.]*k?)\\s*(${keys})\\b`, "i").exec(description);
-  const target = new RegExp(`\\b(?:in|to|into)\\s+(${keys})\\b`, "gi");
-  const targets = [...description.matchAll(target)].map((match) => CURRENCY_CODES[(match[1] ?? "").toLowerCase()]);
-  const to = targets.at(-1);
+  const to = currencyTarget(description);
   if (symbolFirst !== null) {
     const amount = parseAmount(symbolFirst[2] ?? "");
     const from = CURRENCY_CODES[symbolFirst[1] ?? ""];
@@ -184,40 +196,41 @@ function currencyPair(description: string): [number, string, string] | undefined
   return undefined;
 }
 
-/** A new contact's name: the capitalised words after "add"/"save"/"create a contact for". */
+/** A new contact's name: capitalised words after "add"/"save"/"create a contact for", or after "as" in "save +1… as". */
 function newContactName(description: string, context: ExecutionContext): string | undefined {
-  const match =
-    /\b(?:[Aa]dd|[Ss]ave|[Cc]reate a contact for|[Nn]ew contact(?: for)?:?)\s+((?:[A-Z][a-z'’-]+\s?){1,3})/.exec(
-      description,
-    );
-  const name = match?.[1]?.trim();
-  if (name === undefined || context.databases.CONTACT.some((contact) => contact.name === name)) return undefined;
-  return name;
+  const name = "((?:[A-Z][a-z'’-]+ ?){1,3})";
+  const patterns = [
+    new RegExp(`\\b(?:[Aa]dd|[Ss]ave|[Cc]reate a contact for|[Nn]ew contact:?)\\s+${name}`),
+    new RegExp(`\\+[\\d\\s().-]{6,}\\s+as\\s+${name}`),
+  ];
+  for (const pattern of patterns) {
+    const found = pattern.exec(description)?.[1]?.trim();
+    if (found !== undefined && !context.databases.CONTACT.some((contact) => contact.name === found)) return found;
+  }
+  return undefined;
 }
 
+/** Relationship words a task may give a contact: our sample pool's and a few common ones. */
 const RELATIONSHIPS = [
-  "friend",
-  "boss",
-  "coworker",
-  "colleague",
-  "sister",
-  "brother",
-  "mother",
-  "father",
-  "partner",
-  "neighbor",
-  "cousin",
-  "manager",
-  "roommate",
+  ...new Set([
+    ...PEOPLE.map((person) => person.relationship),
+    ...["friend", "boss", "coworker", "colleague", "sister", "brother", "mother", "father", "partner"],
+    ...["neighbor", "cousin", "manager", "roommate", "mentor"],
+  ]),
 ];
-function newRelationship(description: string): string | undefined {
-  const match = new RegExp(`\\b(?:my|as (?:a|an|my))\\s+(${RELATIONSHIPS.join("|")})s?\\b`, "i").exec(description);
-  return match?.[1]?.toLowerCase();
+
+function newRelationship(description: string, except?: string | null): string | undefined {
+  const words = [...description.toLowerCase().matchAll(new RegExp(`\\b(${RELATIONSHIPS.join("|")})\\b`, "g"))];
+  return words
+    .map((match) => match[1])
+    .filter((word) => word !== except)
+    .at(-1);
 }
 
 interface Derivation {
   description: string;
   context: ExecutionContext;
+  /** The calls derived so far (earlier in the trajectory). */
   calls: ExpectedCall[];
   lastIndexOf: (tool: string) => number;
 }
@@ -268,7 +281,7 @@ const CLAUSE_WORDS: Readonly<Record<string, RegExp>> = {
   modify_contact: /\b(?:update|change|edit|set)\b/i,
   remove_contact: /\b(?:delete|remove|get rid)\b/i,
   search_contacts: /\b(?:text|message|send|update|change|delete|remove|number|contact|texts|messages)\b/i,
-  send_message_with_phone_number: /\b(?:text|send|message|tell)\b/i,
+  send_message_with_phone_number: /\b(?:text|send|message|tell|reply|answer|share)\b/i,
   search_messages: /\b(?:texts|messages|got from|sent me)\b/i,
 };
 
@@ -280,14 +293,21 @@ function clauseFor(description: string, tool: string): string {
   return sentences.find((sentence) => words.test(sentence)) ?? description;
 }
 
+const CITY_OR_PLACE =
+  /\b(Paris|Tokyo|Seattle|Chicago|London|Berlin|New York|San Francisco|coffee shop|pharmacy|gas station|bakery|restaurant|supermarket)\b/i;
+const CLOCK = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/i;
+
 function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
-  const { context, lastIndexOf } = derivation;
+  const { context, lastIndexOf, calls } = derivation;
   const description = clauseFor(derivation.description, call.tool);
   const args = call.arguments;
-  const texts = quoted(description);
-  const numbers = phones(description);
-  const contacts = targetContacts(description, context);
+  // Values the call's own sentence does not give come from the whole task ("Did X text me? Reply "hi" to them.").
+  const texts = quoted(description).length > 0 ? quoted(description) : quoted(derivation.description);
+  const numbers = phones(description).length > 0 ? phones(description) : phones(derivation.description);
+  const named = targetContacts(description, context);
+  const contacts = named.length > 0 ? named : targetContacts(derivation.description, context);
   const self = context.databases.CONTACT.find((contact) => contact.is_self);
+  const setting = context.databases.SETTING[0];
   switch (call.tool) {
     case "search_contacts": {
       const plural = pluralRelationship(description, context.databases.CONTACT);
@@ -295,13 +315,18 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
         args.relationship = plural;
         return;
       }
+      const messages = lastIndexOf("search_messages");
       const contact = contacts[0];
-      if (contacts.length === 1 && contact !== undefined) {
+      if (numbers[0] !== undefined && (contact === undefined || contact.phone_number === numbers[0])) {
+        args.phone_number = numbers[0];
+      } else if (contacts.length === 1 && contact !== undefined) {
         args.name = contact.name;
         const first = contact.name.split(" ")[0] ?? contact.name;
         call.alternatives = [{ name: first }, { phone_number: contact.phone_number }];
         if (contact.relationship !== null) call.alternatives.push({ relationship: contact.relationship });
-      } else if (numbers[0] !== undefined) args.phone_number = numbers[0];
+      } else if (messages >= 0) {
+        args.phone_number = ref(messages, 0, "sender_phone_number");
+      }
       return;
     }
     case "add_contact": {
@@ -319,17 +344,21 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
       if (call.tool === "modify_contact") {
         const phone = numbers.find((number) => !context.databases.CONTACT.some((c) => c.phone_number === number));
         if (phone !== undefined) args.phone_number = phone;
-        const relationship = /\b(?:to|as)\s+(?:a|an|my)?\s*(\w+)\s*$/i.exec(description.replace(/[.!]+$/, ""))?.[1];
-        if (phone === undefined && relationship !== undefined && RELATIONSHIPS.includes(relationship.toLowerCase()))
-          args.relationship = relationship.toLowerCase();
+        else {
+          const relationship = newRelationship(description, contacts[0]?.relationship);
+          if (relationship !== undefined) args.relationship = relationship;
+        }
       }
       return;
     }
     case "send_message_with_phone_number": {
       const search = lastIndexOf("search_contacts");
+      const earlierSends = calls.filter((c) => c.tool === "send_message_with_phone_number").length;
       if (numbers[0] !== undefined) args.phone_number = numbers[0];
-      else if (search >= 0) args.phone_number = ref(search, 0, "phone_number");
+      else if (search >= 0) args.phone_number = ref(search, earlierSends, "phone_number");
+      const here = lastIndexOf("get_current_location");
       if (texts[0] !== undefined) args.content = texts[0];
+      else if (here >= 0 && setting !== undefined) args.content = `${setting.latitude}, ${setting.longitude}`;
       return;
     }
     case "search_messages": {
@@ -339,18 +368,26 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
       else if (search >= 0 && contact !== undefined) {
         args.sender_person_id = ref(search, 0, "person_id");
         call.alternatives = [{ sender_phone_number: contact.phone_number }];
+      } else if (texts[0] !== undefined) {
+        args.content = texts[0];
+        return;
       }
       if (self !== undefined && Object.keys(args).length > 0) args.recipient_phone_number = self.phone_number;
       return;
     }
     case "search_reminder": {
       const reminder = targetReminder(derivation.description, context);
+      const now = lastIndexOf("get_current_timestamp");
       if (reminder !== undefined && texts.some((text) => text === reminder.content)) args.content = reminder.content;
+      else if (now >= 0 && reminderByTime(derivation.description, context.databases.REMINDER, context.now) !== null) {
+        args.reminder_timestamp_lowerbound = ref(now);
+      }
       return;
     }
     case "add_reminder": {
       const title =
-        texts[0] ?? /\bto ([a-z][^.?!,"]*?)(?:\s+(?:in|at|tomorrow|next|on)\b[^.?!]*)?[.?!]?$/i.exec(description)?.[1];
+        texts[0] ??
+        /\bto ([a-z][^.?!,"]*?)(?:\s+(?:in|at|tomorrow|next|on|\d+)\b[^.?!]*)?[.?!]?$/i.exec(description)?.[1];
       if (title !== undefined) args.content = title;
       const shift = lastIndexOf("shift_timestamp");
       const absolute = lastIndexOf("datetime_info_to_timestamp");
@@ -371,25 +408,48 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
     case "shift_timestamp": {
       const source = Math.max(lastIndexOf("get_current_timestamp"), lastIndexOf("datetime_info_to_timestamp"));
       const reminder = lastIndexOf("search_reminder");
-      if (reminder > source) args.timestamp = ref(reminder, 0, "reminder_timestamp");
+      if (reminder > source || (reminder >= 0 && source < 0)) args.timestamp = ref(reminder, 0, "reminder_timestamp");
       else if (source >= 0) args.timestamp = ref(source);
       Object.assign(args, relativeShift(description));
       return;
     }
     case "timestamp_to_datetime_info": {
-      const source = Math.max(lastIndexOf("shift_timestamp"), lastIndexOf("get_current_timestamp"));
+      const source = Math.max(
+        lastIndexOf("shift_timestamp"),
+        lastIndexOf("get_current_timestamp"),
+        lastIndexOf("datetime_info_to_timestamp"),
+      );
       if (source >= 0) args.timestamp = ref(source);
       return;
     }
     case "datetime_info_to_timestamp": {
-      Object.assign(args, calendarDate(description));
+      const info = lastIndexOf("timestamp_to_datetime_info");
+      const clock = CLOCK.exec(description);
+      if (info >= 0 && clock !== null) {
+        const hour = (Number(clock[1]) % 12) + ((clock[3] ?? "").toLowerCase() === "pm" ? 12 : 0);
+        Object.assign(args, {
+          year: ref(info, "year"),
+          month: ref(info, "month"),
+          day: ref(info, "day"),
+          hour,
+          minute: Number(clock[2] ?? 0),
+          second: 0,
+        });
+        return;
+      }
+      const earlier = calls.filter((c) => c.tool === "datetime_info_to_timestamp").length;
+      Object.assign(args, calendarDates(derivation.description)[earlier]);
       return;
     }
     case "timestamp_diff": {
       const now = lastIndexOf("get_current_timestamp");
+      const reminder = lastIndexOf("search_reminder");
       const target = Math.max(lastIndexOf("datetime_info_to_timestamp"), lastIndexOf("search_holiday"));
+      const dates = calls.flatMap((c, i) => (c.tool === "datetime_info_to_timestamp" ? [i] : []));
       if (now >= 0) args.timestamp_0 = ref(now);
+      else if (dates.length >= 2) args.timestamp_0 = ref(dates[0] as number);
       if (target >= 0) args.timestamp_1 = ref(target);
+      else if (reminder >= 0) args.timestamp_1 = ref(reminder, 0, "reminder_timestamp");
       return;
     }
     case "unit_conversion": {
@@ -400,6 +460,14 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
       return;
     }
     case "convert_currency": {
+      const stock = lastIndexOf("search_stock");
+      if (stock >= 0) {
+        const to = currencyTarget(description);
+        args.amount = ref(stock, "price");
+        args.from_currency_code = "USD";
+        if (to !== undefined) args.to_currency_code = to;
+        return;
+      }
       const pair = currencyPair(description);
       if (pair === undefined) return;
       [args.amount, args.from_currency_code, args.to_currency_code] = pair;
@@ -436,9 +504,19 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
       }
       return;
     }
+    case "search_location_around_lat_lon": {
+      const place = CITY_OR_PLACE.exec(description)?.[1];
+      if (place !== undefined) args.location = place;
+      return;
+    }
     case "search_stock": {
-      const company = /\b(Apple|Microsoft|Nvidia|Tesla|Amazon|Alphabet|Google|Meta|Netflix|Intel)\b/.exec(description);
-      if (company?.[1] !== undefined) args.query = company[1];
+      const companies = [
+        ...derivation.description.matchAll(
+          /\b(Apple|Microsoft|Nvidia|Tesla|Amazon|Alphabet|Google|Meta|Netflix|Intel)\b/g,
+        ),
+      ].map((match) => match[1]);
+      const company = companies[calls.filter((c) => c.tool === "search_stock").length] ?? companies[0];
+      if (company !== undefined) args.query = company;
       return;
     }
     case "search_holiday": {
@@ -452,7 +530,16 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
       return;
     }
     case "search_weather_around_lat_lon": {
+      const [pair] = coordinates(description);
+      const place = lastIndexOf("search_location_around_lat_lon");
       if (/\btomorrow\b/i.test(description)) args.days = 1;
+      if (pair !== undefined) {
+        [args.latitude, args.longitude] = pair;
+        call.tolerance = { latitude: 1e-4, longitude: 1e-4 };
+      } else if (place >= 0) {
+        args.latitude = ref(place, 0, "latitude");
+        args.longitude = ref(place, 0, "longitude");
+      }
       return;
     }
     default:

@@ -104,9 +104,14 @@ export function taskContext(
   now = DEFAULT_NOW,
 ): ExecutionContext {
   const rng: Randomizer = createRandomizer(seed, "task-context", index);
-  const variant = categories.includes("setting")
-    ? (STATEFUL_VARIANTS[rng.weightedIndex(STATEFUL_VARIANTS.map(([, weight]) => weight))] as [string, number])[0]
-    : "base";
+  // Only variants that block something the categories use, so a task never starts in settings it does not touch.
+  const variants = categories.includes("setting")
+    ? STATEFUL_VARIANTS.filter(([name]) => blocksUsed(name, categories))
+    : [];
+  const variant =
+    variants.length === 0
+      ? "base"
+      : (variants[rng.weightedIndex(variants.map(([, weight]) => weight))] as [string, number])[0];
   const context = createExecutionContext({ now, variant });
   return populateExecutionContext(context, categories, rng.fork("population"));
 }
@@ -201,6 +206,23 @@ function drawKind(seed: number, index: number, insufficient: number, multiTurn: 
   if (u < insufficient) return "insufficient_information";
   if (u < insufficient + multiTurn) return "multiple_user_turn";
   return undefined;
+}
+
+/** Services each category's tools need (NOTES.md §d); the setting category alone can use any of them. */
+const SERVICES_USED: Readonly<Record<string, readonly string[]>> = {
+  messaging: ["cellular"],
+  rapid_api_search_tools: ["wifi", "location_service"],
+  setting: ["wifi", "cellular", "location_service"],
+};
+
+function blocksUsed(variant: string, categories: readonly string[]): boolean {
+  if (variant === "base") return true;
+  const others = categories.filter((c) => c !== "setting");
+  const used = new Set((others.length === 0 ? ["setting"] : others).flatMap((c) => SERVICES_USED[c] ?? []));
+  if (variant.startsWith("base_low_battery_mode_on")) return used.size > 0;
+  return ["wifi", "cellular", "location_service"].some(
+    (service) => variant.includes(`${service}_off`) && used.has(service),
+  );
 }
 
 function failed(

@@ -1,5 +1,5 @@
 import { findTool } from "./catalog.ts";
-import type { ContactRow, ExecutionContext, ReminderRow } from "./execution-context.ts";
+import type { ContactRow, ExecutionContext, MessageRow, ReminderRow } from "./execution-context.ts";
 import {
   type ArgumentValue,
   type ExpectedCall,
@@ -106,6 +106,13 @@ export function buildMilestonePlan(
       index = add(i, `${LABEL[switchName]} is turned ${value === true ? "on" : "off"}.`, [
         { database_namespace: "SETTING", similarity: "snapshot", target: [{ [switchName]: value }] },
       ]);
+    } else if (write !== undefined && calls[i - 1]?.tool === call.tool && builder.milestoneOfCall.has(i - 1)) {
+      // The same write to several people ("text all my friends"): one milestone with every row, in any order.
+      const index = builder.milestoneOfCall.get(i - 1) as number;
+      const constraint = builder.milestones[index]?.snapshot_constraints[0];
+      constraint?.target.push(writeTarget(call, builder, simulation).values);
+      builder.milestoneOfCall.set(i, index);
+      return;
     } else if (write !== undefined) {
       const previous = lastWrite.get(write.namespace);
       const row = writeTarget(call, builder, simulation);
@@ -283,10 +290,17 @@ function writeTarget(call: ExpectedCall, builder: Builder, simulation: Simulatio
         values.sender_person_id = self.person_id;
         values.sender_phone_number = self.phone_number;
       }
-      const phone = typeof args.phone_number === "string" ? args.phone_number : contact?.phone_number;
+      const link = args.phone_number;
+      const position = isResultRef(link) && typeof link.path[0] === "number" ? link.path[0] : 0;
+      const phone = typeof link === "string" ? link : (contacts[position] ?? contact)?.phone_number;
       if (phone !== undefined) {
         values.recipient_phone_number = phone;
-        values.recipient_person_id = context.databases.CONTACT.find((c) => c.phone_number === phone)?.person_id ?? null;
+        // A contact this task adds gets its id only when added; otherwise the id (or none) is known now.
+        const added = builder.calls.some((c) => c.tool === "add_contact" && c.arguments.phone_number === phone);
+        if (!added) {
+          values.recipient_person_id =
+            context.databases.CONTACT.find((c) => c.phone_number === phone)?.person_id ?? null;
+        }
       }
       if (typeof args.content === "string") values.content = args.content;
       return { values };
@@ -299,6 +313,22 @@ function writeTarget(call: ExpectedCall, builder: Builder, simulation: Simulatio
       if (shift?.tool === "shift_timestamp" && isResultRef(shift.arguments.timestamp)) {
         const base = builder.calls[shift.arguments.timestamp.$result_of];
         if (base?.tool === "get_current_timestamp") values.reminder_timestamp = offset(shiftSeconds(shift));
+      }
+      const clock = isResultRef(stamp) ? builder.calls[stamp.$result_of] : undefined;
+      const day = clock?.tool === "datetime_info_to_timestamp" ? clock.arguments.day : undefined;
+      if (clock !== undefined && isResultRef(day)) {
+        // "tomorrow at 5PM": a local wall-clock time, which only the loader's own clock and zone can place.
+        const info = builder.calls[day.$result_of];
+        const from = isResultRef(info?.arguments.timestamp)
+          ? builder.calls[info.arguments.timestamp.$result_of]
+          : undefined;
+        values.reminder_timestamp = {
+          $local_time: {
+            days: Math.round(shiftSeconds(from?.tool === "shift_timestamp" ? from : undefined) / 86_400),
+            hour: clock.arguments.hour,
+            minute: clock.arguments.minute,
+          },
+        };
       }
       return values.reminder_timestamp === undefined
         ? { values }
@@ -340,12 +370,15 @@ function reminderRow(reminder: ReminderRow, context: ExecutionContext): Record<s
 }
 
 /** Result fields an answer quotes, by tool, and the sentence around them. */
-const RESULT_ANSWERS: Readonly<
-  Record<
-    string,
-    { content: string; extract: Array<{ path: Array<string | number>; as: string; format?: "number" | "date" }> }
-  >
-> = {
+interface AnswerSpec {
+  content: string;
+  extract: Array<{ path: Array<string | number>; as: string; format?: "number" | "date" | "weekday" | "two_digits" }>;
+}
+const RESULT_ANSWERS: Readonly<Record<string, AnswerSpec>> = {
+  search_location_around_lat_lon: {
+    content: "The closest one is {name}.",
+    extract: [{ path: [0, "name"], as: "name" }],
+  },
   unit_conversion: { content: "That is {value}.", extract: [{ path: [], as: "value", format: "number" }] },
   convert_currency: { content: "That is {value}.", extract: [{ path: [], as: "value", format: "number" }] },
   calculate_lat_lon_distance: {
@@ -383,13 +416,41 @@ const RESULT_ANSWERS: Readonly<
   },
 };
 
+/** Messages a search_messages call finds: every literal criterion (or its alternative by phone) must hold. */
+function matchingMessages(call: ExpectedCall, context: ExecutionContext): MessageRow[] {
+  const criteria = { ...literalArguments(call.arguments), ...literalArguments(call.alternatives?.[0] ?? {}) };
+  return [...context.databases.MESSAGING]
+    .filter((message) =>
+      Object.entries(criteria).every(([key, value]) => (message as unknown as Record<string, unknown>)[key] === value),
+    )
+    .sort((a, b) => a.creation_timestamp - b.creation_timestamp);
+}
+
+function answerSpec(tool: string, description: string): AnswerSpec | undefined {
+  if (tool === "timestamp_to_datetime_info" && /\btime\b/i.test(description)) {
+    return {
+      content: "It will be {hour}:{minute}.",
+      extract: [
+        { path: ["hour"], as: "hour" },
+        { path: ["minute"], as: "minute", format: "two_digits" },
+      ],
+    };
+  }
+  if (tool === "timestamp_to_datetime_info" && /\b(?:weekday|day of the week)\b/i.test(description)) {
+    return { content: "It is a {weekday}.", extract: [{ path: ["isoweekday"], as: "weekday", format: "weekday" }] };
+  }
+  return RESULT_ANSWERS[tool];
+}
+
 /** The answer milestone: content the state determines, or filled from the last read's own result. */
 function finalAnswer(builder: Builder, simulation: Simulation): SnapshotConstraint | undefined {
   const { calls, context, description } = builder;
-  const lastRead = [...calls.keys()].reverse().find((i) => {
-    const tool = calls[i]?.tool ?? "";
-    return WRITE_KIND[tool] === undefined && SWITCH_OF[tool] === undefined && builder.milestoneOfCall.has(i);
-  });
+  // Only a request that ends in a lookup has an answer to check; one that ends in a write is checked by its rows.
+  const acting = [...calls.keys()].reverse().find((i) => SWITCH_OF[calls[i]?.tool ?? ""] === undefined);
+  const lastRead =
+    acting !== undefined && WRITE_KIND[calls[acting]?.tool ?? ""] === undefined && builder.milestoneOfCall.has(acting)
+      ? acting
+      : undefined;
   if (lastRead === undefined) return undefined;
   const call = calls[lastRead] as ExpectedCall;
   const row = { sender: "AGENT", recipient: "USER" };
@@ -411,23 +472,33 @@ function finalAnswer(builder: Builder, simulation: Simulation): SnapshotConstrai
     return fromState(`${LABEL[getter]} is ${state === true ? "on" : "off"}.`);
   }
   if (call.tool === "search_contacts") {
-    const found = targetContacts(description, context);
+    const phone = call.arguments.phone_number;
+    const source = isResultRef(phone) ? calls[phone.$result_of] : undefined;
+    if (source?.tool === "search_messages") {
+      // "Who sent me ...": the sender of the message the earlier search found.
+      const message = matchingMessages(source, context)[0];
+      const sender = context.databases.CONTACT.find((c) => c.phone_number === message?.sender_phone_number);
+      return sender === undefined ? undefined : fromState(`It was ${sender.name}.`);
+    }
+    const found =
+      typeof phone === "string"
+        ? context.databases.CONTACT.filter((c) => c.phone_number === phone)
+        : targetContacts(description, context);
     if (found.length === 0) return undefined;
     return fromState(found.map((c) => `${c.name}: ${c.phone_number}`).join(", "));
   }
   if (call.tool === "search_messages") {
-    const sender = call.alternatives?.[0]?.sender_phone_number ?? call.arguments.sender_phone_number;
-    if (typeof sender !== "string") return undefined;
-    const found = context.databases.MESSAGING.filter((m) => m.sender_phone_number === sender);
+    const found = matchingMessages(call, context);
+    const latest = /\b(?:last|latest|recent(?:ly)?|newest)\b/i.test(description) ? found.slice(-1) : found;
     return fromState(
-      found.length === 0 ? "You have no messages from them." : found.map((m) => `"${m.content}"`).join(", "),
+      latest.length === 0 ? "You have no such messages." : latest.map((m) => `"${m.content}"`).join(", "),
     );
   }
   if (call.tool === "search_reminder") {
     const reminder = targetReminder(description, context);
     return reminder === undefined ? undefined : fromState(`Yes, you have a reminder: ${reminder.content}.`);
   }
-  const spec = RESULT_ANSWERS[call.tool];
+  const spec = answerSpec(call.tool, description);
   const source = builder.milestoneOfCall.get(lastRead);
   if (spec === undefined || source === undefined) return undefined;
   return {

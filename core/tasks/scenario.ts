@@ -32,7 +32,7 @@ const ExtractSchema = z.object({
   /** Argument (fill_to tool_trace) or `{placeholder}` of the content (fill_to content) the value goes into. */
   as: z.string(),
   /** How a number or timestamp is written into content: several roundings, or a local calendar date. */
-  format: z.enum(["number", "date"]).optional(),
+  format: z.enum(["number", "date", "weekday", "two_digits"]).optional(),
 });
 
 const SnapshotConstraintSchema = z.object({

@@ -45,9 +45,14 @@ class ScenarioLoadError(ValueError):
 
 
 def absolute(value: Any, now: float) -> Any:
-    """`{"$now_offset_seconds": n}` becomes `now + n`; anything else is returned as is."""
+    """`{"$now_offset_seconds": n}` becomes `now + n`; `{"$local_time": {days, hour, minute}}` the local wall-clock
+    time that many days after `now` (what "tomorrow at 5PM" means on this machine); anything else is returned as is."""
     if isinstance(value, dict) and set(value) == {"$now_offset_seconds"}:
         return now + float(value["$now_offset_seconds"])
+    if isinstance(value, dict) and set(value) == {"$local_time"}:
+        spec = value["$local_time"]
+        day = datetime.datetime.fromtimestamp(now) + datetime.timedelta(days=spec["days"])
+        return day.replace(hour=spec["hour"], minute=spec["minute"], second=0, microsecond=0).timestamp()
     return value
 
 
@@ -63,6 +68,10 @@ def _forms(value: Any, kind: Optional[str]) -> list[Any]:
         number = float(value)
         forms = [f"{number:.0f}", f"{number:.1f}", f"{number:.2f}", f"{number:.3f}"]
         return list(dict.fromkeys(forms))
+    if kind == "weekday":
+        return [("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[int(value) - 1]]
+    if kind == "two_digits":
+        return [f"{int(value):02d}"]
     if kind == "date":
         moment = datetime.datetime.fromtimestamp(float(value))
         return [moment.strftime("%B %d, %Y"), moment.strftime("%B %-d, %Y"), moment.strftime("%Y-%m-%d")]

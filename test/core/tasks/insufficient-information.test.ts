@@ -18,7 +18,7 @@ const WRITE_TOOLS = new Set([
   "remove_reminder",
 ]);
 // The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
-const GOLDEN = "e91fa50a7a5e518c901899db6fcaaf337a53cd145f7b9c6323808980095699e3";
+const GOLDEN = "7cbd946e7277f4f323fc07b07297db5d44ac3bcec94e88391d8578cdde882bbe";
 
 describe("findEnablers", () => {
   it("finds the contact search whose phone number the message needs when the task names a contact", () => {

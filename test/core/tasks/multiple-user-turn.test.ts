@@ -12,7 +12,7 @@ import { type Scenario, ScenarioSchema } from "../../../core/tasks/scenario.ts";
 import { batchOf, jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
 // The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
-const GOLDEN = "e91fa50a7a5e518c901899db6fcaaf337a53cd145f7b9c6323808980095699e3";
+const GOLDEN = "7cbd946e7277f4f323fc07b07297db5d44ac3bcec94e88391d8578cdde882bbe";
 const goalOf = (scenario: Scenario) =>
   scenario.messages.find((message) => message.sender === "SYSTEM" && message.recipient === "USER")?.content ?? "";
 const firstOf = (scenario: Scenario) =>
