@@ -3,7 +3,6 @@ import type { Issue } from "../errors.ts";
 import {
   DEFAULT_EPOCH,
   DEFAULT_PATTERNS,
-  DEFAULT_TASK_TEMPLATES,
   DEFAULT_TOOL_TRANSITIONS,
   MAX_NODES_LIMIT,
   type PatternSettings,
@@ -92,11 +91,12 @@ export function resolvePatterns(
   return result;
 }
 
+/** Task descriptions configured per category; the categories left out compose theirs (`composeTask`). */
 export function resolveTaskTemplates(
   input: Record<string, string[]> | undefined,
   issues: Issue[],
-): Record<TaskCategory, readonly string[]> {
-  const result: Record<TaskCategory, readonly string[]> = { ...DEFAULT_TASK_TEMPLATES };
+): Partial<Record<TaskCategory, readonly string[]>> {
+  const result: Partial<Record<TaskCategory, readonly string[]>> = {};
   for (const [category, templates] of Object.entries(input ?? {})) {
     if (!isOneOf(TASK_CATEGORIES, category)) {
       issues.push({

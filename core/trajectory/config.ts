@@ -33,7 +33,8 @@ export interface TrajectoryConfig {
   readonly patterns: Readonly<Partial<Record<PatternName, PatternSettings>>>;
   readonly patternNames: readonly PatternName[];
   readonly patternWeights: readonly number[];
-  readonly taskTemplates: Readonly<Record<TaskCategory, readonly string[]>>;
+  /** Configured task descriptions per category; a category without any gets descriptions composed from parts. */
+  readonly taskTemplates: Readonly<Partial<Record<TaskCategory, readonly string[]>>>;
   readonly toolTransitions: Readonly<Record<ToolType, Readonly<Partial<Record<ToolType, number>>>>>;
   /** `toolTransitions` precomputed per source tool, indexed like `TOOL_TYPES`. */
   readonly transitionRows: readonly ToolTransitionRow[];
