@@ -8,9 +8,14 @@ export interface ChildResult {
   peakRssMb: number;
 }
 
-/** Runs `agentsynth <args>` in a child process (see child.ts) and returns its time and peak RSS. */
-export function runCliMeasured(args: string[]): ChildResult {
-  const child = fileURLToPath(siblingModule("child", import.meta.url));
+/**
+ * Runs `agentsynth <args>` in a child process (see child.ts) and returns its time and peak RSS. `child` is another
+ * build's compiled child.js (the baseline the trajectory bench compares against).
+ */
+export function runCliMeasured(
+  args: string[],
+  child: string = fileURLToPath(siblingModule("child", import.meta.url)),
+): ChildResult {
   const output = execFileSync(process.execPath, [child, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
   const last = output.trim().split("\n").at(-1) ?? "{}";
   return JSON.parse(last) as ChildResult;

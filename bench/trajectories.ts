@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import {
   generateTrajectory,
@@ -8,7 +8,9 @@ import {
   serializeTrajectory,
   type Trajectory,
 } from "../core/trajectory/index.ts";
+import { benchContentCost } from "./content-cost.ts";
 import { fmt, runCliMeasured } from "./measure.ts";
+import { inTempDir } from "./temp-dir.ts";
 
 interface CliRun {
   rate: number;
@@ -77,20 +79,12 @@ export async function benchTrajectories(options: { large?: boolean } = {}): Prom
     });
   }
   lines.push(serializationRatio(), perTrajectoryCost());
+  lines.push(...(await benchContentCost({ quick: options.large === false })));
   return lines;
 }
 
 function runTrajectories(count: number, out: string, extra: string[]) {
   return runCliMeasured(["trajectories", "--count", String(count), "--seed", "42", "--out", out, "--quiet", ...extra]);
-}
-
-function inTempDir(run: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), "agentsynth-bench-"));
-  try {
-    run(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Average node count per trajectory from a sample of the first shard, to turn traj/s into nodes/s. */

@@ -1,6 +1,7 @@
 import type { Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "../trajectory/builder.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
+import { taskTopic } from "../trajectory/content/topic.ts";
 import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
 import { applyEdgeVariance, applyNodeVariance } from "../trajectory/variance.ts";
 import { type AnomalyType, NODE_TYPES, type RelationshipType, type SeverityLevel } from "../trajectory/vocabulary.ts";
@@ -55,6 +56,7 @@ export class InjectionContext {
     this.counts = options.counts;
     this.builder = new TrajectoryBuilder(
       options.trajectoryConfig,
+      taskTopic(options.trajectory.task_description),
       options.rng,
       options.ids,
       options.trajectory.nodes,

@@ -1,5 +1,6 @@
 import type { Randomizer } from "../random.ts";
 import type { TrajectoryConfig } from "./config.ts";
+import type { TaskTopic } from "./content/topic.ts";
 import { drawId } from "./ids.ts";
 import type { EdgeOf, TrajectoryEdge, TrajectoryNode } from "./model.ts";
 import { type DATA_TYPES, type RelationshipType, TOOL_TYPES, type ToolType } from "./vocabulary.ts";
@@ -10,12 +11,14 @@ const TOOL_INDEX = new Map<ToolType, number>(TOOL_TYPES.map((tool, i) => [tool, 
 
 /**
  * Holds the streams and the growing node/edge lists while a trajectory is built. `rng` drives every content choice
- * and `ids` draws node and edge ids (generation passes the same stream for both). Anomaly injection can wrap an
- * existing trajectory's arrays in a builder, with its own streams, to create nodes and edges from the same
- * distributions.
+ * and `ids` draws node and edge ids (generation passes the same stream for both); `topic` is what the task is about,
+ * which every node's text is derived from. Anomaly injection can wrap an existing trajectory's arrays in a builder,
+ * with its own streams and the topic read back from its task description (`taskTopic`), to create nodes and edges
+ * from the same distributions.
  */
 export class TrajectoryBuilder {
   readonly config: TrajectoryConfig;
+  readonly topic: TaskTopic;
   readonly rng: Randomizer;
   readonly ids: Randomizer;
   readonly nodes: TrajectoryNode[];
@@ -23,12 +26,14 @@ export class TrajectoryBuilder {
 
   constructor(
     config: TrajectoryConfig,
+    topic: TaskTopic,
     rng: Randomizer,
     ids: Randomizer,
     nodes: TrajectoryNode[] = [],
     edges: TrajectoryEdge[] = [],
   ) {
     this.config = config;
+    this.topic = topic;
     this.rng = rng;
     this.ids = ids;
     this.nodes = nodes;

@@ -44,38 +44,6 @@ export const PATTERN_TASK_CATEGORIES: Readonly<Record<PatternName, readonly Task
   error_recovery: ["development"],
 };
 
-/** SPEC §2.7. */
-export const DEFAULT_TASK_TEMPLATES: Readonly<Record<TaskCategory, readonly string[]>> = {
-  research: [
-    "Analyze market trends for renewable energy sector",
-    "Research competitor strategies in fintech industry",
-    "Investigate best practices for remote work productivity",
-    "Study impact of AI on healthcare outcomes",
-    "Examine consumer behavior patterns in e-commerce",
-  ],
-  analysis: [
-    "Analyze customer satisfaction data from Q3 surveys",
-    "Evaluate performance metrics for marketing campaigns",
-    "Review financial statements for investment decision",
-    "Assess risk factors in new product launch",
-    "Compare pricing strategies across competitors",
-  ],
-  development: [
-    "Develop automated testing framework for web application",
-    "Create data pipeline for real-time analytics",
-    "Build recommendation system for e-commerce platform",
-    "Implement machine learning model for fraud detection",
-    "Design API for mobile application integration",
-  ],
-  planning: [
-    "Plan quarterly business review presentation",
-    "Design onboarding process for new employees",
-    "Create project timeline for software migration",
-    "Develop crisis communication strategy",
-    "Plan user experience improvements for mobile app",
-  ],
-};
-
 /** SPEC §2.8: the original's tool-transition table (each row sums to 1); generation actually follows it. */
 export const DEFAULT_TOOL_TRANSITIONS: Readonly<Record<ToolType, Readonly<Partial<Record<ToolType, number>>>>> = {
   WEB_SEARCH: { READ_DOCUMENT: 0.4, ANALYZE_DATA: 0.2, DEEP_RESEARCH: 0.3, EXTERNAL_API: 0.1 },

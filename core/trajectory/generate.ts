@@ -3,6 +3,7 @@ import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
+import { composeTask, taskTopic } from "./content/topic.ts";
 import { PATTERN_TASK_CATEGORIES, type PatternSettings } from "./defaults.ts";
 import { drawId } from "./ids.ts";
 import type { Trajectory } from "./model.ts";
@@ -44,11 +45,12 @@ export function draftTrajectory(
   const settings = config.patterns[pattern] as PatternSettings;
   const nodeCount = rng.int(settings.minNodes, settings.maxNodes);
   const category = rng.pick(PATTERN_TASK_CATEGORIES[pattern]);
-  const task = rng.pick(config.taskTemplates[category]);
+  const templates = config.taskTemplates[category];
+  const task = templates === undefined ? composeTask(rng, category) : rng.pick(templates);
   const startMs = config.epochMs + rng.int(0, START_SPREAD_MS - 1);
   const trajectoryId = drawId(rng);
   // One stream for content and ids: a fork costs a seed hash per trajectory, measurable at this rate.
-  const builder = new TrajectoryBuilder(config, rng, rng);
+  const builder = new TrajectoryBuilder(config, taskTopic(task), rng, rng);
   PATTERN_BUILDERS[pattern](builder, budget === undefined ? nodeCount : budget(pattern, nodeCount), task, nodeCount);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,

@@ -10,10 +10,10 @@ export {
   type TrajectoryConfigInput,
   TrajectoryConfigInputSchema,
 } from "./config.ts";
+export * as content from "./content/index.ts";
 export {
   DEFAULT_EPOCH,
   DEFAULT_PATTERNS,
-  DEFAULT_TASK_TEMPLATES,
   DEFAULT_TOOL_TRANSITIONS,
   type PatternSettings,
   STRUCTURAL_MIN_NODES,
@@ -68,6 +68,6 @@ export * as nodeFactories from "./node-factories.ts";
 export { PATTERN_BUILDERS, type PatternBuilder } from "./patterns/index.ts";
 export { serializeTrajectory } from "./serialize.ts";
 export { recomputeTiming } from "./timing.ts";
-export { TOOL_ERROR_MESSAGES, toolParameters, toolResult } from "./tool-content.ts";
+export { TOOL_ERROR_MESSAGES } from "./tool-content.ts";
 export { applyEdgeVariance, applyNodeVariance, applyVariance, TRANSIENT_RETRY_PROBABILITY } from "./variance.ts";
 export * from "./vocabulary.ts";

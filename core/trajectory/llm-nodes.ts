@@ -1,59 +1,33 @@
 import { round2, round3, type TrajectoryBuilder } from "./builder.ts";
+import { llmText, stepInput } from "./content/llm.ts";
 import { drawId } from "./ids.ts";
 import type { NodeOf } from "./model.ts";
 import { type AgentType, LLM_MODELS, type LlmPurpose } from "./vocabulary.ts";
 
-const LLM_PROMPTS: Readonly<Record<LlmPurpose, readonly string[]>> = {
-  planning: [
-    "Analyze the user request and create a step-by-step plan",
-    "Break down the task into manageable components",
-    "Identify the key requirements and constraints",
-    "Create an execution strategy for this task",
-  ],
-  reasoning: [
-    "Analyze the data and provide insights",
-    "Evaluate the current situation and identify patterns",
-    "Consider multiple perspectives and draw conclusions",
-    "Apply logical reasoning to solve this problem",
-  ],
-  response_generation: [
-    "Generate a comprehensive response to the user",
-    "Create a clear and actionable summary",
-    "Formulate recommendations based on the analysis",
-    "Prepare a detailed report for the user",
-  ],
-  analysis: [
-    "Perform deep analysis of the provided information",
-    "Identify trends and correlations in the data",
-    "Evaluate the quality and reliability of sources",
-    "Extract key insights from the research findings",
-  ],
-  validation_analysis: [
-    "Check the results against the acceptance criteria",
-    "Review the output for errors and omissions",
-    "Assess whether the findings answer the request",
-    "Verify the consistency of the intermediate results",
-  ],
-};
+/**
+ * An LLM call for `purpose`. `input` is the tool call whose output it consumes (or null): the prompt quotes that
+ * tool's result and the response draws on it (see `llmText`).
+ */
 
 export function llmCallNode(
   b: TrajectoryBuilder,
   purpose: LlmPurpose,
   agent: AgentType = "EXECUTOR",
+  input: NodeOf<"TOOL_CALL"> | null = null,
 ): NodeOf<"LLM_CALL"> {
   const rng = b.rng;
   const model = rng.pick(LLM_MODELS);
-  const prompt = rng.pick(LLM_PROMPTS[purpose]);
+  const text = llmText(rng, purpose, b.topic, stepInput(input));
   const tokens = rng.int(100, 2000);
   return {
     node_id: drawId(b.ids),
     node_type: "LLM_CALL",
     agent_type: agent,
-    description: `LLM ${purpose}: ${prompt}`,
+    description: `LLM ${purpose} on ${b.topic.subject}`,
     llm_model: model,
     llm_purpose: purpose,
-    llm_prompt: prompt,
-    llm_response: `Generated ${purpose} response using ${model}`,
+    llm_prompt: text.prompt,
+    llm_response: text.response,
     llm_tokens_used: tokens,
     llm_confidence: round3(rng.float(0.7, 0.95)),
     // Latency grows with output: a fixed overhead plus a few ms per token.

@@ -1,4 +1,5 @@
 import { round2, round3, type TrajectoryBuilder } from "./builder.ts";
+import { conclusion, finalAnswer, planStrategy, resultQuote } from "./content/index.ts";
 import { drawId } from "./ids.ts";
 import type { NodeOf } from "./model.ts";
 import {
@@ -64,7 +65,7 @@ export function planningNode(b: TrajectoryBuilder, agent: AgentType, plannedStep
     planning_type: planningType,
     planning_confidence: round3(rng.float(0.7, 0.95)),
     planning_output: {
-      strategy: `strategy_${rng.int(1, 10)}`,
+      strategy: planStrategy(rng, b.topic),
       planned_steps: plannedSteps,
       estimated_duration: rng.int(300, 1800),
       resources_needed: rng.int(1, 5),
@@ -85,7 +86,12 @@ export function planningNode(b: TrajectoryBuilder, agent: AgentType, plannedStep
   };
 }
 
-export function reasoningNode(b: TrajectoryBuilder, agent: AgentType = "EXECUTOR"): NodeOf<"REASONING"> {
+/** A reasoning step; `input` is the tool call whose output it works on (or null), and its conclusion draws on it. */
+export function reasoningNode(
+  b: TrajectoryBuilder,
+  agent: AgentType = "EXECUTOR",
+  input: NodeOf<"TOOL_CALL"> | null = null,
+): NodeOf<"REASONING"> {
   const rng = b.rng;
   const reasoningType = rng.pick(REASONING_TYPES);
   const dataPoints = rng.int(5, 50);
@@ -97,7 +103,7 @@ export function reasoningNode(b: TrajectoryBuilder, agent: AgentType = "EXECUTOR
     reasoning_type: reasoningType,
     reasoning_confidence: round3(rng.float(0.6, 0.9)),
     reasoning_input: { data_points: dataPoints },
-    reasoning_output: { conclusion: `result_${rng.int(1, 100)}` },
+    reasoning_output: { conclusion: conclusion(rng, b.topic, input === null ? null : resultQuote(input)) },
     status: "completed",
     error_code: null,
     error_message: null,
@@ -141,14 +147,19 @@ export function validationNode(b: TrajectoryBuilder, agent: AgentType = "VALIDAT
   };
 }
 
-export function actionNode(b: TrajectoryBuilder, agent: AgentType = "EXECUTOR"): NodeOf<"ACTION"> {
+/** The final action: its output answers the task, with what `input` (the last tool call before it, or null) found. */
+export function actionNode(
+  b: TrajectoryBuilder,
+  agent: AgentType = "EXECUTOR",
+  input: NodeOf<"TOOL_CALL"> | null = null,
+): NodeOf<"ACTION"> {
   const rng = b.rng;
   return {
     node_id: drawId(b.ids),
     node_type: "ACTION",
     agent_type: agent,
     description: "Execute final action",
-    final_output: `result_${rng.int(1, 1000)}`,
+    final_output: finalAnswer(rng, b.topic, input === null ? null : resultQuote(input)),
     status: "completed",
     error_code: null,
     error_message: null,

@@ -1,20 +1,26 @@
 import type { Randomizer } from "../random.ts";
 import { round2, type TrajectoryBuilder } from "./builder.ts";
+import { toolParameters, toolResult } from "./content/tools.ts";
+import type { TaskTopic } from "./content/topic.ts";
 import { drawId } from "./ids.ts";
 import type { NodeOf } from "./model.ts";
-import {
-  NETWORK_TOOLS,
-  TOOL_DURATION_MS,
-  TOOL_ERROR_MESSAGES,
-  TOOL_LABELS,
-  toolParameters,
-  toolResult,
-} from "./tool-content.ts";
+import { NETWORK_TOOLS, TOOL_DURATION_MS, TOOL_ERROR_MESSAGES, TOOL_LABELS } from "./tool-content.ts";
 import type { AgentType, ToolErrorCode, ToolType } from "./vocabulary.ts";
 
-export function toolCallNode(b: TrajectoryBuilder, tool: ToolType, agent: AgentType = "EXECUTOR"): NodeOf<"TOOL_CALL"> {
+/**
+ * A successful call of `tool` working on `topic` (the task's, unless the work drifts elsewhere). `input` is the
+ * previous tool call on the same path, whose output this one continues from (the source a search found, the file a
+ * step produced).
+ */
+export function toolCallNode(
+  b: TrajectoryBuilder,
+  tool: ToolType,
+  agent: AgentType = "EXECUTOR",
+  input: NodeOf<"TOOL_CALL"> | null = null,
+  topic: TaskTopic = b.topic,
+): NodeOf<"TOOL_CALL"> {
   const rng = b.rng;
-  const parameters = toolParameters(rng, tool);
+  const parameters = toolParameters(rng, tool, topic, input);
   const range = TOOL_DURATION_MS[tool];
   return {
     node_id: drawId(b.ids),
@@ -23,7 +29,7 @@ export function toolCallNode(b: TrajectoryBuilder, tool: ToolType, agent: AgentT
     description: `Execute ${TOOL_LABELS[tool]}`,
     tool_type: tool,
     tool_parameters: parameters,
-    tool_result: toolResult(rng, tool),
+    tool_result: toolResult(rng, tool, topic, parameters),
     tool_success: true,
     status: "completed",
     error_code: null,
@@ -58,6 +64,8 @@ export function failToolCall(rng: Randomizer, node: NodeOf<"TOOL_CALL">, code: T
 export function retryToolCall(b: TrajectoryBuilder, failed: NodeOf<"TOOL_CALL">): NodeOf<"TOOL_CALL"> {
   const node = toolCallNode(b, failed.tool_type, failed.agent_type);
   node.tool_parameters = { ...failed.tool_parameters };
+  // The result answers the parameters the retry really sent.
+  node.tool_result = toolResult(b.rng, failed.tool_type, b.topic, node.tool_parameters);
   node.description = `Retry ${TOOL_LABELS[failed.tool_type]}`;
   node.retry_count = failed.retry_count + 1;
   return node;

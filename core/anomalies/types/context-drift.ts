@@ -1,4 +1,5 @@
 import { dataTypeOf } from "../../trajectory/builder.ts";
+import { driftTopic, restateStep, stepInput } from "../../trajectory/content/index.ts";
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { toolCallNode } from "../../trajectory/node-factories.ts";
 import { TOOL_TYPES, type ToolType } from "../../trajectory/vocabulary.ts";
@@ -11,7 +12,9 @@ type ToolNode = NodeOf<"TOOL_CALL">;
  * The agent loses the thread: from a drift point on, its tool calls stop following from what it was doing. Normal
  * tool sequences follow the configured transition table (each tool is a plausible next step after the previous
  * one); a drifted call jumps to a tool the table never leads to from the previous tool, with its own parameters and
- * results, and the drift persists to the end. The drift fraction is the share of the path's tool calls affected.
+ * results, and the drift persists to the end. The work drifts in content too: the drifted calls work on an unrelated
+ * topic (their queries, files and results are about it), and the steps that consume their output restate it.
+ * The drift fraction is the share of the path's tool calls affected.
  */
 export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
   const fraction = ctx.value(ctx.config.parameters.context_drift.drift_fraction);
@@ -26,15 +29,24 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
   const count = Math.max(1, Math.round(fraction * path.length));
   const drifted = path.slice(path.length - count);
   const shared = { drift_fraction: Math.round(fraction * 1000) / 1000 };
+  const topic = driftTopic(ctx.rng, ctx.builder.topic);
   drifted.forEach(({ tool, previous }, position) => {
     const from = previous.tool_type;
     const target = offTableTool(ctx, from, tool.tool_type);
-    const replacement = ctx.fresh(toolCallNode(ctx.builder, target, tool.agent_type));
+    const replacement = ctx.fresh(toolCallNode(ctx.builder, target, tool.agent_type, null, topic));
     replacement.node_id = tool.node_id;
     ctx.replaceNode(tool, replacement);
     // Whatever leaves the call now carries its new output (and its delivery counters).
     for (const edge of ctx.outEdges(replacement)) {
-      if (edge.edge_type === "data_dependency") edge.data_type = dataTypeOf(replacement);
+      if (edge.edge_type === "data_dependency") {
+        edge.data_type = dataTypeOf(replacement);
+        // A step that consumes the drifted output now talks about it: the work has moved off the task.
+        const consumer = ctx.node(edge.target_node_id);
+        if (consumer.node_type === "LLM_CALL" || consumer.node_type === "REASONING") {
+          restateStep(ctx.rng, topic, consumer, stepInput(replacement));
+          ctx.markNode(consumer, { ...shared, role: "drifted_consumer" });
+        }
+      }
       ctx.markEdge(edge, { ...shared, role: "drifted_output" });
     }
     ctx.markNode(replacement, {
@@ -80,6 +92,8 @@ function workPairs(
 ): Array<{ before: TrajectoryNode; after: TrajectoryNode }> {
   const pairs: Array<{ before: TrajectoryNode; after: TrajectoryNode }> = [];
   for (const after of candidates) {
+    // A retry repeats the failed call before it on purpose: the path cannot drift there (see `toolPath`).
+    if (after.node_type === "TOOL_CALL" && after.retry_count > 0) continue;
     const before = previousWork(ctx, after);
     if (before !== null && !(before.node_type === "TOOL_CALL" && after.node_type === "TOOL_CALL"))
       pairs.push({ before, after });

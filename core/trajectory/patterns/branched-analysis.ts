@@ -1,5 +1,5 @@
 import type { TrajectoryBuilder } from "../builder.ts";
-import type { TrajectoryNode } from "../model.ts";
+import type { NodeOf, TrajectoryNode } from "../model.ts";
 import { actionNode, planningNode, reasoningNode, userEnquiryNode, validationNode } from "../node-factories.ts";
 import { append, type Chain, nextToolNode, planEstimate, splitCount, startChain } from "./chain.ts";
 
@@ -21,14 +21,16 @@ export function buildBranchedAnalysis(
   const planning = b.add(planningNode(b, "PLANNER", planEstimate(rng, plannedCount - 3)));
   b.link(user, planning);
   const ends: TrajectoryNode[] = [];
+  let lastTool: NodeOf<"TOOL_CALL"> | null = null;
   for (const size of sizes) {
     const chain: Chain = startChain(planning);
     for (let i = 0; i < size - 1; i++) {
-      const node = rng.chance(0.6) ? nextToolNode(b, chain) : reasoningNode(b);
+      const node = rng.chance(0.6) ? nextToolNode(b, chain) : reasoningNode(b, "EXECUTOR", chain.lastTool);
       append(b, chain, node, i === 0 ? "branch" : "sequential");
     }
     ends.push(append(b, chain, validationNode(b)));
+    lastTool = chain.lastTool ?? lastTool;
   }
-  const action = b.add(actionNode(b));
+  const action = b.add(actionNode(b, "EXECUTOR", lastTool));
   for (const end of ends) b.link(end, action, "merge");
 }

@@ -44,22 +44,27 @@ export function consumeLastTool(b: TrajectoryBuilder, chain: Chain, node: Trajec
   if (type === "REASONING" || type === "LLM_CALL" || type === "VALIDATION") b.dependency(tool, node);
 }
 
-/** The tool call that follows the chain's last tool in the Markov table. */
+/**
+ * The tool call that follows the chain's last tool in the Markov table. When that tool call is the step just before,
+ * the new call continues from its output (reads the source a search found, analyses the records an API returned).
+ */
 export function nextToolNode(
   b: TrajectoryBuilder,
   chain: Chain,
   agent: AgentType = "EXECUTOR",
   initial?: readonly ToolType[],
 ): NodeOf<"TOOL_CALL"> {
-  return toolCallNode(b, b.nextTool(chain.lastTool === null ? null : chain.lastTool.tool_type, initial), agent);
+  const last = chain.lastTool;
+  const tool = b.nextTool(last === null ? null : last.tool_type, initial);
+  return toolCallNode(b, tool, agent, last !== null && last === chain.previous ? last : null);
 }
 
 /** SPEC §2.2 executor step: tool call 0.6, LLM reasoning call 0.2, reasoning 0.2. */
 export function executorStep(b: TrajectoryBuilder, chain: Chain, agent: AgentType = "EXECUTOR"): TrajectoryNode {
   const roll = b.rng.next();
   if (roll < 0.6) return nextToolNode(b, chain, agent);
-  if (roll < 0.8) return llmCallNode(b, "reasoning", agent);
-  return reasoningNode(b, agent);
+  if (roll < 0.8) return llmCallNode(b, "reasoning", agent, chain.lastTool);
+  return reasoningNode(b, agent, chain.lastTool);
 }
 
 /** How far a plan's step estimate strays from the steps the run is sized for (a plan is a guess, not a count). */

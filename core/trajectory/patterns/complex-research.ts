@@ -59,7 +59,7 @@ export function buildComplexResearch(
     ends.push(thread.previous);
   }
 
-  const synthesis = b.add(reasoningNode(b));
+  const synthesis = b.add(reasoningNode(b, "EXECUTOR", gathered.at(-1) ?? null));
   for (const end of ends) b.link(end, synthesis, "merge");
   const analysis = startChain(synthesis);
   let remaining = analysisCount - 1;
@@ -80,11 +80,11 @@ export function buildComplexResearch(
         consumedGathering = true;
       }
     } else if (roll < 0.85) {
-      append(b, analysis, reasoningNode(b));
+      append(b, analysis, reasoningNode(b, "EXECUTOR", analysis.lastTool));
     } else {
-      append(b, analysis, llmCallNode(b, "analysis"));
+      append(b, analysis, llmCallNode(b, "analysis", "EXECUTOR", analysis.lastTool));
     }
   }
   append(b, analysis, validationNode(b));
-  append(b, analysis, actionNode(b));
+  append(b, analysis, actionNode(b, "EXECUTOR", analysis.lastTool ?? gathered.at(-1) ?? null));
 }

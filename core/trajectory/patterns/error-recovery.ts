@@ -44,5 +44,5 @@ export function buildErrorRecovery(b: TrajectoryBuilder, nodeCount: number, task
   }
   append(b, chain, validationNode(b));
   for (let i = 0; i < after; i++) append(b, chain, executorStep(b, chain));
-  append(b, chain, actionNode(b));
+  append(b, chain, actionNode(b, "EXECUTOR", chain.lastTool));
 }

@@ -54,7 +54,7 @@ export function buildMultiAgentHandoffs(
       agent = next;
     }
   }
-  append(b, chain, actionNode(b));
+  append(b, chain, actionNode(b, "EXECUTOR", chain.lastTool));
 }
 
 /** First node after a HANDOFF: reached by a handoff edge, consuming the work done before the handoff. */
@@ -71,9 +71,11 @@ function agentStep(b: TrajectoryBuilder, chain: Chain, agent: AgentType): Trajec
   const rng = b.rng;
   switch (agent) {
     case "PLANNER":
-      return rng.chance(0.7) ? llmCallNode(b, "planning", "PLANNER") : reasoningNode(b, "PLANNER");
+      return rng.chance(0.7)
+        ? llmCallNode(b, "planning", "PLANNER", chain.lastTool)
+        : reasoningNode(b, "PLANNER", chain.lastTool);
     case "VALIDATOR":
-      return rng.chance(0.6) ? validationNode(b) : llmCallNode(b, "validation_analysis", "VALIDATOR");
+      return rng.chance(0.6) ? validationNode(b) : llmCallNode(b, "validation_analysis", "VALIDATOR", chain.lastTool);
     default:
       return executorStep(b, chain, agent);
   }

@@ -8,5 +8,5 @@ export function buildSimpleLinear(b: TrajectoryBuilder, nodeCount: number, task:
   const chain = startChain(b.add(userEnquiryNode(b, task)));
   append(b, chain, planningNode(b, "PLANNER", planEstimate(b.rng, plannedCount - 3)));
   for (let i = 0; i < steps; i++) append(b, chain, executorStep(b, chain));
-  append(b, chain, actionNode(b));
+  append(b, chain, actionNode(b, "EXECUTOR", chain.lastTool));
 }

@@ -58,9 +58,9 @@ describe("anomaly injection determinism", () => {
       for (let i = 0; i < 50; i++) digest.update(`${serializeTrajectory(generateTrajectory(config, seed, i))}\n`);
       return digest.digest("hex");
     };
-    expect(hash(42)).toMatchInlineSnapshot(`"e7b27de030f7de9a94244a3923b019b2066d504c4dcd111696fde18dcc0cda44"`);
-    expect(hash(1337)).toMatchInlineSnapshot(`"c601ff951408291801a0445e7e10b076a88eaa4fe838d542a891e3631a257eb7"`);
-    expect(hash(1211)).toMatchInlineSnapshot(`"46b8fd68cbf3d43c3de5e6d75185cbcc78fa70c8534770e1a31d9db2b69ddb1b"`);
+    expect(hash(42)).toMatchInlineSnapshot(`"8e867c24a0351a9341a705a9b73fbf8c119486bace4add4afae8e866003622f3"`);
+    expect(hash(1337)).toMatchInlineSnapshot(`"29d79c8a4500b0b6f453987aaad7e5884c5d970d3ea5152d04b05e229ff90980"`);
+    expect(hash(1211)).toMatchInlineSnapshot(`"1b24b7d4cdb8f2f3aec456fc26af1b68984a8181a36cf907b477138806013a5d"`);
   });
 
   it("matches the step-by-step pipeline when generateTrajectory injects", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { injectAnomaly } from "../../../core/anomalies/inject.ts";
 import { planAnomalyStep } from "../../../core/anomalies/plan.ts";
+import { type TaskTopic, taskTopic } from "../../../core/trajectory/content/topic.ts";
 import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
@@ -15,7 +16,8 @@ import { chanceStumpAccuracy, stumpAccuracy } from "./separability.ts";
 /**
  * Shallow per-field statistics, the kind a trivial rule keys on: which fields are present (per node type), the
  * values of low-cardinality fields (strings with digits masked, so "search_term_12" and "search_term_7" are one
- * template), and the range and mean of numbers.
+ * template, and with the trajectory's own task words masked, so "/v2/churn-rate" and "/v1/fraud-losses" are one
+ * template: text derived from the task is drawn before and apart from the anomaly), and the range and mean of numbers.
  */
 interface FieldStats {
   count: number;
@@ -24,6 +26,8 @@ interface FieldStats {
   max: number;
   sum: number;
   sumSquares: number;
+  /** Sum and count per trajectory: nodes of one run are not independent draws, so the error of a mean is per run. */
+  runs: Map<number, { sum: number; count: number }>;
 }
 
 const SKIPPED = new Set([
@@ -63,8 +67,15 @@ const MAX_VOCABULARY = 300;
 class Profile {
   readonly fields = new Map<string, FieldStats>();
   readonly signatures = new Set<string>();
+  /** The trajectory the next values come from. */
+  run = 0;
 
-  add(kind: string, item: Record<string, unknown>, include: (field: string) => boolean = () => true): void {
+  add(
+    kind: string,
+    item: Record<string, unknown>,
+    mask: (text: string) => string,
+    include: (field: string) => boolean = () => true,
+  ): void {
     this.signatures.add(
       `${kind}:${Object.keys(item)
         .filter((key) => key !== "anomaly_metadata")
@@ -73,10 +84,14 @@ class Profile {
     for (const [key, value] of Object.entries(item)) {
       if (SKIPPED.has(key) || !include(key)) continue;
       if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-        for (const [inner, innerValue] of Object.entries(value)) this.#observe(`${kind}.${key}.${inner}`, innerValue);
+        for (const [inner, innerValue] of Object.entries(value))
+          this.#observe(`${kind}.${key}.${inner}`, typeof innerValue === "string" ? mask(innerValue) : innerValue);
         this.#observe(`${kind}.${key}.(keys)`, Object.keys(value).join(","));
       } else {
-        this.#observe(`${kind}.${key}`, Array.isArray(value) ? value.join(",") : value);
+        this.#observe(
+          `${kind}.${key}`,
+          Array.isArray(value) ? value.join(",") : typeof value === "string" ? mask(value) : value,
+        );
       }
     }
   }
@@ -91,6 +106,7 @@ class Profile {
         max: Number.NEGATIVE_INFINITY,
         sum: 0,
         sumSquares: 0,
+        runs: new Map(),
       };
       this.fields.set(field, stats);
     }
@@ -100,12 +116,51 @@ class Profile {
       stats.max = Math.max(stats.max, value);
       stats.sum += value;
       stats.sumSquares += value * value;
+      const run = stats.runs.get(this.run) ?? { sum: 0, count: 0 };
+      run.sum += value;
+      run.count++;
+      stats.runs.set(this.run, run);
     } else {
       const masked = String(value).replace(/[0-9a-f]{8}|\d+/g, "#");
       if (stats.values.size <= MAX_VOCABULARY || stats.values.has(masked))
         stats.values.set(masked, (stats.values.get(masked) ?? 0) + 1);
     }
   }
+}
+
+/** Replaces the words of `topic` in a text by placeholders (longest first, so a subject goes before its words). */
+function topicMask(topic: TaskTopic): (text: string) => string {
+  const lead = topic.keywords[0];
+  const words = [
+    topic.api,
+    topic.file,
+    topic.subject,
+    topic.context,
+    topic.slug,
+    topic.slug.replaceAll("_", "-"),
+    lead === undefined ? null : lead.charAt(0).toUpperCase() + lead.slice(1),
+  ]
+    .filter((word): word is string => word !== null && word.length > 2)
+    .sort((a, b) => b.length - a.length);
+  return (text) => {
+    let masked = text;
+    for (const word of words) masked = masked.split(word).join("<task>");
+    return masked;
+  };
+}
+
+/**
+ * The sampling variance of a field's mean when values come in runs (cluster-robust: the spread of the runs' sums
+ * around the mean times their sizes). Nodes of one trajectory share its pattern and size, so treating them as
+ * independent would understate the error several times over.
+ */
+function meanVariance(stats: FieldStats): number {
+  const mean = stats.sum / stats.count;
+  const runs = stats.runs.size;
+  if (runs < 2) return 0;
+  let spread = 0;
+  for (const run of stats.runs.values()) spread += (run.sum - mean * run.count) ** 2;
+  return (runs / (runs - 1)) * (spread / (stats.count * stats.count));
 }
 
 /** Differences between a profile and the normal one that a trivial rule could use. */
@@ -135,8 +190,7 @@ function differences(normal: Profile, other: Profile, compareMeans: boolean): st
       }
       if (compareMeans && stats.count >= 30) {
         const mean = base.sum / base.count;
-        const variance = Math.max(base.sumSquares / base.count - mean * mean, 1e-12);
-        const standardError = Math.sqrt(variance / stats.count + variance / base.count);
+        const standardError = Math.sqrt(Math.max(meanVariance(base) + meanVariance(stats), 1e-12));
         const otherMean = stats.sum / stats.count;
         if (Math.abs(otherMean - mean) > 5 * standardError)
           found.push(`${field} mean ${otherMean} vs normal ${mean} (±${standardError})`);
@@ -194,6 +248,8 @@ describe("anomaly injection leakage", () => {
     const plan = planAnomalyStep(anomalies, SEED, i);
     const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, SEED, i, plan?.budget);
     const t: Trajectory = draft.trajectory;
+    const mask = topicMask(taskTopic(t.task_description));
+    for (const profile of [normal, untouched, injected, normalTrajectories, anomalousTrajectories]) profile.run = i;
     const trajectoryFields = {
       pattern: t.pattern,
       task_description: t.task_description,
@@ -202,9 +258,9 @@ describe("anomaly injection leakage", () => {
     if (plan === null) {
       finalizeTrajectory(t, draft.startMs);
       normalSizes.push(sizeFeatures(t));
-      normalTrajectories.add("trajectory", trajectoryFields);
-      for (const node of t.nodes) normal.add(node.node_type, node);
-      for (const edge of t.edges) normal.add(edge.edge_type, edge);
+      normalTrajectories.add("trajectory", trajectoryFields, mask);
+      for (const node of t.nodes) normal.add(node.node_type, node, mask);
+      for (const edge of t.edges) normal.add(edge.edge_type, edge, mask);
       continue;
     }
     anomalousCount++;
@@ -222,14 +278,16 @@ describe("anomaly injection leakage", () => {
     const sizes = anomalousSizes.get(plan.decision.type) ?? [];
     sizes.push(sizeFeatures(t));
     anomalousSizes.set(plan.decision.type, sizes);
-    anomalousTrajectories.add("trajectory", trajectoryFields);
+    anomalousTrajectories.add("trajectory", trajectoryFields, mask);
     for (const node of t.nodes) {
-      if (!node.is_anomalous) untouched.add(node.node_type, node);
-      else if (!before.has(node.node_id)) injected.add(node.node_type, node, (field) => !ANOMALY_SEMANTICS.has(field));
+      if (!node.is_anomalous) untouched.add(node.node_type, node, mask);
+      else if (!before.has(node.node_id))
+        injected.add(node.node_type, node, mask, (field) => !ANOMALY_SEMANTICS.has(field));
     }
     for (const edge of t.edges) {
-      if (!edge.is_anomalous) untouched.add(edge.edge_type, edge);
-      else if (!before.has(edge.edge_id)) injected.add(edge.edge_type, edge, (field) => !ANOMALY_SEMANTICS.has(field));
+      if (!edge.is_anomalous) untouched.add(edge.edge_type, edge, mask);
+      else if (!before.has(edge.edge_id))
+        injected.add(edge.edge_type, edge, mask, (field) => !ANOMALY_SEMANTICS.has(field));
     }
   }
 

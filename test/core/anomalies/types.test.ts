@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resultQuote, taskTopic } from "../../../core/trajectory/content/index.ts";
 import {
   DEFAULT_TOOL_TRANSITIONS,
   isAcyclic,
@@ -286,6 +287,25 @@ describe("context_drift", () => {
         expect(node.tool_type).not.toBe(previous);
       }
     });
+  });
+
+  it("drifts in content: drifted calls work on another topic, and the steps consuming them talk about it", () => {
+    let consumers = 0;
+    each("context_drift", (_normal, t) => {
+      const topic = taskTopic(t.task_description);
+      const drifted = labelled(t, "drifted_step").filter((node) => node.anomaly_metadata?.replaced_tool !== undefined);
+      for (const node of drifted as NodeOf<"TOOL_CALL">[]) {
+        expect(JSON.stringify(node.tool_parameters)).not.toContain(topic.subject);
+        expect(JSON.stringify(node.tool_result)).not.toContain(topic.subject);
+      }
+      const quotes = (drifted as NodeOf<"TOOL_CALL">[]).map((node) => resultQuote(node)).filter((q) => q !== null);
+      for (const node of labelled(t, "drifted_consumer")) {
+        const text = node.node_type === "LLM_CALL" ? node.llm_response : JSON.stringify(node);
+        expect(quotes.some((quote) => text.toLowerCase().includes(quote.toLowerCase()))).toBe(true);
+        consumers++;
+      }
+    });
+    expect(consumers).toBeGreaterThan(0);
   });
 
   it("never jumps off the transition table between different tools in normal trajectories", () => {

@@ -22,14 +22,15 @@ describe("generateTrajectory determinism", () => {
   it("pins the sha256 of the first 20 serialized trajectories when the seed is 42, 1337 or 1211", () => {
     // Golden: a change here changes every dataset; update only on purpose and say so in the changelog.
     // Updated for issue #3: trajectories gained the `split` field (all other bytes unchanged; ratio 0 injects nothing).
+    // Updated for issue #9: the content layer (composed tasks; parameters, results and LLM text from the task).
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"af95f88ea37b9fb8b13e24dff4342e7e9347587982b62abd6ac5bce9881d8a73"`,
+      `"4fd357dc2560efc39bcba8f13e2c7dd2b873a0586445faa52998a90b720db520"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"e139a5b155747b48df5e12404e387983d55fe8eb52d354b11ac0d5d289bef448"`,
+      `"829702345e643a65ce67b2c4abd2b89f8c4ae414c6ad306fee45c003df88f1c0"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"2c00ded0d3f72371dd6fdf8b762f55dfe78e3918f670c21988ec7d65c23d8cb1"`,
+      `"a397fe09b618cfc9e27f51b6b77118032731f5d69efc81897772d98f0f2e507b"`,
     );
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandomizer } from "../../../core/random.ts";
+import { taskTopic } from "../../../core/trajectory/content/topic.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
@@ -40,6 +41,7 @@ describe("topologicalOrder", () => {
     const t = sample();
     const builder = new TrajectoryBuilder(
       DEFAULT_TRAJECTORY_CONFIG,
+      taskTopic("Study the test graph"),
       createRandomizer(1),
       createRandomizer(2),
       t.nodes,
@@ -67,7 +69,14 @@ describe("insertNodeOnEdge", () => {
     const before = structuredClone(t);
     const split = t.edges[1];
     if (split === undefined) throw new Error("sample too small");
-    const builder = new TrajectoryBuilder(DEFAULT_TRAJECTORY_CONFIG, createRandomizer(7), createRandomizer(8), [], []);
+    const builder = new TrajectoryBuilder(
+      DEFAULT_TRAJECTORY_CONFIG,
+      taskTopic("Study the test graph"),
+      createRandomizer(7),
+      createRandomizer(8),
+      [],
+      [],
+    );
     const node = nodeFactories.reasoningNode(builder);
     const target = t.nodes.find((candidate) => candidate.node_id === split.target_node_id);
     if (target === undefined) throw new Error("missing target");

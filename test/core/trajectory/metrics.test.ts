@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandomizer } from "../../../core/random.ts";
+import { taskTopic } from "../../../core/trajectory/content/topic.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
@@ -13,7 +14,12 @@ import {
 } from "../../../core/trajectory/index.ts";
 
 function builder(): TrajectoryBuilder {
-  return new TrajectoryBuilder(DEFAULT_TRAJECTORY_CONFIG, createRandomizer(5), createRandomizer(6));
+  return new TrajectoryBuilder(
+    DEFAULT_TRAJECTORY_CONFIG,
+    taskTopic("Study the test graph"),
+    createRandomizer(5),
+    createRandomizer(6),
+  );
 }
 
 describe("nodePerformanceScore", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandomizer } from "../../../core/random.ts";
+import { taskTopic } from "../../../core/trajectory/content/topic.ts";
 import {
   applyNodeVariance,
   DEFAULT_TRAJECTORY_CONFIG,
@@ -31,14 +32,24 @@ describe("applyVariance", () => {
   });
 
   it("jitters a node's duration within ±20% from its seeded stream", () => {
-    const b = new TrajectoryBuilder(DEFAULT_TRAJECTORY_CONFIG, createRandomizer(1), createRandomizer(2));
+    const b = new TrajectoryBuilder(
+      DEFAULT_TRAJECTORY_CONFIG,
+      taskTopic("Study the test graph"),
+      createRandomizer(1),
+      createRandomizer(2),
+    );
     const node = nodeFactories.reasoningNode(b);
     const original = node.duration;
     applyNodeVariance(node, createRandomizer(9));
     expect(node.duration).toBeGreaterThanOrEqual(Math.floor(original * 800) / 1000);
     expect(node.duration).toBeLessThanOrEqual(Math.ceil(original * 1200) / 1000);
     const again = nodeFactories.reasoningNode(
-      new TrajectoryBuilder(DEFAULT_TRAJECTORY_CONFIG, createRandomizer(1), createRandomizer(2)),
+      new TrajectoryBuilder(
+        DEFAULT_TRAJECTORY_CONFIG,
+        taskTopic("Study the test graph"),
+        createRandomizer(1),
+        createRandomizer(2),
+      ),
     );
     applyNodeVariance(again, createRandomizer(9));
     expect(again.duration).toBe(node.duration);
