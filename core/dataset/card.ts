@@ -113,6 +113,14 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     "",
   );
   pushSplits(push, manifest, stats);
+  const dataFiles = card.dataFiles(layout);
+  if (dataFiles.length === 1 && dataFiles[0]?.split === "full") {
+    push(
+      "The shards hold every split, each record saying its own (see [Fields](#fields)), so the Hugging Face config",
+      "at the top of this card has one split, `full`, to filter on that field; the loading code below does.",
+      "",
+    );
+  }
   pushAnomalies(push, manifest, stats);
   push("## Patterns", "", "| pattern | trajectories | share | anomalous |", "|---|---:|---:|---:|");
   for (const pattern of PATTERN_NAMES) {

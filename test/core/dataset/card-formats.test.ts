@@ -101,6 +101,7 @@ describe.each(FORMATS)("the dataset card of --format $format (gzip $gzip)", ({ f
     expect(card).toContain("## Intended uses");
     expect(card).toContain("## Limitations");
     expect(card).toContain("Placeholder content");
+    expect(card).toContain("has one split, `full`, to filter on that field");
     for (const type of ["infinite_loops", "incomplete_responses"]) expect(card).toContain(`- \`${type}\`: `);
   });
 
