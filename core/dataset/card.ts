@@ -1,7 +1,6 @@
 import { stringify as toYaml } from "yaml";
 import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
 import type { FieldSection } from "../export/field-docs.ts";
-import type { HfConfig } from "../export/format-cards.ts";
 import { trajectoryFormat } from "../export/formats.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import { ANOMALY_SUMMARIES } from "./anomaly-summaries.ts";
@@ -37,8 +36,8 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   const total = stats.trajectories;
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
-  const configs = card.configs(layout);
-  push(frontMatter(manifest, configs));
+  const dataFiles = card.dataFiles(layout);
+  push(frontMatter(manifest, dataFiles));
   push(
     `# agentsynth trajectory dataset (${spec.format} format)`,
     "",
@@ -115,7 +114,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     "",
   );
   pushSplits(push, manifest, stats);
-  if (configs.every((config) => config.data_files.every((files) => files.split === "full"))) {
+  if (dataFiles.every((files) => files.split === "full")) {
     push(
       "The shards hold every split, each record saying its own (see [Fields](#fields)), so the Hugging Face config",
       "at the top of this card has one split, `full`, to filter on that field; the loading code below does.",
@@ -162,11 +161,9 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   push(
     "## Loading",
     "",
-    card.snippetLanguage === undefined || card.snippetLanguage === "python"
-      ? "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):"
-      : "Run from this directory (the agentsynth tests run this code on a generated dataset):",
+    "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):",
     "",
-    `\`\`\`${card.snippetLanguage ?? "python"}`,
+    "```python",
     card.snippet(layout).trimEnd(),
     "```",
     "",
@@ -174,18 +171,15 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   return `${lines.join("\n")}\n`;
 }
 
-/** Hugging Face front matter: licence, task, size category, tags, and the configs with the data files of each split. */
-function frontMatter(manifest: DatasetManifest, configs: readonly HfConfig[]): string {
+/** Hugging Face front matter: licence, task, size category, tags, and the data files of each split. */
+function frontMatter(manifest: DatasetManifest, dataFiles: ReadonlyArray<{ split: string; path: string }>): string {
   const document = {
     license: "mit",
     pretty_name: `agentsynth agent trajectories (${manifest.spec.format})`,
     task_categories: ["graph-ml"],
     tags: ["synthetic", "anomaly-detection", "agents", ...(manifest.spec.format === "otlp" ? ["opentelemetry"] : [])],
     size_categories: [sizeCategory(manifest.totals.trajectories)],
-    configs: configs.map(({ config_name, data_files }) => ({
-      config_name,
-      data_files: data_files.map(({ split, path }) => ({ split, path })),
-    })),
+    configs: [{ config_name: "default", data_files: dataFiles.map(({ split, path }) => ({ split, path })) }],
   };
   return `---\n${toYaml(document, { lineWidth: 0 })}---\n`;
 }

@@ -17,30 +17,20 @@ export interface FormatCard {
   readonly fields: () => readonly FieldSection[];
   /** Markdown bullet lines: where the trajectory, node and edge labels are. */
   readonly labels: readonly string[];
-  /** Hugging Face `configs`: one per table the format writes, each with its data files by split. */
-  readonly configs: (layout: ShardLayout) => readonly HfConfig[];
-  /** Code that loads the dataset, run from the dataset directory; prints one summary line. */
+  /** Hugging Face `data_files` of the one config, by split. */
+  readonly dataFiles: (layout: ShardLayout) => ReadonlyArray<{ split: string; path: string }>;
+  /** Python 3 (pandas/numpy) run from the dataset directory; prints one summary line. */
   readonly snippet: (layout: ShardLayout) => string;
-  /** Language of the snippet's fenced block (default `python`). */
-  readonly snippetLanguage?: string;
 }
 
 export interface ShardLayout {
   gzip: boolean;
 }
 
-/** One entry of the Hugging Face front matter's `configs`. */
-export interface HfConfig {
-  config_name: string;
-  data_files: ReadonlyArray<{ split: string; path: string }>;
-}
-
 const shardGlob = (layout: ShardLayout) => `shards/*.jsonl${layout.gzip ? ".gz" : ""}`;
 
 /** JSONL shards hold every split, each line saying its own, so the files form one Hugging Face split, `full`. */
-const allShards = (layout: ShardLayout): HfConfig[] => [
-  { config_name: "default", data_files: [{ split: "full", path: shardGlob(layout) }] },
-];
+const allShards = (layout: ShardLayout) => [{ split: "full", path: shardGlob(layout) }];
 
 /** Reads the records of every shard, plain or gzip, in index order. */
 const READ_RECORDS = `import glob, gzip, json
@@ -119,7 +109,7 @@ export const TRAJECTORY_CARD: FormatCard = {
     "- Node and edge: `is_anomalous`, `anomaly_type` and `anomaly_metadata` (its role in the anomaly) on exactly the",
     "  nodes and edges the anomaly added or changed, so detectors can be scored per trajectory, node and edge.",
   ],
-  configs: allShards,
+  dataFiles: allShards,
   snippet: () => `${READ_RECORDS}
 import pandas as pd
 
@@ -168,7 +158,7 @@ export const GRAPH_CARD: FormatCard = {
     "- Node and edge: `node_y`, `node_y_type`, `edge_y`, `edge_y_type`: 1 and the type's index on exactly the nodes and",
     "  edges the anomaly added or changed, 0 elsewhere.",
   ],
-  configs: allShards,
+  dataFiles: allShards,
   snippet: () => `${READ_RECORDS}
 import numpy as np
 import pandas as pd
@@ -197,7 +187,7 @@ export const OTLP_CARD: FormatCard = {
     "- Node and edge: `agentsynth.is_anomalous`, `agentsynth.anomaly_type` and `agentsynth.anomaly.*` on the node's span",
     "  and on the link for the edge, true on exactly the nodes and edges the anomaly added or changed.",
   ],
-  configs: allShards,
+  dataFiles: allShards,
   snippet: () => `${READ_RECORDS}
 import pandas as pd
 
