@@ -1,8 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
 import { checkShards, describeShardCheck } from "../core/batch/check-shards.ts";
-import { RECORD_READ_CONCURRENCY } from "../core/batch/manifest.ts";
 import { mapLimit } from "../core/batch/map-limit.ts";
-import { readRecord, type ShardDoneRecord, ShardDoneRecordSchema } from "../core/batch/records.ts";
+import {
+  RECORD_READ_CONCURRENCY,
+  readRecord,
+  type ShardDoneRecord,
+  ShardDoneRecordSchema,
+} from "../core/batch/records.ts";
 import type { ShardPlan } from "../core/dataset/plan.ts";
 import type { TrajectoryDatasetSpec } from "../core/dataset/spec.ts";
 import { ConfigError, CoreError } from "../core/errors.ts";
