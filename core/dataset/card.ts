@@ -36,7 +36,8 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   const total = stats.trajectories;
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
-  push(frontMatter(manifest, card.dataFiles(layout)));
+  const dataFiles = card.dataFiles(layout);
+  push(frontMatter(manifest, dataFiles));
   push(
     `# agentsynth trajectory dataset (${spec.format} format)`,
     "",
@@ -113,6 +114,13 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     "",
   );
   pushSplits(push, manifest, stats);
+  if (dataFiles.every((files) => files.split === "full")) {
+    push(
+      "The shards hold every split, each record saying its own (see [Fields](#fields)), so the Hugging Face config",
+      "at the top of this card has one split, `full`, to filter on that field; the loading code below does.",
+      "",
+    );
+  }
   pushAnomalies(push, manifest, stats);
   push("## Patterns", "", "| pattern | trajectories | share | anomalous |", "|---|---:|---:|---:|");
   for (const pattern of PATTERN_NAMES) {

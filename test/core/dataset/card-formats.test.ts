@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { main } from "../../../cli/main.ts";
 import { fencedBlock, PYTHON_TIMEOUT_MS, runPython } from "../../helpers/python.ts";
@@ -18,8 +18,14 @@ interface Manifest {
   };
 }
 
+const madeDirs: string[] = [];
+afterAll(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 async function generate(args: string[]): Promise<{ dir: string; card: string; manifest: Manifest }> {
   const dir = mkdtempSync(join(tmpdir(), "agentsynth-card-"));
+  madeDirs.push(dir);
   let stderr = "";
   const code = await main(["trajectories", ...args, "--out", dir, "--quiet"], {
     stdout: { write: () => undefined },
@@ -101,6 +107,7 @@ describe.each(FORMATS)("the dataset card of --format $format (gzip $gzip)", ({ f
     expect(card).toContain("## Intended uses");
     expect(card).toContain("## Limitations");
     expect(card).toContain("Placeholder content");
+    expect(card).toContain("has one split, `full`, to filter on that field");
     for (const type of ["infinite_loops", "incomplete_responses"]) expect(card).toContain(`- \`${type}\`: `);
   });
 
@@ -141,7 +148,9 @@ describe("the manifest and the regenerate command", () => {
   it(
     "regenerates the dataset byte for byte from the card's command and the config.yaml beside it",
     async () => {
-      const configPath = join(mkdtempSync(join(tmpdir(), "agentsynth-config-")), "my config.yaml");
+      const configDir = mkdtempSync(join(tmpdir(), "agentsynth-config-"));
+      madeDirs.push(configDir);
+      const configPath = join(configDir, "my config.yaml");
       writeFileSync(
         configPath,
         "# a comment the regenerate command must not carry\nrandom_seed: 9\ndata_generation:\n  trajectory_patterns:\n    simple_linear: { min_nodes: 5, max_nodes: 8, weight: 1 }\n    error_recovery: { weight: 2 }\nsplits: { train: 0.5, validation: 0.25, test: 0.25 }\n",

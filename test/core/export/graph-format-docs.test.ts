@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { renderFieldTables } from "../../../core/dataset/card.ts";
 import { GRAPH_CARD } from "../../../core/export/format-cards.ts";
@@ -44,6 +44,7 @@ describe("docs/graph-format.md", () => {
     };
     return { dir, train: manifest.statistics.splits.train };
   })();
+  afterAll(async () => rmSync((await made).dir, { recursive: true, force: true }));
 
   it(
     "has a PyTorch example that loads a generated dataset into tensors under Debian's python3-torch",
