@@ -316,10 +316,15 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
         return;
       }
       const messages = lastIndexOf("search_messages");
-      const contact = contacts[0];
+      // Several people named one after another ("delete A and B"): the k-th search looks up the k-th, in text order.
+      const earlier = calls.filter((c) => c.tool === "search_contacts").length;
+      const inOrder = [...contacts].sort(
+        (a, b) => derivation.description.indexOf(a.name) - derivation.description.indexOf(b.name),
+      );
+      const contact = contacts.length > 1 && earlier < contacts.length ? inOrder[earlier] : contacts[0];
       if (numbers[0] !== undefined && (contact === undefined || contact.phone_number === numbers[0])) {
         args.phone_number = numbers[0];
-      } else if (contacts.length === 1 && contact !== undefined) {
+      } else if ((contacts.length === 1 || contacts.length > earlier) && contact !== undefined) {
         args.name = contact.name;
         const first = contact.name.split(" ")[0] ?? contact.name;
         call.alternatives = [{ name: first }, { phone_number: contact.phone_number }];
@@ -378,7 +383,11 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
     case "search_reminder": {
       const reminder = targetReminder(derivation.description, context);
       const now = lastIndexOf("get_current_timestamp");
-      if (reminder !== undefined && texts.some((text) => text === reminder.content)) args.content = reminder.content;
+      const named = texts.filter((text) => context.databases.REMINDER.some((r) => r.content === text));
+      const earlier = calls.filter((c) => c.tool === "search_reminder").length;
+      if (named.length > 1 && named[earlier] !== undefined) args.content = named[earlier];
+      else if (reminder !== undefined && texts.some((text) => text === reminder.content))
+        args.content = reminder.content;
       else if (now >= 0 && reminderByTime(derivation.description, context.databases.REMINDER, context.now) !== null) {
         args.reminder_timestamp_lowerbound = ref(now);
       }

@@ -68,6 +68,16 @@ interface Builder {
   milestoneOfCall: Map<number, number>;
 }
 
+/** The earlier call making the same write with no other write between, if any. */
+function previousWrite(calls: readonly ExpectedCall[], position: number): number | undefined {
+  for (let i = position - 1; i >= 0; i--) {
+    const tool = calls[i]?.tool ?? "";
+    if (WRITE_KIND[tool] === undefined && SWITCH_OF[tool] === undefined) continue;
+    return tool === calls[position]?.tool ? i : undefined;
+  }
+  return undefined;
+}
+
 /** Calls whose result only feeds a later write: the write's own milestone checks the outcome. */
 function enablingOnly(calls: readonly ExpectedCall[], index: number): boolean {
   const tool = calls[index]?.tool ?? "";
@@ -106,9 +116,10 @@ export function buildMilestonePlan(
       index = add(i, `${LABEL[switchName]} is turned ${value === true ? "on" : "off"}.`, [
         { database_namespace: "SETTING", similarity: "snapshot", target: [{ [switchName]: value }] },
       ]);
-    } else if (write !== undefined && calls[i - 1]?.tool === call.tool && builder.milestoneOfCall.has(i - 1)) {
-      // The same write to several people ("text all my friends"): one milestone with every row, in any order.
-      const index = builder.milestoneOfCall.get(i - 1) as number;
+    } else if (write !== undefined && previousWrite(calls, i) !== undefined) {
+      // The same write to several people or reminders ("text all my friends", "delete A and B"): one milestone
+      // with every row, so any order matches.
+      const index = builder.milestoneOfCall.get(previousWrite(calls, i) as number) as number;
       const constraint = builder.milestones[index]?.snapshot_constraints[0];
       constraint?.target.push(writeTarget(call, builder, simulation).values);
       builder.milestoneOfCall.set(i, index);
@@ -268,8 +279,8 @@ function writeTarget(call: ExpectedCall, builder: Builder, simulation: Simulatio
   const args = call.arguments;
   const self = context.databases.CONTACT.find((contact) => contact.is_self);
   const contacts = targetContacts(description, context);
-  const contact = contacts.length === 1 ? contacts[0] : undefined;
-  const reminder = targetReminder(description, context);
+  const reminder = reminderOf(call, builder) ?? targetReminder(description, context);
+  const contact = contactOf(call, builder) ?? (contacts.length === 1 ? contacts[0] : undefined);
   void simulation;
   switch (call.tool) {
     case "add_contact": {
@@ -356,6 +367,23 @@ function writeTarget(call: ExpectedCall, builder: Builder, simulation: Simulatio
     default:
       return { values: {} };
   }
+}
+
+/** The contact a write acts on, through the search whose person_id it uses (by the name that search asked for). */
+function contactOf(call: ExpectedCall, builder: Builder): ContactRow | undefined {
+  const link = call.arguments.person_id;
+  const search = isResultRef(link) ? builder.calls[link.$result_of] : undefined;
+  const name = search?.arguments.name;
+  return typeof name === "string" ? builder.context.databases.CONTACT.find((c) => c.name === name) : undefined;
+}
+
+function reminderOf(call: ExpectedCall, builder: Builder): ReminderRow | undefined {
+  const link = call.arguments.reminder_id;
+  const search = isResultRef(link) ? builder.calls[link.$result_of] : undefined;
+  const content = search?.arguments.content;
+  return typeof content === "string"
+    ? builder.context.databases.REMINDER.find((r) => r.content === content)
+    : undefined;
 }
 
 function reminderRow(reminder: ReminderRow, context: ExecutionContext): Record<string, unknown> {

@@ -47,7 +47,15 @@ const RELATIVE_TIME = new RegExp(
 );
 const REMINDER_WRITES = new Set(["add_reminder", "modify_reminder"]);
 /** Tools that take a phone number the task text can give literally. */
-const PHONE_TAKERS = new Set(["add_contact", "modify_contact", "send_message_with_phone_number"]);
+const PHONE_TAKERS = new Set([
+  "add_contact",
+  "modify_contact",
+  "send_message_with_phone_number",
+  "search_messages",
+  "search_contacts",
+]);
+/** Tools that look a reminder up by its quoted title. */
+const REMINDER_LOOKUPS = new Set(["search_reminder", "modify_reminder", "remove_reminder"]);
 
 /**
  * Every detail of the task text that a tool call of the trajectory needs and that the user can withhold: the quoted
@@ -60,7 +68,12 @@ export function findWithholdableDetails(task: GeneratedTask, context: ExecutionC
   const description = task.description;
   const tools = new Set(task.required_tools);
   const candidates = [
-    tools.has("send_message_with_phone_number") ? withholdQuote(description, "message_text", MESSAGE_LEAD) : null,
+    tools.has("send_message_with_phone_number") || tools.has("search_messages")
+      ? withholdQuote(description, "message_text", MESSAGE_LEAD)
+      : null,
+    task.required_tools.some((tool) => REMINDER_LOOKUPS.has(tool)) && !tools.has("send_message_with_phone_number")
+      ? withholdQuote(description, "reminder_title", TITLE_LEAD)
+      : null,
     tools.has("search_contacts") ? withholdContact(description, context) : null,
     task.required_tools.some((tool) => PHONE_TAKERS.has(tool)) ? withholdPhone(description) : null,
     task.required_tools.some((tool) => REMINDER_WRITES.has(tool)) ? withholdRelativeTime(description) : null,

@@ -34,7 +34,7 @@ interface Family {
 }
 
 /** How often a family is tried first: chained requests more often than one-call lookups, as in upstream's set. */
-const CHAINED_WEIGHT = 3;
+const CHAINED_WEIGHT = 12;
 
 const SETTER: Readonly<Record<SwitchName, string>> = {
   wifi: "set_wifi_status",
@@ -353,6 +353,22 @@ const contactDelete: Family = {
   },
 };
 
+const contactDeleteTwo: Family = {
+  covers: ["contact"],
+  write: (draft) => {
+    const first = pickPerson(draft);
+    const second = pickPerson(draft);
+    if (first === undefined || second === undefined || first === second) return undefined;
+    return {
+      text: ask(draft, [
+        `Delete ${first.name} and ${second.name} from my contacts.`,
+        `I'm cleaning up my address book: remove ${first.name} and ${second.name}.`,
+      ]),
+      tools: ["search_contacts", "remove_contact", "search_contacts", "remove_contact"],
+    };
+  },
+};
+
 const contactAdd: Family = {
   covers: ["contact"],
   write: (draft) => {
@@ -465,6 +481,22 @@ const reminderDelete: Family = {
         `Get rid of my reminder to "${c}".`,
       ]),
       tools: ["search_reminder", "remove_reminder"],
+    };
+  },
+};
+
+const reminderDeleteTwo: Family = {
+  covers: ["reminder"],
+  write: (draft) => {
+    const reminders = uniqueReminders(draft.context);
+    if (reminders.length < 2) return undefined;
+    const [a, b] = draft.rng.sample(reminders, 2) as [ReminderRow, ReminderRow];
+    return {
+      text: ask(draft, [
+        `Delete my reminders "${a.content}" and "${b.content}".`,
+        `I'm done with "${a.content}" and "${b.content}", remove both reminders.`,
+      ]),
+      tools: ["search_reminder", "remove_reminder", "search_reminder", "remove_reminder"],
     };
   },
 };
@@ -1112,12 +1144,14 @@ const FAMILIES: readonly Family[] = [
   contactNewNumber,
   contactRelationship,
   contactDelete,
+  contactDeleteTwo,
   contactAdd,
   messageSend,
   messageRead,
   messageReply,
   reminderFind,
   reminderDelete,
+  reminderDeleteTwo,
   reminderRename,
   settingCheck,
   settingWhereAmI,

@@ -18,7 +18,7 @@ const WRITE_TOOLS = new Set([
   "remove_reminder",
 ]);
 // The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
-const GOLDEN = "7cbd946e7277f4f323fc07b07297db5d44ac3bcec94e88391d8578cdde882bbe";
+const GOLDEN = "6736609e86a57a973eeea83e2f9304c4d05a769825f3ff93e89f0799e329b561";
 
 describe("findEnablers", () => {
   it("finds the contact search whose phone number the message needs when the task names a contact", () => {

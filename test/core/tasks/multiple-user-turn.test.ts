@@ -12,7 +12,7 @@ import { type Scenario, ScenarioSchema } from "../../../core/tasks/scenario.ts";
 import { batchOf, jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
 // The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
-const GOLDEN = "7cbd946e7277f4f323fc07b07297db5d44ac3bcec94e88391d8578cdde882bbe";
+const GOLDEN = "6736609e86a57a973eeea83e2f9304c4d05a769825f3ff93e89f0799e329b561";
 const goalOf = (scenario: Scenario) =>
   scenario.messages.find((message) => message.sender === "SYSTEM" && message.recipient === "USER")?.content ?? "";
 const firstOf = (scenario: Scenario) =>
