@@ -1,5 +1,6 @@
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { BatchError } from "../errors.ts";
+import { trajectoryFormat } from "../export/formats.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { batchIdFor } from "./batch-id.ts";
 import { batchKeys, saveBatchSpec } from "./batch-store.ts";
@@ -33,9 +34,11 @@ export async function storeTrajectoryShard(store: ObjectStore, spec: TrajectoryB
   await saveBatchSpec(store, id, spec);
   const record = outcome.record ?? (await readRecord(store, keys.shardDone(0), ShardDoneRecordSchema));
   if (record === null) throw new BatchError(`Shard 0 of ${id} reported done but has no record; retry the request.`);
+  const tables = trajectoryFormat(spec.format).layout === "tables";
   return {
     id,
-    key: keys.shard(0, { gzip: spec.gzip }),
+    // A table format's shard is several files: the key is their pattern, and the record lists them.
+    key: tables ? `${keys.prefix}${record.key}` : keys.shard(0, { gzip: spec.gzip }),
     manifest_key: keys.manifest,
     record,
     created: outcome.status !== "already_done",

@@ -3,7 +3,9 @@ import { renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { createDatasetStats, type DatasetStats } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
+import { writeTableShard } from "../dataset/write-table-shard.ts";
 import { NotFoundError } from "../errors.ts";
+import { type TableFormat, trajectoryFormat } from "../export/formats.ts";
 import { relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
@@ -49,6 +51,10 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   if ((await store.head(keys.shardDone(job.shard))) !== null) {
     return { status: "already_done", record: null, manifestWritten: false };
   }
+  if (spec.kind === "trajectories" && config !== undefined) {
+    const format = trajectoryFormat(spec.format);
+    if (format.layout === "tables") return runTableShardJob(job, deps, spec, config, format);
+  }
   const gzip = spec.kind === "trajectories" && spec.gzip;
   const objectKey = keys.shard(job.shard, { gzip });
   // A shard stored by a job that crashed before its record is summarized, not regenerated (task shards cost model calls).
@@ -80,6 +86,44 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   await store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
   const finalized = await finalizeBatch(store, job.batch_id, spec);
   return { status: written.written ? "written" : "recovered", record, manifestWritten: finalized.written };
+}
+
+/**
+ * A shard of a table format (Parquet) is several files, so there is no single object whose presence shows it was
+ * stored: it is rendered again and its files overwritten with identical bytes, then recorded.
+ */
+async function runTableShardJob(
+  job: ShardJob,
+  deps: ShardRunnerDeps,
+  spec: BatchSpec & { kind: "trajectories" },
+  config: TrajectoryConfig,
+  format: TableFormat,
+): Promise<ShardJobOutcome> {
+  const keys = batchKeys(job.batch_id);
+  const stats = createDatasetStats();
+  const written = await writeTableShard(deps.store, {
+    format,
+    config,
+    seed: spec.seed,
+    shard: job.shard,
+    startIndex: job.start_index,
+    count: job.count,
+    keyPrefix: keys.prefix,
+    onTrajectory: (trajectory) => stats.add(trajectory),
+  });
+  const record: ShardDoneRecord = {
+    index: job.shard,
+    key: written.key,
+    start_index: job.start_index,
+    count: job.count,
+    bytes: written.bytes,
+    sha256: written.sha256,
+    files: written.files,
+    stats: stats.toJSON(),
+  };
+  await deps.store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
+  const finalized = await finalizeBatch(deps.store, job.batch_id, spec);
+  return { status: "written", record, manifestWritten: finalized.written };
 }
 
 function renderShard(

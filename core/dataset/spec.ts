@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ConfigError, issuesFromZod } from "../errors.ts";
-import { TRAJECTORY_FORMAT_NAMES } from "../export/formats.ts";
+import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
+import { TRAJECTORY_FORMAT_NAMES, trajectoryFormat } from "../export/formats.ts";
 import { MAX_TOTAL } from "./plan.ts";
 
 /** Default trajectories per shard: about 10-20 MB of JSONL, a second or two of work per shard. */
@@ -41,5 +41,28 @@ export function parseTrajectoryDatasetSpec(input: unknown): TrajectoryDatasetSpe
   if (!result.success) {
     throw new ConfigError("Invalid trajectory dataset spec", issuesFromZod(result.error.issues, input));
   }
+  assertFormatOptions(result.data);
   return result.data;
+}
+
+/**
+ * Options that only some formats take: gzip compresses JSONL shards, while Parquet files compress their own pages
+ * (zstd), so gzip with parquet is an error rather than silently ignored.
+ */
+export function formatOptionIssues(spec: Pick<TrajectoryDatasetSpec, "format" | "gzip">): Issue[] {
+  if (trajectoryFormat(spec.format).layout === "tables" && spec.gzip) {
+    return [
+      {
+        path: "gzip",
+        message: `does not apply to format ${spec.format}, whose files are compressed inside (zstd pages); leave gzip out`,
+        value: spec.gzip,
+      },
+    ];
+  }
+  return [];
+}
+
+export function assertFormatOptions(spec: Pick<TrajectoryDatasetSpec, "format" | "gzip">): void {
+  const issues = formatOptionIssues(spec);
+  if (issues.length > 0) throw new ConfigError("Invalid trajectory dataset spec", issues, { listIssues: true });
 }

@@ -8,7 +8,9 @@ import { getBatchStatus } from "../../core/batch/status.ts";
 import { generateTaskRecords, type TaskModelFactory } from "../../core/batch/task-shard.ts";
 import { renderTrajectoryShard } from "../../core/dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../../core/dataset/resolve-config.ts";
-import { issuesFromZod } from "../../core/errors.ts";
+import { formatOptionIssues } from "../../core/dataset/spec.ts";
+import { InputError, issuesFromZod } from "../../core/errors.ts";
+import { trajectoryFormat } from "../../core/export/formats.ts";
 import { MAX_SHARD_INDEX } from "../../core/storage/keys.ts";
 import type { ObjectStore } from "../../core/storage/object-store.ts";
 import { bearerAuth } from "./auth.ts";
@@ -89,8 +91,10 @@ export function createApp(deps: AppDeps) {
       ...(body.config === undefined ? {} : { config: body.config }),
       ...(body.anomaly_ratio === undefined ? {} : { anomaly_ratio: body.anomaly_ratio }),
     };
+    assertStreamable(spec, body.store);
     if (body.store) {
       const stored = await storeTrajectoryShard(deps.store, spec);
+      const prefix = batchKeys(stored.id).prefix;
       const reply = {
         id: stored.id,
         key: stored.key,
@@ -98,6 +102,9 @@ export function createApp(deps: AppDeps) {
         count: stored.record.count,
         bytes: stored.record.bytes,
         sha256: stored.record.sha256,
+        ...(stored.record.files === undefined
+          ? {}
+          : { files: stored.record.files.map((file) => ({ ...file, key: `${prefix}${file.key}` })) }),
         created: stored.created,
       };
       return c.json(reply, stored.created ? 201 : 200);
@@ -180,6 +187,22 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * Checks the format options of an on-demand request: gzip applies to JSONL formats only, and a table format
+ * (Parquet: nine files per shard, three tables by three splits) cannot be one streamed response, so it needs
+ * `store: true` (the reply lists the files) or a batch.
+ */
+function assertStreamable(spec: TrajectoryBatchSpec, store: boolean): void {
+  const issues = formatOptionIssues(spec);
+  if (issues.length > 0) throw new InputError("Invalid trajectory request", issues);
+  if (!store && trajectoryFormat(spec.format).layout === "tables") {
+    throw new InputError(
+      `format ${spec.format} writes nine files per shard (trajectories, nodes and edges, each by split), which one response cannot stream. Send "store": true to write them to the store (the reply lists their keys), or POST /v1/batches for a dataset.`,
+      [{ path: "format", message: "needs store: true (or a batch)", value: spec.format }],
+    );
+  }
+}
 
 function tooMany(c: { json: (body: unknown, status: 413) => Response }, field: string, value: number, max: number) {
   const message = `${field} ${value} is above the limit of ${max} for a synchronous request; use POST /v1/batches.`;

@@ -26,7 +26,9 @@ export const TrajectoriesRequestSchema = z
     store: z
       .boolean()
       .default(false)
-      .describe("Write the shard to the object store and reply with its key and sha256 instead of streaming it."),
+      .describe(
+        "Write the shard to the object store and reply with its key and sha256 instead of streaming it. Required for format parquet (nine files per shard cannot be one response).",
+      ),
   })
   .openapi("TrajectoriesRequest");
 
@@ -38,6 +40,21 @@ export const StoredShardSchema = z
     count: z.int(),
     bytes: z.int(),
     sha256: z.string(),
+    files: z
+      .array(
+        z.object({
+          key: z.string(),
+          table: z.string(),
+          split: z.string(),
+          rows: z.int(),
+          bytes: z.int(),
+          sha256: z.string(),
+        }),
+      )
+      .optional()
+      .describe(
+        "format parquet: the shard's files (one per table and split); then `key` is their pattern and `sha256` is the sha256 of their sha256sum listing.",
+      ),
     created: z.boolean().describe("False when an identical request had already stored this shard."),
   })
   .openapi("StoredShard");

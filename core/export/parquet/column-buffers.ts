@@ -247,7 +247,8 @@ export class BooleanColumn extends BaseColumn {
     page.ensure(bytes);
     page.buffer.fill(0, page.length, page.length + bytes);
     for (let i = 0; i < this.count; i++) {
-      if (this.values[i]) page.buffer[page.length + (i >> 3)] = (page.buffer[page.length + (i >> 3)] as number) | (1 << (i & 7));
+      if (this.values[i])
+        page.buffer[page.length + (i >> 3)] = (page.buffer[page.length + (i >> 3)] as number) | (1 << (i & 7));
     }
     page.length += bytes;
     const chunk: EncodedChunk = {

@@ -50,6 +50,12 @@ export interface ParquetFileOptions {
 }
 
 const MAGIC = Buffer.from("PAR1", "latin1");
+/**
+ * Column chunks smaller than this are stored uncompressed. Each `zstdCompressSync` call costs about 0.1 ms before it
+ * compresses a byte (Node builds a stream and a context per call), which for the many small chunks of sparse node
+ * columns (a type's own fields, null elsewhere) costs more than the few hundred bytes zstd would save.
+ */
+const MIN_COMPRESSED_BYTES = 2048;
 
 /**
  * Writes one Parquet file row group by row group, keeping only the current group's columns and the compressed
@@ -99,13 +105,8 @@ export class ParquetFileWriter<R> {
    * the getters see a single object shape.
    */
   appender(mask?: Uint8Array): (row: R) => void {
-    const present = (c: number) => mask === undefined || mask[c] === 1;
-    const lines = this.columns.map((_, c) => (present(c) ? `b${c}.push(g${c}(row));` : `b${c}.push(null);`));
-    const names = this.columns.flatMap((_, c) => [`b${c}`, `g${c}`]);
     const values = this.columns.flatMap((column, c) => [this.buffers[c], column.get]);
-    // biome-ignore lint/security/noGlobalEval: code built from column indices only, never from data.
-    const compile = new Function("counter", ...names, `return function append(row) {\n${lines.join("\n")}\ncounter.rows++;\n};`);
-    return compile(this.counter, ...values) as (row: R) => void;
+    return appenderFactory(this.columns, mask)(this.counter, ...values) as (row: R) => void;
   }
 
   /** Encodes, compresses and keeps the pending rows as one row group (nothing when there are none). */
@@ -120,12 +121,20 @@ export class ParquetFileWriter<R> {
       const chunkStart = this.offset;
       let uncompressed = 0;
       let dictionaryOffset: number | undefined;
+      // The codec is per column chunk: a small chunk is stored as it is (see MIN_COMPRESSED_BYTES).
+      const compress = encoded.page.length + (encoded.dictionary?.bytes.length ?? 0) >= MIN_COMPRESSED_BYTES;
       if (encoded.dictionary) {
         dictionaryOffset = this.offset;
-        uncompressed += this.writePage("DICTIONARY_PAGE", encoded.dictionary.bytes, encoded.dictionary.count, "PLAIN");
+        uncompressed += this.writePage(
+          "DICTIONARY_PAGE",
+          encoded.dictionary.bytes,
+          encoded.dictionary.count,
+          "PLAIN",
+          compress,
+        );
       }
       const dataOffset = this.offset;
-      uncompressed += this.writePage("DATA_PAGE", encoded.page, encoded.numValues, encoded.encoding);
+      uncompressed += this.writePage("DATA_PAGE", encoded.page, encoded.numValues, encoded.encoding, compress);
       uncompressedTotal += uncompressed;
       chunks.push({
         file_offset: BigInt(chunkStart),
@@ -133,7 +142,7 @@ export class ParquetFileWriter<R> {
           type: physicalType(column.type),
           encodings: encoded.dictionary ? ["PLAIN", "RLE", "RLE_DICTIONARY"] : ["PLAIN", "RLE"],
           path_in_schema: column.type === "string_list" ? [column.name, "list", "element"] : [column.name],
-          codec: "ZSTD",
+          codec: compress ? "ZSTD" : "UNCOMPRESSED",
           num_values: BigInt(encoded.numValues),
           total_uncompressed_size: BigInt(uncompressed),
           total_compressed_size: BigInt(this.offset - chunkStart),
@@ -178,8 +187,11 @@ export class ParquetFileWriter<R> {
     body: Buffer,
     numValues: number,
     encoding: EncodedChunk["encoding"],
+    compress: boolean,
   ): number {
-    const compressed = zstdCompressSync(body, { params: { [constants.ZSTD_c_compressionLevel]: this.options.zstdLevel } });
+    const compressed = compress
+      ? zstdCompressSync(body, { params: { [constants.ZSTD_c_compressionLevel]: this.options.zstdLevel } })
+      : body;
     const header = new ByteWriter(64);
     writePageHeader(header, {
       type,
@@ -206,6 +218,36 @@ export class ParquetFileWriter<R> {
     this.output.push(bytes);
     this.offset += bytes.length;
   }
+}
+
+type AppenderFactory = (...args: unknown[]) => (row: never) => void;
+/**
+ * Compiled appender factories by column list and mask. Compiling once per process (not per file) lets every file's
+ * appenders share one function, and so its optimised code: a fresh function per file would be compiled and warmed
+ * up again for every shard. The code is built from column positions only, never from data.
+ */
+const factories = new WeakMap<readonly ParquetColumn<never>[], Map<string, AppenderFactory>>();
+
+function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Array | undefined): AppenderFactory {
+  let byMask = factories.get(columns);
+  if (byMask === undefined) {
+    byMask = new Map();
+    factories.set(columns, byMask);
+  }
+  const maskKey = mask === undefined ? "" : mask.join("");
+  let factory = byMask.get(maskKey);
+  if (factory === undefined) {
+    const present = (c: number) => mask === undefined || mask[c] === 1;
+    const lines = columns.map((_, c) => (present(c) ? `b${c}.push(g${c}(row));` : `b${c}.push(null);`));
+    const names = columns.flatMap((_, c) => [`b${c}`, `g${c}`]);
+    factory = new Function(
+      "counter",
+      ...names,
+      `return function append(row) {\n${lines.join("\n")}\ncounter.rows++;\n};`,
+    ) as AppenderFactory;
+    byMask.set(maskKey, factory);
+  }
+  return factory;
 }
 
 function bufferFor(type: ParquetColumnType, nullable: boolean): ColumnBuffer {

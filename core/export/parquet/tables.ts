@@ -1,4 +1,9 @@
-import { type Trajectory, type TrajectoryEdge, type TrajectoryNode, TrajectoryNodeSchema } from "../../trajectory/model.ts";
+import {
+  type Trajectory,
+  type TrajectoryEdge,
+  type TrajectoryNode,
+  TrajectoryNodeSchema,
+} from "../../trajectory/model.ts";
 import { isoToMs } from "./iso-ms.ts";
 import type { ParquetColumn, ParquetColumnType } from "./parquet-file.ts";
 
@@ -59,9 +64,16 @@ function nodeTail(): ParquetColumn<NodeRow>[] {
     column("anomaly_type", "category", true, "the anomaly that added or changed it", (r) => r.node.anomaly_type, {
       label: true,
     }),
-    column("anomaly_metadata", "json", true, "JSON: its role in the anomaly and the parameters", (r) => f(r).anomaly_metadata, {
-      label: true,
-    }),
+    column(
+      "anomaly_metadata",
+      "json",
+      true,
+      "JSON: its role in the anomaly and the parameters",
+      (r) => f(r).anomaly_metadata,
+      {
+        label: true,
+      },
+    ),
   ];
 }
 
@@ -89,7 +101,9 @@ export function nodeColumnMasks(columns: readonly ParquetColumn<NodeRow>[]): Map
     masks.set(
       type,
       Uint8Array.from(columns, (column) =>
-        sourceField(column.name, ANY_NODE_FIELD) === undefined || sourceField(column.name, fields) !== undefined ? 1 : 0,
+        sourceField(column.name, ANY_NODE_FIELD) === undefined || sourceField(column.name, fields) !== undefined
+          ? 1
+          : 0,
       ),
     );
   }
@@ -114,7 +128,9 @@ export function nodeColumns(): ParquetColumn<NodeRow>[] {
     column("planning_type", "category", true, "PLANNING", (r) => f(r).planning_type),
     column("planning_confidence", "double", true, "PLANNING, 0 to 1", (r) => f(r).planning_confidence),
     column("planning_output_strategy", "category", true, "PLANNING", (r) => inner(f(r).planning_output, "strategy")),
-    column("planning_output_planned_steps", "int32", true, "PLANNING", (r) => inner(f(r).planning_output, "planned_steps")),
+    column("planning_output_planned_steps", "int32", true, "PLANNING", (r) =>
+      inner(f(r).planning_output, "planned_steps"),
+    ),
     column("planning_output_estimated_duration", "int32", true, "PLANNING, seconds", (r) =>
       inner(f(r).planning_output, "estimated_duration"),
     ),
@@ -123,8 +139,12 @@ export function nodeColumns(): ParquetColumn<NodeRow>[] {
     ),
     column("reasoning_type", "category", true, "REASONING", (r) => f(r).reasoning_type),
     column("reasoning_confidence", "double", true, "REASONING, 0 to 1", (r) => f(r).reasoning_confidence),
-    column("reasoning_input_data_points", "int32", true, "REASONING", (r) => inner(f(r).reasoning_input, "data_points")),
-    column("reasoning_output_conclusion", "string", true, "REASONING", (r) => inner(f(r).reasoning_output, "conclusion")),
+    column("reasoning_input_data_points", "int32", true, "REASONING", (r) =>
+      inner(f(r).reasoning_input, "data_points"),
+    ),
+    column("reasoning_output_conclusion", "string", true, "REASONING", (r) =>
+      inner(f(r).reasoning_output, "conclusion"),
+    ),
     column("tool_type", "category", true, "TOOL_CALL", (r) => f(r).tool_type),
     column("tool_parameters", "json", true, "TOOL_CALL, JSON object", (r) => f(r).tool_parameters),
     column("tool_result", "json", true, "TOOL_CALL, JSON object", (r) => f(r).tool_result),
@@ -140,7 +160,9 @@ export function nodeColumns(): ParquetColumn<NodeRow>[] {
     column("validation_score", "double", true, "VALIDATION, 0 to 1", (r) => f(r).validation_score),
     column("source_agent", "category", true, "HANDOFF", (r) => f(r).source_agent),
     column("target_agent", "category", true, "HANDOFF", (r) => f(r).target_agent),
-    column("handoff_context_context_size", "int64", true, "HANDOFF, bytes", (r) => inner(f(r).handoff_context, "context_size")),
+    column("handoff_context_context_size", "int64", true, "HANDOFF, bytes", (r) =>
+      inner(f(r).handoff_context, "context_size"),
+    ),
     column("handoff_context_items_transferred", "int32", true, "HANDOFF", (r) =>
       inner(f(r).handoff_context, "items_transferred"),
     ),
@@ -150,10 +172,14 @@ export function nodeColumns(): ParquetColumn<NodeRow>[] {
     column("memory_value_size_bytes", "int64", true, "MEMORY_ACCESS, null for delete", (r) =>
       inner(f(r).memory_value, "size_bytes"),
     ),
-    column("memory_value_digest", "string", true, "MEMORY_ACCESS, null for delete", (r) => inner(f(r).memory_value, "digest")),
+    column("memory_value_digest", "string", true, "MEMORY_ACCESS, null for delete", (r) =>
+      inner(f(r).memory_value, "digest"),
+    ),
     column("memory_success", "bool", true, "MEMORY_ACCESS", (r) => f(r).memory_success),
     column("observation_source", "category", true, "OBSERVATION", (r) => f(r).observation_source),
-    column("observation_data_metrics_count", "int32", true, "OBSERVATION", (r) => inner(f(r).observation_data, "metrics_count")),
+    column("observation_data_metrics_count", "int32", true, "OBSERVATION", (r) =>
+      inner(f(r).observation_data, "metrics_count"),
+    ),
     column("observation_data_anomalies_detected", "int32", true, "OBSERVATION", (r) =>
       inner(f(r).observation_data, "anomalies_detected"),
     ),
@@ -180,7 +206,13 @@ export function edgeColumns(): ParquetColumn<EdgeRow>[] {
     column("creation_time", "timestamp", false, "when the source finished and the edge fired", (r) =>
       time(r.edge.creation_time),
     ),
-    column("latency", "double", false, "seconds from the source's end to the target's earliest start", (r) => r.edge.latency),
+    column(
+      "latency",
+      "double",
+      false,
+      "seconds from the source's end to the target's earliest start",
+      (r) => r.edge.latency,
+    ),
     column("probability", "double", false, "0 to 1", (r) => r.edge.probability),
     column("confidence", "double", false, "0 to 1", (r) => r.edge.confidence),
     column("success_rate", "double", false, "0 to 1", (r) => r.edge.success_rate),
@@ -193,9 +225,16 @@ export function edgeColumns(): ParquetColumn<EdgeRow>[] {
     column("anomaly_type", "category", true, "the anomaly that added or changed it", (r) => r.edge.anomaly_type, {
       label: true,
     }),
-    column("anomaly_metadata", "json", true, "JSON: its role in the anomaly and the parameters", (r) => f(r).anomaly_metadata, {
-      label: true,
-    }),
+    column(
+      "anomaly_metadata",
+      "json",
+      true,
+      "JSON: its role in the anomaly and the parameters",
+      (r) => f(r).anomaly_metadata,
+      {
+        label: true,
+      },
+    ),
   ];
 }
 
