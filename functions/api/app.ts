@@ -11,6 +11,7 @@ import { resolveDatasetConfig } from "../../core/dataset/resolve-config.ts";
 import { formatOptionIssues } from "../../core/dataset/spec.ts";
 import { InputError, issuesFromZod } from "../../core/errors.ts";
 import { trajectoryFormat } from "../../core/export/formats.ts";
+import { parquetFileKey } from "../../core/export/parquet/index.ts";
 import { MAX_SHARD_INDEX } from "../../core/storage/keys.ts";
 import type { ObjectStore } from "../../core/storage/object-store.ts";
 import { bearerAuth } from "./auth.ts";
@@ -171,6 +172,22 @@ export function createApp(deps: AppDeps) {
   app.openapi(shardRoute, async (c) => {
     const { id, index } = c.req.valid("param");
     const spec = isBatchId(id) && index <= MAX_SHARD_INDEX ? await loadBatchSpec(deps.store, id) : null;
+    if (spec?.kind === "trajectories" && trajectoryFormat(spec.format).layout === "tables") {
+      const { table, split } = c.req.valid("query");
+      if (table === undefined || split === undefined) {
+        throw new InputError(
+          `Batch ${id} is in format ${spec.format}: shard ${index} is nine files. Name one with ?table=trajectories|nodes|edges&split=train|validation|test.`,
+          [{ path: table === undefined ? "table" : "split", message: "is required for format parquet", value: null }],
+        );
+      }
+      const key = `${batchKeys(id).prefix}${parquetFileKey(table, split, index)}`;
+      const file = await deps.store.getStream(key);
+      if (file === null)
+        return c.json(errorBody("not_found", `File ${table}/${split} of shard ${index} of batch ${id} is not written.`), 404);
+      return new Response(ReadableStream.from(file), {
+        headers: { "content-type": "application/vnd.apache.parquet" },
+      }) as never;
+    }
     const gzip = spec?.kind === "trajectories" && spec.gzip;
     const stream = spec === null ? null : await deps.store.getStream(batchKeys(id).shard(index, { gzip }));
     if (stream === null)

@@ -5,6 +5,7 @@ import {
   BatchSpecRequestSchema,
   BatchStatusSchema,
   ErrorSchema,
+  ShardFileQuerySchema,
   ShardParamsSchema,
   StoredShardSchema,
   TasksRequestSchema,
@@ -103,12 +104,17 @@ export const shardRoute = createRoute({
   method: "get",
   path: "/v1/batches/{id}/shards/{index}",
   summary: "Download one shard of a batch",
+  description:
+    "A JSONL shard is one file. A format parquet shard is nine, one per table and split: name one with `table` and `split`.",
   security,
-  request: { params: ShardParamsSchema },
+  request: { params: ShardParamsSchema, query: ShardFileQuerySchema },
   responses: {
     200: {
-      description: "The shard bytes (JSONL or gzip).",
-      content: { "application/x-ndjson": { schema: z.string() } },
+      description: "The shard bytes (JSONL or gzip), or one Parquet file.",
+      content: {
+        "application/x-ndjson": { schema: z.string() },
+        "application/vnd.apache.parquet": { schema: z.string().openapi({ format: "binary" }) },
+      },
     },
     400: errors[400],
     401: errors[401],

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TaskBatchOptionsSchema, TaskBatchSpecSchema, TrajectoryBatchSpecSchema } from "../../core/batch/spec.ts";
 import { TrajectoryDatasetSpecSchema } from "../../core/dataset/spec.ts";
+import { PARQUET_TABLES } from "../../core/export/parquet/index.ts";
 
 /** Largest on-demand trajectory shard: ~20 MB of JSONL (the size of a streamed Lambda reply stays sensible); larger sets go through batches. */
 export const MAX_ON_DEMAND_TRAJECTORIES = 1_000;
@@ -100,6 +101,17 @@ export const ShardParamsSchema = BatchIdParamsSchema.extend({
     .int()
     .min(0)
     .openapi({ param: { name: "index", in: "path" }, example: 0 }),
+});
+
+export const ShardFileQuerySchema = z.object({
+  table: z
+    .enum(PARQUET_TABLES)
+    .optional()
+    .openapi({ param: { name: "table", in: "query" }, description: "format parquet: which table's file" }),
+  split: z
+    .enum(["train", "validation", "test"])
+    .optional()
+    .openapi({ param: { name: "split", in: "query" }, description: "format parquet: which split's file" }),
 });
 
 export const BatchStatusSchema = z
