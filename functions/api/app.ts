@@ -183,7 +183,10 @@ export function createApp(deps: AppDeps) {
       const key = `${batchKeys(id).prefix}${parquetFileKey(table, split, index)}`;
       const file = await deps.store.getStream(key);
       if (file === null)
-        return c.json(errorBody("not_found", `File ${table}/${split} of shard ${index} of batch ${id} is not written.`), 404);
+        return c.json(
+          errorBody("not_found", `File ${table}/${split} of shard ${index} of batch ${id} is not written.`),
+          404,
+        );
       return new Response(ReadableStream.from(file), {
         headers: { "content-type": "application/vnd.apache.parquet" },
       }) as never;
