@@ -1,4 +1,5 @@
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { shardCompression } from "../dataset/spec.ts";
 import { BatchError } from "../errors.ts";
 import { trajectoryFormat } from "../export/formats.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
@@ -38,7 +39,7 @@ export async function storeTrajectoryShard(store: ObjectStore, spec: TrajectoryB
   return {
     id,
     // A table format's shard is several files: the key is their pattern, and the record lists them.
-    key: tables ? `${keys.prefix}${record.key}` : keys.shard(0, { gzip: spec.gzip }),
+    key: tables ? `${keys.prefix}${record.key}` : keys.shard(0, { compression: shardCompression(spec) }),
     manifest_key: keys.manifest,
     record,
     created: outcome.status !== "already_done",

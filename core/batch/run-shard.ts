@@ -1,6 +1,7 @@
 import { recomputeShardStats } from "../dataset/outputs.ts";
 import { renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { shardCompression } from "../dataset/spec.ts";
 import { createDatasetStats, type DatasetStats } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
 import { writeTableShard } from "../dataset/write-table-shard.ts";
@@ -55,8 +56,8 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
     const format = trajectoryFormat(spec.format);
     if (format.layout === "tables") return runTableShardJob(job, deps, spec, config, format);
   }
-  const gzip = spec.kind === "trajectories" && spec.gzip;
-  const objectKey = keys.shard(job.shard, { gzip });
+  const compression = spec.kind === "trajectories" ? shardCompression(spec) : "none";
+  const objectKey = keys.shard(job.shard, { compression });
   // A shard stored by a job that crashed before its record is summarized, not regenerated (task shards cost model calls).
   const existing = await store.getStream(objectKey);
   const stats = spec.kind === "trajectories" ? createDatasetStats() : undefined;
@@ -76,7 +77,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
 
   const record: ShardDoneRecord = {
     index: job.shard,
-    key: relativeShardKey(job.shard, gzip),
+    key: relativeShardKey(job.shard, compression),
     start_index: job.start_index,
     count: job.count,
     bytes: written.bytes,
@@ -142,6 +143,7 @@ function renderShard(
     startIndex: job.start_index,
     count: job.count,
     gzip: spec.gzip,
+    compression: shardCompression(spec),
     format: spec.format,
     ...(stats === undefined ? {} : { onTrajectory: (trajectory) => stats.add(trajectory) }),
   });

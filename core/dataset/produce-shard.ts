@@ -5,7 +5,7 @@ import type { TrajectoryConfig } from "../trajectory/index.ts";
 import type { ShardEntry } from "./manifest.ts";
 import type { ShardPlan } from "./plan.ts";
 import { renderTrajectoryShard } from "./render-shard.ts";
-import type { TrajectoryDatasetSpec } from "./spec.ts";
+import { shardCompression, type TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";
 import { writeShard } from "./write-shard.ts";
 import { writeTableShard } from "./write-table-shard.ts";
@@ -49,13 +49,15 @@ export async function produceTrajectoryShard(
       stats: stats.toJSON(),
     };
   }
-  const key = relativeShardKey(shard.shard, spec.gzip);
+  const compression = shardCompression(spec);
+  const key = relativeShardKey(shard.shard, compression);
   const chunks = renderTrajectoryShard({
     config,
     seed: spec.seed,
     startIndex: shard.start_index,
     count: shard.count,
     gzip: spec.gzip,
+    compression,
     format: spec.format,
     onTrajectory: (trajectory) => stats.add(trajectory),
     ...(onProgress === undefined ? {} : { onProgress }),

@@ -8,11 +8,11 @@ import { getBatchStatus } from "../../core/batch/status.ts";
 import { generateTaskRecords, type TaskModelFactory } from "../../core/batch/task-shard.ts";
 import { renderTrajectoryShard } from "../../core/dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../../core/dataset/resolve-config.ts";
-import { formatOptionIssues } from "../../core/dataset/spec.ts";
+import { formatOptionIssues, shardCompression } from "../../core/dataset/spec.ts";
 import { InputError, issuesFromZod } from "../../core/errors.ts";
 import { trajectoryFormat } from "../../core/export/formats.ts";
 import { parquetFileKey } from "../../core/export/parquet/index.ts";
-import { MAX_SHARD_INDEX } from "../../core/storage/keys.ts";
+import { MAX_SHARD_INDEX, type ShardCompression } from "../../core/storage/keys.ts";
 import type { ObjectStore } from "../../core/storage/object-store.ts";
 import { bearerAuth } from "./auth.ts";
 import { docsPage } from "./docs-page.ts";
@@ -88,6 +88,7 @@ export function createApp(deps: AppDeps) {
       shard_size: body.count,
       start_index: body.start_index,
       gzip: body.gzip,
+      ...(body.compression === undefined ? {} : { compression: body.compression }),
       format: body.format,
       ...(body.config === undefined ? {} : { config: body.config }),
       ...(body.anomaly_ratio === undefined ? {} : { anomaly_ratio: body.anomaly_ratio }),
@@ -118,12 +119,13 @@ export function createApp(deps: AppDeps) {
       startIndex: spec.start_index,
       count: spec.total,
       gzip: spec.gzip,
+      compression: shardCompression(spec),
       format: spec.format,
     });
     return new Response(ReadableStream.from(chunks), {
       status: 200,
       headers: {
-        "content-type": spec.gzip ? "application/gzip" : "application/x-ndjson",
+        "content-type": CONTENT_TYPES[shardCompression(spec)],
         "x-agentsynth-count": String(spec.total),
         "x-agentsynth-start-index": String(spec.start_index),
       },
@@ -191,12 +193,12 @@ export function createApp(deps: AppDeps) {
         headers: { "content-type": "application/vnd.apache.parquet" },
       }) as never;
     }
-    const gzip = spec?.kind === "trajectories" && spec.gzip;
-    const stream = spec === null ? null : await deps.store.getStream(batchKeys(id).shard(index, { gzip }));
+    const compression = spec?.kind === "trajectories" ? shardCompression(spec) : "none";
+    const stream = spec === null ? null : await deps.store.getStream(batchKeys(id).shard(index, { compression }));
     if (stream === null)
       return c.json(errorBody("not_found", `Shard ${index} of batch ${JSON.stringify(id)} is not written.`), 404);
     return new Response(ReadableStream.from(stream), {
-      headers: { "content-type": gzip ? "application/gzip" : "application/x-ndjson" },
+      headers: { "content-type": CONTENT_TYPES[compression] },
     }) as never;
   });
 
@@ -223,6 +225,13 @@ function assertStreamable(spec: TrajectoryBatchSpec, store: boolean): void {
     );
   }
 }
+
+/** Content types of a JSONL shard by its compression. */
+const CONTENT_TYPES: Readonly<Record<ShardCompression, string>> = {
+  none: "application/x-ndjson",
+  gzip: "application/gzip",
+  zstd: "application/zstd",
+};
 
 function tooMany(c: { json: (body: unknown, status: 413) => Response }, field: string, value: number, max: number) {
   const message = `${field} ${value} is above the limit of ${max} for a synchronous request; use POST /v1/batches.`;

@@ -29,7 +29,7 @@ export const trajectoriesRoute = createRoute({
   path: "/v1/trajectories",
   summary: "Generate a shard of trajectories on demand",
   description:
-    "Streams JSONL (one trajectory per line; gzip when `gzip` is set), or with `store: true` writes the shard to the " +
+    "Streams JSONL (one trajectory per line; gzip when `gzip` is set, zstd with `compression: zstd`), or with `store: true` writes the shard to the " +
     "object store and replies with its key and sha256. Output is byte-identical to the CLI for the same seed and config.",
   security,
   request: { body: { content: { "application/json": { schema: TrajectoriesRequestSchema } }, required: true } },

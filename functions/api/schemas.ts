@@ -23,6 +23,7 @@ export const TrajectoriesRequestSchema = z
     config: datasetShape.config,
     anomaly_ratio: datasetShape.anomaly_ratio,
     gzip: datasetShape.gzip,
+    compression: datasetShape.compression,
     format: datasetShape.format,
     store: z
       .boolean()
