@@ -1,7 +1,9 @@
 import type { Trajectory } from "../trajectory/model.ts";
 import { serializeTrajectory } from "../trajectory/serialize.ts";
+import { type FormatCard, GRAPH_CARD, OTLP_CARD, TRAJECTORY_CARD } from "./format-cards.ts";
 import { graphExportVocabularies, serializeGraphRecord } from "./graph.ts";
 import { serializeOtlpTrace } from "./otlp.ts";
+import { PARQUET_CARD } from "./parquet/card.ts";
 import { PARQUET_TABLES, type ParquetShardFile, ParquetShardWriter } from "./parquet/index.ts";
 
 /** A file a format writes once beside its shards, keyed relative to the dataset root. */
@@ -9,6 +11,8 @@ export interface FormatFile {
   key: string;
   body: string;
   contentType: string;
+  /** What the file holds, for the dataset card. */
+  description?: string;
 }
 
 /**
@@ -21,6 +25,8 @@ interface FormatBase {
   readonly description: string;
   /** Files written once per dataset beside the shards (the graph format's vocabularies), in a fixed order. */
   readonly datasetFiles?: () => readonly FormatFile[];
+  /** What the dataset card says about the format: record, field dictionary, labels, data files, loading code. */
+  readonly card: FormatCard;
 }
 
 /** A format whose shard is one JSONL file, one line per trajectory. */
@@ -59,16 +65,20 @@ export const TRAJECTORY_FORMATS = {
     layout: "lines",
     serialize: serializeTrajectory,
     description: "agentsynth trajectory JSON (schema/trajectory.schema.json)",
+    card: TRAJECTORY_CARD,
   },
   graph: {
     layout: "lines",
     serialize: serializeGraphRecord,
     description: "graph records: integer node indices, edge_index, feature columns",
+    card: GRAPH_CARD,
     datasetFiles: () => [
       {
         key: "graph-vocabularies.json",
         body: `${JSON.stringify(graphExportVocabularies(), null, 2)}\n`,
         contentType: "application/json",
+        description:
+          "the categories behind every integer column of the graph records: column name to list, code i is the list's entry i",
       },
     ],
   },
@@ -76,6 +86,7 @@ export const TRAJECTORY_FORMATS = {
     layout: "lines",
     serialize: serializeOtlpTrace,
     description: "OpenTelemetry OTLP/JSON traces, GenAI semantic conventions",
+    card: OTLP_CARD,
   },
   parquet: {
     layout: "tables",
@@ -83,6 +94,7 @@ export const TRAJECTORY_FORMATS = {
     contentType: "application/vnd.apache.parquet",
     createShardWriter: (shard, options) => new ParquetShardWriter(shard, options),
     description: "Parquet tables trajectories, nodes and edges, one file per table, split and shard",
+    card: PARQUET_CARD,
   },
 } as const satisfies Record<string, TrajectoryFormat>;
 
