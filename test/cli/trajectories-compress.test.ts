@@ -25,10 +25,11 @@ const shardKeys = (dir: string) =>
     (shard) => shard.key,
   );
 
-describe("agentsynth trajectories --compress", () => {
+// Several CLI runs per test: generous timeouts for a loaded two-core machine.
+describe("agentsynth trajectories --compress", { timeout: 120_000 }, () => {
   it("writes .jsonl.zst shards that decompress to the plain JSONL, and --compress gzip is --gzip", async () => {
     const [plain, zstd, gzip, gzipFlag] = [tmp(), tmp(), tmp(), tmp()];
-    const base = ["trajectories", "--count", "80", "--shard-size", "50", "--seed", "3"];
+    const base = ["trajectories", "--count", "40", "--shard-size", "25", "--seed", "3"];
     await run([...base, "--out", plain]);
     expect((await run([...base, "--compress", "zstd", "--out", zstd])).code).toBe(0);
     await run([...base, "--compress", "gzip", "--out", gzip]);

@@ -34,7 +34,8 @@ async function run(args: string[]) {
 const readManifest = (dir: string) => JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
 
-describe("agentsynth trajectories --format parquet", () => {
+// Several CLI runs per test: generous timeouts for a loaded two-core machine.
+describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () => {
   it("writes nine files per shard whose sizes and sha256 the manifest records", async () => {
     const out = tmp();
     const result = await run([

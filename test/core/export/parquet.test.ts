@@ -118,7 +118,7 @@ describe("Parquet tables", () => {
     }
   });
 
-  describe("read back by DuckDB", () => {
+  describe("read back by DuckDB", { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "agentsynth-parquet-"));
     const trajectories: Trajectory[] = [];
     const spec = parseTrajectoryDatasetSpec({
@@ -147,7 +147,7 @@ describe("Parquet tables", () => {
       for (const line of readFileSync(join(dir, "jsonl", entry.key), "utf8").split("\n")) {
         if (line !== "") trajectories.push(JSON.parse(line) as Trajectory);
       }
-    });
+    }, 120_000);
 
     it("gives one trajectory row per JSONL line, field for field", async () => {
       const rows = await readParquetRows(join(dir, "trajectories/*/*.parquet"), '"index"');
