@@ -43,7 +43,8 @@ export interface TableFormat extends FormatBase {
   readonly layout: "tables";
   readonly tables: readonly string[];
   readonly contentType: string;
-  readonly createShardWriter: (shard: number, options?: { labels?: boolean }) => TableShardWriter;
+  /** `evaluation`: an evaluation set's shard (no label, seed or index columns). */
+  readonly createShardWriter: (shard: number, options?: { labels?: boolean; evaluation?: boolean }) => TableShardWriter;
 }
 
 export interface TableShardWriter {

@@ -37,6 +37,8 @@ export interface ParquetColumn<R> {
   readonly nullable: boolean;
   /** A label a detector is scored on (dropped from evaluation sets). */
   readonly label?: boolean;
+  /** Says where the row comes from (seed, index), which an evaluation set must not reveal either. */
+  readonly provenance?: boolean;
   readonly description: string;
   readonly get: (row: R) => unknown;
 }

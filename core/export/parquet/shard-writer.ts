@@ -37,17 +37,18 @@ export interface ParquetShardFile {
 export interface ParquetTableOptions {
   /** Write the anomaly label columns (default true). */
   labels?: boolean;
+  /** An evaluation set: no label columns and no seed or index (records arrive without them). */
+  evaluation?: boolean;
 }
 
-/** The columns of `table`, without the label columns when `labels` is false. */
+/** The columns of `table`: without the label columns when `labels` is false, nor seed and index for an evaluation set. */
 export function parquetColumns(table: "trajectories", options?: ParquetTableOptions): ParquetColumn<Trajectory>[];
 export function parquetColumns(table: "nodes", options?: ParquetTableOptions): ParquetColumn<NodeRow>[];
 export function parquetColumns(table: "edges", options?: ParquetTableOptions): ParquetColumn<EdgeRow>[];
 export function parquetColumns(table: ParquetTableName, options?: ParquetTableOptions): ParquetColumn<never>[];
 export function parquetColumns(table: ParquetTableName, options: ParquetTableOptions = {}): ParquetColumn<never>[] {
-  return (COLUMNS[table] as Record<"labelled" | "unlabelled", ParquetColumn<never>[]>)[
-    options.labels === false ? "unlabelled" : "labelled"
-  ];
+  const variants = COLUMNS[table] as Record<"labelled" | "unlabelled" | "evaluation", ParquetColumn<never>[]>;
+  return variants[options.evaluation ? "evaluation" : options.labels === false ? "unlabelled" : "labelled"];
 }
 
 /** Built once: writers of every shard share the column lists, and so their compiled appenders. */
@@ -55,7 +56,14 @@ const COLUMNS = Object.fromEntries(
   PARQUET_TABLES.map((table) => {
     const all: ParquetColumn<never>[] =
       table === "trajectories" ? trajectoryColumns() : table === "nodes" ? nodeColumns() : edgeColumns();
-    return [table, { labelled: all, unlabelled: all.filter((column) => !column.label) }];
+    return [
+      table,
+      {
+        labelled: all,
+        unlabelled: all.filter((column) => !column.label),
+        evaluation: all.filter((column) => !column.label && !column.provenance),
+      },
+    ];
   }),
 );
 

@@ -35,7 +35,7 @@ function column<R>(
   nullable: boolean,
   description: string,
   get: (row: R) => unknown,
-  options: { label?: boolean } = {},
+  options: { label?: boolean; provenance?: boolean } = {},
 ): ParquetColumn<R> {
   return { name, type, nullable, description, get, ...options };
 }
@@ -243,8 +243,8 @@ export function trajectoryColumns(): ParquetColumn<Trajectory>[] {
   const m = (t: Trajectory) => t.metadata as unknown as Fields;
   return [
     column("trajectory_id", "string", false, "UUID; nodes and edges refer to it", (t) => t.trajectory_id),
-    column("seed", "int64", false, "dataset seed", (t) => t.seed),
-    column("index", "int64", false, "position in the dataset", (t) => t.index),
+    column("seed", "int64", false, "dataset seed", (t) => t.seed, { provenance: true }),
+    column("index", "int64", false, "position in the dataset", (t) => t.index, { provenance: true }),
     column("split", "category", false, "train, validation or test", (t) => t.split),
     column("pattern", "category", false, "workflow pattern", (t) => t.pattern),
     column("task_category", "category", false, "research, analysis, development or planning", (t) => t.task_category),

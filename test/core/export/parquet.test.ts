@@ -6,9 +6,10 @@ import type { z } from "zod";
 import { produceTrajectoryShard } from "../../../core/dataset/produce-shard.ts";
 import { resolveDatasetConfig } from "../../../core/dataset/resolve-config.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
-import { isoToMs, PARQUET_TABLES, parquetColumns } from "../../../core/export/parquet/index.ts";
+import { isoToMs, PARQUET_TABLES, ParquetShardWriter, parquetColumns } from "../../../core/export/parquet/index.ts";
 import { createFsObjectStore } from "../../../core/storage/drivers/fs.ts";
 import {
+  generateTrajectory,
   type Trajectory,
   TrajectoryEdgeSchema,
   TrajectoryNodeSchema,
@@ -106,6 +107,22 @@ describe("Parquet tables", () => {
     expect(columnsOf("nodes")).toStrictEqual(new Set([...DERIVED.nodes, ...nodeFields]));
     expect(columnsOf("edges")).toStrictEqual(new Set([...DERIVED.edges, ...edgeFields]));
     expect(columnsOf("trajectories")).toStrictEqual(trajectoryFields);
+  });
+
+  it("for an evaluation set leave out the label columns and seed and index, and still write stripped records", () => {
+    expect(parquetColumns("trajectories", { evaluation: true }).map((column) => column.name)).not.toContain("seed");
+    const writer = new ParquetShardWriter(0, { evaluation: true });
+    const config = resolveDatasetConfig(parseTrajectoryDatasetSpec({ seed: 2, total: 3, anomaly_ratio: 1 }));
+    for (let i = 0; i < 3; i++) {
+      const { seed: _seed, index: _index, ...record } = generateTrajectory(config, 2, i);
+      writer.add(record as Trajectory);
+    }
+    const files = writer.finish();
+    expect(files.filter((file) => file.table === "trajectories").reduce((sum, file) => sum + file.rows, 0)).toBe(3);
+    for (const table of PARQUET_TABLES) {
+      const names = parquetColumns(table, { evaluation: true }).map((column) => column.name);
+      expect(names.filter((name) => /^(is_anomalous|anomaly_\w+|seed|index)$/.test(name))).toStrictEqual([]);
+    }
   });
 
   it("without labels leave out exactly the anomaly label columns", () => {
