@@ -46,7 +46,9 @@ export async function benchFormats(options: { quick?: boolean } = {}): Promise<s
           out,
           ...flags,
         ]);
-        rates.set(name, [...(rates.get(name) ?? []), count / run.seconds]);
+        // Per core: trajectories per CPU second of the one-worker process (wall time on loaded shared cores also
+        // counts the time spent waiting for a core).
+        rates.set(name, [...(rates.get(name) ?? []), count / run.cpuSeconds]);
         const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { totals: { bytes: number } };
         bytes.set(name, manifest.totals.bytes / count);
       });
@@ -57,8 +59,8 @@ export async function benchFormats(options: { quick?: boolean } = {}): Promise<s
   const lines = CASES.map(({ name }) => {
     const rate = median(rates.get(name) ?? [0]);
     return (
-      `${name.padEnd(10)} ${fmt(count)} trajectories × 1 worker: ${fmt(rate).padStart(6)} traj/s per core ` +
-      `(median of ${rounds}), ×${fmt(rate / jsonl, 2)} JSONL's rate, cost ×${fmt(jsonl / rate, 2)}; ` +
+      `${name.padEnd(10)} ${fmt(count)} trajectories × 1 worker: ${fmt(rate).padStart(6)} traj ` +
+      `per CPU second (median of ${rounds}), ×${fmt(rate / jsonl, 2)} JSONL's rate, cost ×${fmt(jsonl / rate, 2)}; ` +
       `${fmt((bytes.get(name) ?? 0) / 1024, 2)} KiB per trajectory on disk`
     );
   });
