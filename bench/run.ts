@@ -7,6 +7,7 @@ const quick = values.quick ?? false;
 const suites: Record<string, () => Promise<string[]>> = {
   trajectories: async () => (await import("./trajectories.ts")).benchTrajectories({ large: !quick }),
   content: async () => (await import("./content-cost.ts")).benchContentCost({ quick }),
+  formats: async () => (await import("./formats.ts")).benchFormats({ quick }),
   anomalies: async () => (await import("./anomalies.ts")).benchAnomalies(),
   tasks: async () => (await import("./tasks.ts")).benchTasks(),
   service: async () =>

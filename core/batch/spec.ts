@@ -1,6 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { TrajectoryDatasetSpecSchema } from "../dataset/spec.ts";
+import { formatOptionIssues, TrajectoryDatasetSpecSchema } from "../dataset/spec.ts";
 import { ConfigError, issuesFromZod } from "../errors.ts";
 import { LANGUAGE_MODEL_PROVIDERS } from "../llm/options.ts";
 import { TASK_CATEGORIES } from "../tasks/catalog.ts";
@@ -83,6 +83,10 @@ export function parseBatchSpec(input: unknown): BatchSpec {
   const result = BatchSpecSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError("Invalid batch spec", issuesFromZod(result.error.issues, input, "", BatchSpecSchema));
+  }
+  if (result.data.kind === "trajectories") {
+    const issues = formatOptionIssues(result.data);
+    if (issues.length > 0) throw new ConfigError("Invalid batch spec", issues, { listIssues: true });
   }
   return result.data;
 }
