@@ -1,6 +1,11 @@
 import { ConfigError, type CoreError, type Issue } from "../errors.ts";
+import { type BatchCollector, createBatchCollector } from "../llm/batch-collector.ts";
 import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
+import { createMeteredModel } from "../llm/metered-model.ts";
+import type { PriceTable } from "../llm/pricing.ts";
+import type { ResponseCache } from "../llm/response-cache.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
 import { buildReport, type TaskBatchReport } from "./batch-report.ts";
 import { TASK_CATEGORIES } from "./catalog.ts";
 import { createExecutionContext, DEFAULT_NOW, type ExecutionContext } from "./execution-context.ts";
@@ -45,6 +50,27 @@ export interface TaskBatchOptions {
   multiTurnRatio?: number;
   /** Called after each task finishes (success or failure), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with each finished task as it finishes (not for tasks cut short by `signal`), e.g. to append it to a file. */
+  onResult?: (result: TaskResult) => void;
+  /** Model replies already paid for: a cached reply is used without a call (resume, rerun, resubmitted batch). */
+  cache?: ResponseCache;
+  /** Prices per model for `cost_usd` (see DEFAULT_PRICES); without it the report has no cost figures. */
+  prices?: PriceTable;
+  /** Stop starting calls once this run's spend reaches it (USD); refused tasks fail with `budget_exceeded`. */
+  maxCostUsd?: number;
+  /** Send the calls through the provider's Batch API in rounds instead of one by one (needs `cache`). */
+  batchApi?: BatchApiOptions;
+}
+
+export interface BatchApiOptions {
+  /** Where submitted batches are recorded, so a killed run resumes polling them. */
+  store: ObjectStore;
+  pollIntervalMs?: number;
+  maxResubmits?: number;
+  /** false: submit and return without waiting (Lambda); the scheduled poller resumes the job. */
+  wait?: boolean;
+  /** Stored with each submitted batch for the poller (the shard job to resume). */
+  resume?: unknown;
 }
 
 export type TaskResult =
@@ -56,6 +82,7 @@ export type TaskResult =
       scenario: Scenario;
       usage: TokenUsage;
       attempts: TaskAttempt[];
+      costUsd?: number;
       /** Drawn for insufficient information, but no tool in the trajectory feeds a later call: kept standard. */
       noEnabler?: true;
       /** Drawn for multiple user turns, but the task text has no detail the user could hold back: kept standard. */
@@ -70,6 +97,7 @@ export type TaskResult =
       error: { code: string; message: string };
       usage: TokenUsage;
       attempts: TaskAttempt[];
+      costUsd?: number;
     };
 
 export interface TaskBatchResult {
@@ -121,7 +149,16 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   const ratio = options.insufficientInformationRatio ?? 0;
   const multiTurnRatio = options.multiTurnRatio ?? 0;
   const drawn = { insufficientInformation: 0, multipleUserTurn: 0 };
-  const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
+  const collector = options.batchApi === undefined ? undefined : batchCollectorFor(options, options.batchApi);
+  const { model, ledger } = createMeteredModel(collector?.model ?? options.model, {
+    cache: options.cache,
+    prices: options.prices,
+    batch: collector !== undefined,
+    maxCostUsd: options.maxCostUsd,
+  });
+  // In batch mode every task is live at once: a round is submitted when all of them wait on a reply.
+  const concurrency =
+    collector === undefined ? Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count) : options.count;
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
   let done = 0;
@@ -130,7 +167,7 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
     const index = startIndex + offset;
     const categories = [...(options.categories[index % options.categories.length] as string[])];
     if (options.signal?.aborted === true) {
-      return failed(index, categories, { code: "batch_failed", message: "Not started: the batch was aborted." });
+      return failed(index, categories, { code: "interrupted", message: "Not started: the batch was aborted." });
     }
     const context = taskContext(options.seed, index, categories, options.now);
     // No draw at ratio 0, so batches without the option are unchanged.
@@ -142,7 +179,7 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
     const run = await runTaskGeneration({
       categories,
       context,
-      model: options.model,
+      model,
       seed: options.seed,
       index,
       prompts,
@@ -176,18 +213,28 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
         scenario: denied ?? withheld ?? run.scenario,
         usage: run.usage,
         attempts: run.attempts,
+        ...(run.costUsd === undefined ? {} : { costUsd: run.costUsd }),
         ...(insufficient && denied === null ? { noEnabler: true as const } : {}),
         ...(multiTurn && denied === null && withheld === null ? { noWithheldDetail: true as const } : {}),
         ...(multiTurn && denied !== null ? { multiTurnSuperseded: true as const } : {}),
       };
     }
-    return failed(index, categories, describe(run.error), run.usage, run.attempts);
+    // A call cut short by the signal is an interruption, not the task's failure: a rerun does it again.
+    const error = isAborted(options.signal) ? { code: "interrupted", message: run.error.message } : describe(run.error);
+    return failed(index, categories, error, run.usage, run.attempts, run.costUsd);
   };
 
   const worker = async (): Promise<void> => {
     while (cursor < options.count) {
       const offset = cursor++;
-      results[offset] = await runOne(offset);
+      collector?.taskStarted();
+      try {
+        results[offset] = await runOne(offset);
+      } finally {
+        collector?.taskSettled();
+      }
+      const result = results[offset] as TaskResult;
+      if (result.ok || result.error.code !== "interrupted") options.onResult?.(result);
       done++;
       options.onProgress?.(done, options.count);
     }
@@ -195,7 +242,37 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const usage = results.reduce((sum, result) => addUsage(sum, result.usage), ZERO_USAGE);
-  return { results, usage, report: buildReport(results, usage, options.model, drawn) };
+  const report = buildReport(results, usage, options.model, drawn, {
+    ledger,
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    ...(options.model.limiter === undefined || collector !== undefined
+      ? {}
+      : { limiter: options.model.limiter.stats() }),
+    ...(collector === undefined ? {} : { batchApi: collector.stats() }),
+  });
+  return { results, usage, report };
+}
+
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function batchCollectorFor(options: TaskBatchOptions, batchApi: BatchApiOptions): BatchCollector {
+  if (options.cache === undefined) {
+    throw new ConfigError("Batch API mode needs a response cache: replies are stored as each batch is downloaded.", [
+      { path: "cache", message: "required with batchApi" },
+    ]);
+  }
+  return createBatchCollector({
+    model: options.model,
+    store: batchApi.store,
+    cache: options.cache,
+    ...(batchApi.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchApi.pollIntervalMs }),
+    ...(batchApi.maxResubmits === undefined ? {} : { maxResubmits: batchApi.maxResubmits }),
+    ...(batchApi.wait === undefined ? {} : { wait: batchApi.wait }),
+    ...(batchApi.resume === undefined ? {} : { resume: batchApi.resume }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
 }
 
 function failed(
@@ -204,8 +281,9 @@ function failed(
   error: { code: string; message: string },
   usage: TokenUsage = ZERO_USAGE,
   attempts: TaskAttempt[] = [],
+  costUsd?: number,
 ): TaskResult {
-  return { ok: false, index, categories, error, usage, attempts };
+  return { ok: false, index, categories, error, usage, attempts, ...(costUsd === undefined ? {} : { costUsd }) };
 }
 
 function describe(error: CoreError): { code: string; message: string } {

@@ -77,11 +77,11 @@ describe.each(PROVIDERS)("%s adapter", (provider) => {
     expect(elapsed).toBeLessThan(350);
   });
 
-  it("throws a retryable LlmCallError with the status when 500s outlast the SDK's retries", async () => {
+  it("throws a retryable llm_unavailable error with the status when 500s outlast the retries", async () => {
     const model = await modelFor(provider, [{ status: 500, headers: { "retry-after-ms": "10" } }]);
     const error = await model.generate(request).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LlmCallError);
-    expect(error).toMatchObject({ provider, status: 500, isRetryable: true, code: "llm_call_failed" });
+    expect(error).toMatchObject({ provider, status: 500, isRetryable: true, code: "llm_unavailable" });
     expect(server?.requests).toHaveLength(2);
   });
 
