@@ -1,9 +1,18 @@
 import type { z } from "zod";
-import { BatchError, LlmCallError } from "../errors.ts";
+import { BatchError, LlmCallError, type LlmCallErrorCode } from "../errors.ts";
 import type { LanguageModel } from "../llm/language-model.ts";
 import type { LanguageModelProvider } from "../llm/options.ts";
 import { generateTaskBatch, serializeTaskRecord } from "../tasks/index.ts";
 import type { TaskBatchOptionsSchema, TaskBatchSpec } from "./spec.ts";
+
+/** Codes of a failed model call (as opposed to a reply that failed parsing or validation). */
+const CALL_FAILURES: ReadonlySet<string> = new Set<LlmCallErrorCode>([
+  "llm_call_failed",
+  "llm_unavailable",
+  "llm_rate_limited",
+  "llm_auth_failed",
+  "llm_key_missing",
+]);
 
 /** Builds a language model for a task batch; the composition root supplies keys (from env or SST secrets). */
 export type TaskModelFactory = (options: {
@@ -48,17 +57,16 @@ export async function generateTaskLines(input: TaskRecordsInput): Promise<string
       : { insufficientInformationRatio: input.options.insufficient_information_ratio }),
     ...(input.options.multi_turn_ratio === undefined ? {} : { multiTurnRatio: input.options.multi_turn_ratio }),
   });
-  // A provider outage fails every task: fail the job too, so the queue retries it later instead of storing a shard
-  // of errors as done.
+  // A provider outage (or a missing or refused key) fails every task: fail the job too, with the cause's code, so
+  // the queue retries it later instead of storing a shard of errors as done.
   const failures = result.report.failures;
-  if (result.report.produced === 0 && failures.length > 0 && failures.every((f) => f.code === "llm_call_failed")) {
-    throw new LlmCallError(
-      `Every task of the shard failed calling the model; last error: ${failures.at(-1)?.message}`,
-      {
-        provider: model.provider,
-        isRetryable: true,
-      },
-    );
+  if (result.report.produced === 0 && failures.length > 0 && failures.every((f) => CALL_FAILURES.has(f.code))) {
+    const last = failures.at(-1) as { code: string; message: string };
+    throw new LlmCallError(`Every task of the shard failed calling the model; last error: ${last.message}`, {
+      provider: model.provider,
+      code: last.code as LlmCallErrorCode,
+      isRetryable: last.code !== "llm_key_missing" && last.code !== "llm_auth_failed",
+    });
   }
   return result.results.map(serializeTaskRecord);
 }
