@@ -1,9 +1,9 @@
-import { GENERATOR_VERSION } from "../dataset/manifest.ts";
 import { type DatasetFile, datasetFiles } from "../dataset/outputs.ts";
 import { planShards } from "../dataset/plan.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { BatchError } from "../errors.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
+import { GENERATOR_VERSION } from "../version.ts";
 import { batchKeys } from "./batch-store.ts";
 import { mapLimit } from "./map-limit.ts";
 import { listRecordIndices, readRecord, type ShardDoneRecord, ShardDoneRecordSchema } from "./records.ts";

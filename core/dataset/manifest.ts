@@ -1,3 +1,4 @@
+import { GENERATOR_VERSION } from "../version.ts";
 import type { TrajectoryDatasetSpec } from "./spec.ts";
 
 export const MANIFEST_FORMAT = "agentsynth.dataset/v1";
@@ -24,8 +25,6 @@ export interface DatasetManifest {
   /** Extra sections (splits, statistics) added by later stages, kept in insertion order. */
   [section: string]: unknown;
 }
-
-export const GENERATOR_VERSION = "0.1.0";
 
 /**
  * Assembles a manifest. Shards are sorted by index; nothing time- or machine-dependent goes in, so the same spec

@@ -1,4 +1,4 @@
-import { graphExportVocabularies } from "../export/graph.ts";
+import { type FormatFile, trajectoryFormat } from "../export/formats.ts";
 import { generateTrajectory, type TrajectoryConfig } from "../trajectory/index.ts";
 import { datasetManifestSections, renderDatasetCard } from "./card.ts";
 import { buildManifest, type DatasetManifest, type ShardEntry, serializeManifest } from "./manifest.ts";
@@ -6,15 +6,12 @@ import type { TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";
 
 /** A file of a finished dataset besides its shards, with its key relative to the dataset root. */
-export interface DatasetFile {
-  key: string;
-  body: string;
-  contentType: string;
-}
+export type DatasetFile = FormatFile;
 
 /**
  * Everything a finished dataset holds besides its shards: `manifest.json` (shards, splits, anomaly settings and
- * statistics), the dataset card `README.md`, and for the graph format the vocabularies of its categorical columns.
+ * statistics), the dataset card `README.md`, and the files the format writes beside its shards (the graph format's
+ * vocabularies).
  * The CLI and the batch service both call this, so the same spec gives the same files either way.
  */
 export function datasetFiles(input: {
@@ -37,13 +34,7 @@ export function datasetFiles(input: {
     { key: "manifest.json", body: serializeManifest(manifest), contentType: "application/json" },
     { key: "README.md", body: renderDatasetCard(manifest, statistics), contentType: "text/markdown" },
   ];
-  if (input.spec.format === "graph") {
-    files.push({
-      key: "graph-vocabularies.json",
-      body: `${JSON.stringify(graphExportVocabularies(), null, 2)}\n`,
-      contentType: "application/json",
-    });
-  }
+  files.push(...(trajectoryFormat(input.spec.format).datasetFiles?.() ?? []));
   return { manifest, files };
 }
 

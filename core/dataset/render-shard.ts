@@ -1,5 +1,5 @@
 import { createGzip } from "node:zlib";
-import { TRAJECTORY_FORMATS, type TrajectoryFormatName } from "../export/formats.ts";
+import { type TrajectoryFormatName, trajectoryFormat } from "../export/formats.ts";
 import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
 
 export interface TrajectoryShardInput {
@@ -33,7 +33,7 @@ const NEWLINE = 10;
  */
 export function* renderTrajectoryChunks(input: Omit<TrajectoryShardInput, "gzip">): Generator<Buffer> {
   const { config, seed, startIndex, count, onProgress, onTrajectory } = input;
-  const serialize = TRAJECTORY_FORMATS[input.format ?? "trajectory"].serialize;
+  const serialize = trajectoryFormat(input.format ?? "trajectory").serialize;
   let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let used = 0;
   for (let k = 0; k < count; k++) {

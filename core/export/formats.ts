@@ -1,17 +1,30 @@
 import type { Trajectory } from "../trajectory/model.ts";
 import { serializeTrajectory } from "../trajectory/serialize.ts";
-import { serializeGraphRecord } from "./graph.ts";
+import { graphExportVocabularies, serializeGraphRecord } from "./graph.ts";
 import { serializeOtlpTrace } from "./otlp.ts";
 
-/** A shard format: one line per trajectory, and the suffix its shard files take (before `.jsonl`). */
-export interface TrajectoryFormat {
-  readonly serialize: (trajectory: Trajectory) => string;
-  readonly description: string;
+/** A file a format writes once beside its shards, keyed relative to the dataset root. */
+export interface FormatFile {
+  key: string;
+  body: string;
+  contentType: string;
 }
 
 /**
- * The shard formats a dataset can be written in. `trajectory` is the wire format; `graph` and `otlp` are exports a
- * detector author can load without a parser of their own.
+ * A shard format: what one trajectory becomes in a shard. Formats know the trajectory and nothing of datasets or
+ * manifests; `core/dataset` looks them up here by name, so imports run one way (dataset -> export).
+ */
+export interface TrajectoryFormat {
+  /** One JSONL line per trajectory. */
+  readonly serialize: (trajectory: Trajectory) => string;
+  readonly description: string;
+  /** Files written once per dataset beside the shards (the graph format's vocabularies), in a fixed order. */
+  readonly datasetFiles?: () => readonly FormatFile[];
+}
+
+/**
+ * The format registry: the shard formats a dataset can be written in. `trajectory` is the wire format; `graph` and
+ * `otlp` are exports a detector author can load without a parser of their own.
  * @example
  * renderTrajectoryShard({ ...input, format: "graph" });
  */
@@ -23,9 +36,21 @@ export const TRAJECTORY_FORMATS = {
   graph: {
     serialize: serializeGraphRecord,
     description: "graph records: integer node indices, edge_index, feature columns",
+    datasetFiles: () => [
+      {
+        key: "graph-vocabularies.json",
+        body: `${JSON.stringify(graphExportVocabularies(), null, 2)}\n`,
+        contentType: "application/json",
+      },
+    ],
   },
   otlp: { serialize: serializeOtlpTrace, description: "OpenTelemetry OTLP/JSON traces, GenAI semantic conventions" },
 } as const satisfies Record<string, TrajectoryFormat>;
 
 export type TrajectoryFormatName = keyof typeof TRAJECTORY_FORMATS;
 export const TRAJECTORY_FORMAT_NAMES = Object.keys(TRAJECTORY_FORMATS) as TrajectoryFormatName[];
+
+/** The registry entry of a format name (names are checked by the dataset spec before they get here). */
+export function trajectoryFormat(name: TrajectoryFormatName): TrajectoryFormat {
+  return TRAJECTORY_FORMATS[name];
+}

@@ -1,8 +1,10 @@
 export {
+  type FormatFile,
   TRAJECTORY_FORMAT_NAMES,
   TRAJECTORY_FORMATS,
   type TrajectoryFormat,
   type TrajectoryFormatName,
+  trajectoryFormat,
 } from "./formats.ts";
 export {
   decodeColumn,

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { GENERATOR_VERSION } from "../dataset/manifest.ts";
 import { nodeConfidence } from "../trajectory/metrics.ts";
 import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
 import type { LlmPurpose } from "../trajectory/vocabulary.ts";
+import { GENERATOR_VERSION } from "../version.ts";
 import { type KeyValue, type OtlpSpan, type OtlpTraceRequest, SPAN_KIND, STATUS_CODE } from "./otlp-schema.ts";
 
 /** GenAI provider names (semantic conventions `gen_ai.provider.name`) of the models the generator uses. */
