@@ -134,9 +134,13 @@ export function createLocalWorkerDeps(data: LocalWorkerData, env: Env = process.
 }
 
 function taskModelFactory(readEnv: () => Env): TaskModelFactory {
-  return ({ provider, model, seed }) =>
+  return ({ provider, model, seed, concurrency }) =>
     createLanguageModel(
-      languageModelOptionsFromEnv(provider, readEnv(), { ...(model === undefined ? {} : { model }), seed }),
+      languageModelOptionsFromEnv(provider, readEnv(), {
+        ...(model === undefined ? {} : { model }),
+        seed,
+        concurrency,
+      }),
     );
 }
 

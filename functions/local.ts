@@ -2,6 +2,7 @@ import { mkdirSync, watch } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { pollSubmittedBatches } from "../core/batch/poll-batches.ts";
 import { fanOutBatch, submitBatch } from "../core/batch/submit.ts";
 import { startBatchFromUpload } from "../core/batch/upload.ts";
 import { BATCH_SPEC_PREFIX } from "../core/storage/keys.ts";
@@ -19,7 +20,7 @@ export interface LocalServer {
  */
 export async function startLocalServer(
   deps: LocalDeps,
-  options: { watchUploads?: boolean } = {},
+  options: { watchUploads?: boolean; batchPollIntervalMs?: number } = {},
 ): Promise<LocalServer> {
   const app = createApp({
     store: deps.store,
@@ -35,14 +36,37 @@ export async function startLocalServer(
   });
   const address = server.address() as AddressInfo;
   const stopWatching = options.watchUploads === false ? () => undefined : watchUploads(deps);
+  const stopPolling = pollBatches(deps, options.batchPollIntervalMs ?? BATCH_POLL_INTERVAL_MS);
   return {
     url: `http://${deps.host}:${address.port}`,
     async close() {
       stopWatching();
+      stopPolling();
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       await deps.queue.close();
     },
   };
+}
+
+/** How often `npm start` polls submitted provider batches (the deployed Cron runs every 5 minutes). */
+const BATCH_POLL_INTERVAL_MS = 60_000;
+
+/** Local stand-in for the scheduled poller: one pass at a time, never overlapping. */
+function pollBatches(deps: LocalDeps, intervalMs: number): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    pollSubmittedBatches({ store: deps.store, models: deps.taskModels, queue: deps.queue })
+      .catch((error: unknown) => {
+        console.error(JSON.stringify({ level: "error", message: "batch poll failed", error: String(error) }));
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Local stand-in for the bucket notification on batches/: start each spec file written there. */

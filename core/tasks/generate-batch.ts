@@ -65,6 +65,8 @@ export interface TaskBatchOptions {
 export interface BatchApiOptions {
   /** Where submitted batches are recorded, so a killed run resumes polling them. */
   store: ObjectStore;
+  /** Key prefix of those records (default `batches/open/`). */
+  prefix?: string;
   pollIntervalMs?: number;
   maxResubmits?: number;
   /** false: submit and return without waiting (Lambda); the scheduled poller resumes the job. */
@@ -267,6 +269,7 @@ function batchCollectorFor(options: TaskBatchOptions, batchApi: BatchApiOptions)
     model: options.model,
     store: batchApi.store,
     cache: options.cache,
+    ...(batchApi.prefix === undefined ? {} : { prefix: batchApi.prefix }),
     ...(batchApi.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchApi.pollIntervalMs }),
     ...(batchApi.maxResubmits === undefined ? {} : { maxResubmits: batchApi.maxResubmits }),
     ...(batchApi.wait === undefined ? {} : { wait: batchApi.wait }),
