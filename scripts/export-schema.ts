@@ -1,9 +1,15 @@
-// Writes the JSON Schema of a trajectory, generated from the zod schemas, to schema/trajectory.schema.json.
-// Run after changing core/trajectory/model.ts: `npx node scripts/export-schema.ts`.
+// Writes the JSON Schemas generated from the zod schemas: schema/trajectory.schema.json and
+// schema/graph-record.schema.json. Run after changing core/trajectory/model.ts or core/export/graph.ts:
+// `npx node scripts/export-schema.ts`.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { GRAPH_SCHEMA_PATH, graphRecordJsonSchemaText } from "../core/export/graph-json-schema.ts";
 import { TRAJECTORY_SCHEMA_PATH, trajectoryJsonSchemaText } from "../core/trajectory/json-schema.ts";
 
-const target = fileURLToPath(new URL(`../${TRAJECTORY_SCHEMA_PATH}`, import.meta.url));
-writeFileSync(target, trajectoryJsonSchemaText());
-console.log(`wrote ${TRAJECTORY_SCHEMA_PATH}`);
+for (const [path, text] of [
+  [TRAJECTORY_SCHEMA_PATH, trajectoryJsonSchemaText()],
+  [GRAPH_SCHEMA_PATH, graphRecordJsonSchemaText()],
+] as const) {
+  writeFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url)), text);
+  console.log(`wrote ${path}`);
+}
