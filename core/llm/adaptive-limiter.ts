@@ -20,6 +20,8 @@ export interface AdaptiveLimiterOptions {
   latencySlackMs?: number;
   /** Longest pause honoured from Retry-After or a rate-limit reset (default 30 s). */
   maxWaitMs?: number;
+  /** Never adapt: always `ceiling` in flight (the behaviour before this limiter, kept for comparison). */
+  fixed?: boolean;
   now?: () => number;
 }
 
@@ -66,12 +68,14 @@ export class AdaptiveLimiter {
   private readonly decrease: number;
   private readonly latencyTolerance: number;
   private readonly latencySlackMs: number;
+  private readonly fixed: boolean;
   readonly maxWaitMs: number;
   readonly now: () => number;
 
   constructor(options: AdaptiveLimiterOptions) {
     this.ceilingValue = Math.max(1, Math.floor(options.ceiling));
-    this.limit = Math.min(this.ceilingValue, Math.max(1, options.initial ?? 4));
+    this.fixed = options.fixed === true;
+    this.limit = this.fixed ? this.ceilingValue : Math.min(this.ceilingValue, Math.max(1, options.initial ?? 4));
     this.decrease = options.decrease ?? 0.5;
     this.latencyTolerance = options.latencyTolerance ?? 2;
     this.latencySlackMs = options.latencySlackMs ?? 25;
@@ -87,6 +91,7 @@ export class AdaptiveLimiter {
   raiseCeiling(ceiling: number): void {
     if (ceiling > this.ceilingValue) {
       this.ceilingValue = Math.floor(ceiling);
+      if (this.fixed) this.limit = this.ceilingValue;
       this.wake();
     }
   }
@@ -110,6 +115,12 @@ export class AdaptiveLimiter {
 
   release(permit: LimiterPermit, outcome: LimiterOutcome): void {
     this.inFlight--;
+    if (this.fixed) {
+      if (outcome.kind === "overload") this.counts.overloads++;
+      if (outcome.kind === "success") this.counts.successes++;
+      this.wake();
+      return;
+    }
     if (outcome.kind === "overload") {
       this.counts.overloads++;
       this.cut(permit);

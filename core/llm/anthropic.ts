@@ -37,9 +37,10 @@ export function createAnthropicLanguageModel(options: LanguageModelOptions): Lan
   const clientOptions = sdkClientOptions(options, apiKey);
   const modelId = options.model ?? DEFAULT_MODELS.anthropic;
   const limiter = sharedLimiter(
-    { provider: "anthropic", model: modelId, baseURL: options.baseURL },
+    { provider: "anthropic", model: modelId, baseURL: options.baseURL, fixed: options.adaptive === false },
     {
       ceiling: options.concurrency ?? DEFAULT_LLM_CONCURRENCY,
+      ...(options.adaptive === false ? { fixed: true } : {}),
       ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
     },
   );

@@ -11,10 +11,10 @@ const limiters = new Map<string, AdaptiveLimiter>();
  * const limiter = sharedLimiter({ provider: "openai", model: "gpt-4o-mini" }, { ceiling: 50 });
  */
 export function sharedLimiter(
-  target: { provider: string; model: string; baseURL?: string | undefined },
+  target: { provider: string; model: string; baseURL?: string | undefined; fixed?: boolean },
   options: AdaptiveLimiterOptions,
 ): AdaptiveLimiter {
-  const key = `${target.provider}\u0000${target.baseURL ?? ""}\u0000${target.model}`;
+  const key = `${target.provider}\u0000${target.baseURL ?? ""}\u0000${target.model}${target.fixed === true ? "\u0000fixed" : ""}`;
   const existing = limiters.get(key);
   if (existing !== undefined) {
     existing.raiseCeiling(options.ceiling);
@@ -23,9 +23,4 @@ export function sharedLimiter(
   const limiter = new AdaptiveLimiter(options);
   limiters.set(key, limiter);
   return limiter;
-}
-
-/** Forgets every shared limiter (tests and benchmarks that start a fresh server per case). */
-export function resetSharedLimiters(): void {
-  limiters.clear();
 }

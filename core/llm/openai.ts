@@ -39,9 +39,10 @@ export function createOpenAiLanguageModel(options: LanguageModelOptions): Langua
   const clientOptions = sdkClientOptions(options, apiKey);
   const modelId = options.model ?? DEFAULT_MODELS.openai;
   const limiter = sharedLimiter(
-    { provider: "openai", model: modelId, baseURL: options.baseURL },
+    { provider: "openai", model: modelId, baseURL: options.baseURL, fixed: options.adaptive === false },
     {
       ceiling: options.concurrency ?? DEFAULT_LLM_CONCURRENCY,
+      ...(options.adaptive === false ? { fixed: true } : {}),
       ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
     },
   );

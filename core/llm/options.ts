@@ -22,6 +22,8 @@ export interface LanguageModelOptions {
   maxWaitMs?: number;
   /** First retry backoff when the server gives no Retry-After (doubles per retry, up to 8 s). */
   backoffMs?: number;
+  /** false: keep `concurrency` calls in flight whatever the server says (for comparison; default true). */
+  adaptive?: boolean;
   /** Per-attempt timeout handed to the SDK. */
   timeoutMs?: number;
   /** Seed of the offline template provider. */

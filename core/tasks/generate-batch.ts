@@ -161,6 +161,8 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   // In batch mode every task is live at once: a round is submitted when all of them wait on a reply.
   const concurrency =
     collector === undefined ? Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count) : options.count;
+  // The batch's concurrency is the ceiling of the provider's shared limiter, which adapts below it.
+  if (collector === undefined) options.model.limiter?.raiseCeiling(concurrency);
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
   let done = 0;
