@@ -9,7 +9,10 @@ const suites: Record<string, () => Promise<string[]>> = {
   content: async () => (await import("./content-cost.ts")).benchContentCost({ quick }),
   formats: async () => (await import("./formats.ts")).benchFormats({ quick }),
   anomalies: async () => (await import("./anomalies.ts")).benchAnomalies(),
-  tasks: async () => (await import("./tasks.ts")).benchTasks(),
+  tasks: async () => [
+    ...(await (await import("./tasks-rate-limit.ts")).benchRateLimitedTasks()),
+    ...(await (await import("./tasks.ts")).benchTasks()),
+  ],
   service: async () =>
     (await import("./service.ts")).benchService(quick ? { batchTotal: 100_000, loadSeconds: 3 } : {}),
 };

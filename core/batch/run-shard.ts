@@ -32,8 +32,9 @@ export interface ShardRunnerDeps {
 export interface ShardJobOutcome {
   /** `written`: this job stored the shard; `recovered`: the shard was stored before but its record was not;
    * `already_done`: a redelivery of a finished job, nothing was written; `cancelled`: the batch was cancelled, the
-   * shard was skipped. */
-  status: "written" | "recovered" | "already_done" | "cancelled";
+   * shard was skipped; `waiting_for_batch`: its model calls were submitted to a provider Batch API and the scheduled
+   * poller requeues the job when the batch ends. */
+  status: "written" | "recovered" | "already_done" | "cancelled" | "waiting_for_batch";
   record: ShardDoneRecord | null;
   /** This job wrote the batch manifest (it finished the last shard). */
   manifestWritten: boolean;
@@ -194,7 +195,14 @@ function renderShard(
   stats: DatasetStats | undefined,
 ): AsyncIterable<Uint8Array> {
   if (spec.kind === "tasks") {
-    return renderTaskShard({ spec, startIndex: job.start_index, count: job.count, models: deps.taskModels });
+    return renderTaskShard({
+      spec,
+      startIndex: job.start_index,
+      count: job.count,
+      models: deps.taskModels,
+      store: deps.store,
+      job,
+    });
   }
   return renderTrajectoryShard({
     config: config as TrajectoryConfig,

@@ -197,6 +197,8 @@ export function createApp(deps: AppDeps) {
       startIndex: start_index,
       count,
       models: deps.taskModels,
+      // Replies are cached in the store: the same request again makes no model call.
+      store: deps.store,
     });
     return c.json({ tasks: records }, 200);
   });
