@@ -5,6 +5,7 @@ import "sst";
 declare module "sst" {
   export interface Resource {
     AnthropicApiKey: { type: "sst.sst.Secret"; value: string };
+    BatchPoller: { type: "sst.aws.CronV2" };
     Api: { name: string; type: "sst.aws.Function"; url: string };
     ApiToken: { type: "sst.sst.Secret"; value: string };
     Datasets: { name: string; type: "sst.aws.Bucket" };

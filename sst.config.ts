@@ -13,8 +13,14 @@ const WORKER_TIMEOUT_SECONDS = 300;
 const SHARD_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS * 6;
 /** Receives before a shard job moves to the dead-letter queue (and shows as failed in the batch status). */
 const SHARD_MAX_RECEIVES = 3;
-/** Concurrent worker invocations: caps model-provider load (x per-shard concurrency for task batches) and S3 writes. */
+/**
+ * Concurrent worker invocations: caps model-provider load and S3 writes. Each worker instance has its own adaptive
+ * limiter per provider and model, whose ceiling is the spec's `tasks.concurrency`: the fleet's ceiling on calls in
+ * flight to one provider is WORKER_MAX_CONCURRENCY x that (20 x 8 = 160 by default). Each limiter backs off on 429s.
+ */
 const WORKER_MAX_CONCURRENCY = 20;
+/** How often submitted provider batches are polled (results take minutes to hours; Lambda never waits for them). */
+const BATCH_POLL_SCHEDULE = "rate(5 minutes)";
 
 export default $config({
   app(input) {
@@ -107,6 +113,19 @@ export default $config({
           filterSuffix: "/spec.json",
         },
       ],
+    });
+
+    // Provider batches (tasks.batch_api): a worker submits and returns; this collects ended batches into the cache
+    // and requeues their shard jobs.
+    new sst.aws.CronV2("BatchPoller", {
+      schedule: BATCH_POLL_SCHEDULE,
+      function: {
+        ...common,
+        handler: "functions/batch-poller/handler.handler",
+        timeout: "5 minutes",
+        memory: "1024 MB",
+        link: [bucket, shards, ...modelKeys],
+      },
     });
 
     const api = new sst.aws.Function("Api", {

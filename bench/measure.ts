@@ -5,6 +5,8 @@ import { siblingModule } from "../core/module-url.ts";
 export interface ChildResult {
   code: number;
   seconds: number;
+  /** CPU time of the whole process (user + system). */
+  cpuSeconds: number;
   peakRssMb: number;
 }
 

@@ -7,8 +7,12 @@ const quick = values.quick ?? false;
 const suites: Record<string, () => Promise<string[]>> = {
   trajectories: async () => (await import("./trajectories.ts")).benchTrajectories({ large: !quick }),
   content: async () => (await import("./content-cost.ts")).benchContentCost({ quick }),
+  formats: async () => (await import("./formats.ts")).benchFormats({ quick }),
   anomalies: async () => (await import("./anomalies.ts")).benchAnomalies(),
-  tasks: async () => (await import("./tasks.ts")).benchTasks(),
+  tasks: async () => [
+    ...(await (await import("./tasks-rate-limit.ts")).benchRateLimitedTasks()),
+    ...(await (await import("./tasks.ts")).benchTasks()),
+  ],
   service: async () =>
     (await import("./service.ts")).benchService(quick ? { batchTotal: 100_000, loadSeconds: 3 } : {}),
 };

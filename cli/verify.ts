@@ -11,7 +11,7 @@ import type { ObjectStore } from "../core/storage/object-store.ts";
 import type { CliIo } from "./io.ts";
 import { SPEC_KEY } from "./shard-output.ts";
 
-const HELP = `agentsynth verify: check every shard of a dataset against its manifest (size and sha256)
+const HELP = `agentsynth verify: check every shard of a dataset against its manifest (size and sha256; each file of a Parquet shard)
 
 Usage:
   agentsynth verify DIR                          a dataset directory written by "agentsynth trajectories"
@@ -27,6 +27,10 @@ const ManifestShardsSchema = z.object({
       key: z.string(),
       bytes: z.int().min(0),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      // A Parquet shard is several files, each with its own size and sha256: those are what is checked.
+      files: z
+        .array(z.object({ key: z.string(), bytes: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
+        .optional(),
     }),
   ),
 });

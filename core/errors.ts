@@ -11,6 +11,13 @@ export type ErrorCode =
   | "not_found"
   | "storage_failed"
   | "llm_call_failed"
+  | "llm_key_missing"
+  | "llm_auth_failed"
+  | "llm_unavailable"
+  | "llm_rate_limited"
+  | "budget_exceeded"
+  | "batch_pending"
+  | "interrupted"
   | "llm_output_invalid"
   | "task_generation_failed"
   | "task_format_invalid"
@@ -106,19 +113,31 @@ export class PromptTemplateError extends CoreError {
   }
 }
 
+/**
+ * Why a model call failed, as its own code: no key configured, key refused (401/403), provider down or overloaded
+ * (5xx, 529, unreachable), rate limited after every retry (429), or anything else (`llm_call_failed`).
+ */
+export type LlmCallErrorCode =
+  | "llm_call_failed"
+  | "llm_key_missing"
+  | "llm_auth_failed"
+  | "llm_unavailable"
+  | "llm_rate_limited";
+
 export interface LlmCallErrorOptions extends CoreErrorOptions {
   provider: string;
   status?: number;
   isRetryable: boolean;
+  code?: LlmCallErrorCode;
 }
 
-/** A model call that failed at the transport/API level (after the SDK's own retries). */
+/** A model call that failed at the transport/API level (after the retries). */
 export class LlmCallError extends CoreError {
   readonly provider: string;
   readonly status: number | undefined;
   readonly isRetryable: boolean;
   constructor(message: string, options: LlmCallErrorOptions) {
-    super("llm_call_failed", message, options);
+    super(options.code ?? "llm_call_failed", message, options);
     this.name = "LlmCallError";
     this.provider = options.provider;
     this.status = options.status;
@@ -135,6 +154,16 @@ export class LlmOutputError extends CoreError {
     super("llm_output_invalid", message, options);
     this.name = "LlmOutputError";
     this.reason = reason;
+  }
+}
+
+/** `--max-cost` was reached: the call was not started, so nothing more was spent. */
+export class BudgetExceededError extends CoreError {
+  readonly maxCostUsd: number;
+  constructor(message: string, maxCostUsd: number) {
+    super("budget_exceeded", message);
+    this.name = "BudgetExceededError";
+    this.maxCostUsd = maxCostUsd;
   }
 }
 
@@ -244,6 +273,17 @@ export class ValidationError extends TaskGenerationError {
     super(message, options, "task_invalid");
     this.name = "ValidationError";
     this.reasons = reasons;
+  }
+}
+
+/**
+ * A call queued into a provider batch that this process does not wait for (Lambda); the scheduled poller resumes
+ * the job when the batch ends. Not a failure.
+ */
+export class BatchPendingError extends CoreError {
+  constructor(message: string) {
+    super("batch_pending", message);
+    this.name = "BatchPendingError";
   }
 }
 

@@ -228,9 +228,13 @@ function batchLimits(env: Env): BatchLimits {
 }
 
 function taskModelFactory(readEnv: () => Env): TaskModelFactory {
-  return ({ provider, model, seed }) =>
+  return ({ provider, model, seed, concurrency }) =>
     createLanguageModel(
-      languageModelOptionsFromEnv(provider, readEnv(), { ...(model === undefined ? {} : { model }), seed }),
+      languageModelOptionsFromEnv(provider, readEnv(), {
+        ...(model === undefined ? {} : { model }),
+        seed,
+        concurrency,
+      }),
     );
 }
 

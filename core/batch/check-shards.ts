@@ -9,12 +9,18 @@ export interface ExpectedShard {
   key: string;
   bytes: number;
   sha256: string;
+  /**
+   * A shard written as several files (Parquet: one per table and split) lists them, each with its own size and
+   * sha256; `key`, `bytes` and `sha256` then describe the set, and the files are what is checked.
+   */
+  files?: ReadonlyArray<{ key: string; bytes: number; sha256: string }> | undefined;
 }
 
 export type ShardProblem = "missing" | "size_mismatch" | "sha256_mismatch";
 
 export interface ShardCheck {
   index: number;
+  /** The shard's key, or for a shard of several files the first file found wrong (or the pattern when all match). */
   key: string;
   /** null when the stored bytes match. */
   problem: ShardProblem | null;
@@ -45,18 +51,40 @@ export async function checkShards(
 ): Promise<ShardCheck[]> {
   const hash = options.sha256 ?? true;
   return mapLimit(shards, options.concurrency ?? 4, async (shard): Promise<ShardCheck> => {
-    const base = { index: shard.index, key: shard.key, expected: { bytes: shard.bytes, sha256: shard.sha256 } };
-    const key = `${prefix}${shard.key}`;
-    const info = await store.head(key);
-    if (info === null) return { ...base, problem: "missing", actual: null };
-    if (info.size !== shard.bytes) return { ...base, problem: "size_mismatch", actual: { bytes: info.size } };
-    if (!hash) return { ...base, problem: null, actual: { bytes: info.size } };
-    const stream = await store.getStream(key);
-    if (stream === null) return { ...base, problem: "missing", actual: null };
-    const stored = await summarize(stream);
-    if (stored.bytes !== shard.bytes) return { ...base, problem: "size_mismatch", actual: stored };
-    return { ...base, problem: stored.sha256 === shard.sha256 ? null : "sha256_mismatch", actual: stored };
+    if (shard.files === undefined) return checkObject(store, prefix, shard.index, shard, hash);
+    // Several files: the shard is whole when every file is; the first wrong one is reported.
+    for (const file of shard.files) {
+      const check = await checkObject(store, prefix, shard.index, file, hash);
+      if (check.problem !== null) return check;
+    }
+    return {
+      index: shard.index,
+      key: shard.key,
+      problem: null,
+      expected: { bytes: shard.bytes, sha256: shard.sha256 },
+      actual: { bytes: shard.bytes },
+    };
   });
+}
+
+async function checkObject(
+  store: ObjectStore,
+  prefix: string,
+  index: number,
+  expected: { key: string; bytes: number; sha256: string },
+  hash: boolean,
+): Promise<ShardCheck> {
+  const base = { index, key: expected.key, expected: { bytes: expected.bytes, sha256: expected.sha256 } };
+  const key = `${prefix}${expected.key}`;
+  const info = await store.head(key);
+  if (info === null) return { ...base, problem: "missing", actual: null };
+  if (info.size !== expected.bytes) return { ...base, problem: "size_mismatch", actual: { bytes: info.size } };
+  if (!hash) return { ...base, problem: null, actual: { bytes: info.size } };
+  const stream = await store.getStream(key);
+  if (stream === null) return { ...base, problem: "missing", actual: null };
+  const stored = await summarize(stream);
+  if (stored.bytes !== expected.bytes) return { ...base, problem: "size_mismatch", actual: stored };
+  return { ...base, problem: stored.sha256 === expected.sha256 ? null : "sha256_mismatch", actual: stored };
 }
 
 /** One line per check for reports: "shards/00003.jsonl: size 1,024 bytes, manifest says 2,048". */

@@ -1,5 +1,7 @@
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { shardCompression } from "../dataset/spec.ts";
 import { BatchError } from "../errors.ts";
+import { trajectoryFormat } from "../export/formats.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { batchIdFor } from "./batch-id.ts";
@@ -38,9 +40,11 @@ export async function storeTrajectoryShard(
   await saveBatchSpec(store, id, spec);
   const record = outcome.record ?? (await readRecord(store, keys.shardDone(0), ShardDoneRecordSchema));
   if (record === null) throw new BatchError(`Shard 0 of ${id} reported done but has no record; retry the request.`);
+  const tables = trajectoryFormat(spec.format).layout === "tables";
   return {
     id,
-    key: keys.shard(0, { gzip: spec.gzip }),
+    // A table format's shard is several files: the key is their pattern, and the record lists them.
+    key: tables ? `${keys.prefix}${record.key}` : keys.shard(0, { compression: shardCompression(spec) }),
     manifest_key: keys.manifest,
     record,
     created: outcome.status !== "already_done",

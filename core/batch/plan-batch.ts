@@ -1,6 +1,7 @@
 import { renderTrajectoryChunks } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
+import { trajectoryFormat } from "../export/formats.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { batchIdFor } from "./batch-id.ts";
 import { planShardJobs, type ShardJob, ShardJobSchema } from "./shard-job.ts";
@@ -147,7 +148,8 @@ function estimateTrajectories(
     seed: spec.seed,
     startIndex: spec.start_index,
     count: sample,
-    format: spec.format,
+    // A table format (Parquet) has no line rendering: its shards are sized as JSONL, which they are smaller than.
+    format: trajectoryFormat(spec.format).layout === "tables" ? "trajectory" : spec.format,
   })) {
     sampleBytes += chunk.byteLength;
   }

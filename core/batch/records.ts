@@ -15,6 +15,19 @@ export const ShardDoneRecordSchema = z.object({
   count: z.int().min(1),
   bytes: z.int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The files of a shard written as several (Parquet: one per table and split); see ShardEntry. */
+  files: z
+    .array(
+      z.object({
+        key: z.string(),
+        table: z.string(),
+        split: z.string(),
+        rows: z.int().min(0),
+        bytes: z.int().min(0),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    )
+    .optional(),
   stats: z.custom<DatasetStatsJSON>((value) => value !== null && typeof value === "object").optional(),
 });
 export type ShardDoneRecord = z.output<typeof ShardDoneRecordSchema>;

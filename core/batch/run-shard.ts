@@ -2,9 +2,12 @@ import { createHash } from "node:crypto";
 import { recomputeShardStats } from "../dataset/outputs.ts";
 import { renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { shardCompression } from "../dataset/spec.ts";
 import { createDatasetStats, type DatasetStats, type DatasetStatsJSON } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
+import { writeTableShard } from "../dataset/write-table-shard.ts";
 import { NotFoundError } from "../errors.ts";
+import { type TableFormat, trajectoryFormat } from "../export/formats.ts";
 import { relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
@@ -29,8 +32,9 @@ export interface ShardRunnerDeps {
 export interface ShardJobOutcome {
   /** `written`: this job stored the shard; `recovered`: the shard was stored before but its record was not;
    * `already_done`: a redelivery of a finished job, nothing was written; `cancelled`: the batch was cancelled, the
-   * shard was skipped. */
-  status: "written" | "recovered" | "already_done" | "cancelled";
+   * shard was skipped; `waiting_for_batch`: its model calls were submitted to a provider Batch API and the scheduled
+   * poller requeues the job when the batch ends. */
+  status: "written" | "recovered" | "already_done" | "cancelled" | "waiting_for_batch";
   record: ShardDoneRecord | null;
   /** This job wrote the batch manifest (it finished the last shard). */
   manifestWritten: boolean;
@@ -55,8 +59,12 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   if ((await store.head(keys.shardDone(job.shard))) !== null) {
     return { status: "already_done", record: null, manifestWritten: false };
   }
-  const gzip = spec.kind === "trajectories" && spec.gzip;
-  const objectKey = keys.shard(job.shard, { gzip });
+  if (spec.kind === "trajectories" && config !== undefined) {
+    const format = trajectoryFormat(spec.format);
+    if (format.layout === "tables") return runTableShardJob(job, deps, spec, config, format);
+  }
+  const compression = spec.kind === "trajectories" ? shardCompression(spec) : "none";
+  const objectKey = keys.shard(job.shard, { compression });
   // A shard stored by a job that crashed before its record is kept only if it is whole (task shards cost model
   // calls, so they are not regenerated when intact); a truncated one is replaced.
   const recovered = await recoverStoredShard(job, spec, config, deps, objectKey);
@@ -79,7 +87,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
 
   const record: ShardDoneRecord = {
     index: job.shard,
-    key: relativeShardKey(job.shard, gzip),
+    key: relativeShardKey(job.shard, compression),
     start_index: job.start_index,
     count: job.count,
     bytes: written.bytes,
@@ -141,6 +149,44 @@ function isJsonLine(line: string): boolean {
   }
 }
 
+/**
+ * A shard of a table format (Parquet) is several files, so there is no single object whose presence shows it was
+ * stored: it is rendered again and its files overwritten with identical bytes, then recorded.
+ */
+async function runTableShardJob(
+  job: ShardJob,
+  deps: ShardRunnerDeps,
+  spec: BatchSpec & { kind: "trajectories" },
+  config: TrajectoryConfig,
+  format: TableFormat,
+): Promise<ShardJobOutcome> {
+  const keys = batchKeys(job.batch_id);
+  const stats = createDatasetStats();
+  const written = await writeTableShard(deps.store, {
+    format,
+    config,
+    seed: spec.seed,
+    shard: job.shard,
+    startIndex: job.start_index,
+    count: job.count,
+    keyPrefix: keys.prefix,
+    onTrajectory: (trajectory) => stats.add(trajectory),
+  });
+  const record: ShardDoneRecord = {
+    index: job.shard,
+    key: written.key,
+    start_index: job.start_index,
+    count: job.count,
+    bytes: written.bytes,
+    sha256: written.sha256,
+    files: written.files,
+    stats: stats.toJSON(),
+  };
+  await deps.store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
+  const finalized = await finalizeBatch(deps.store, job.batch_id, spec);
+  return { status: "written", record, manifestWritten: finalized.written };
+}
+
 function renderShard(
   job: ShardJob,
   spec: BatchSpec,
@@ -149,7 +195,14 @@ function renderShard(
   stats: DatasetStats | undefined,
 ): AsyncIterable<Uint8Array> {
   if (spec.kind === "tasks") {
-    return renderTaskShard({ spec, startIndex: job.start_index, count: job.count, models: deps.taskModels });
+    return renderTaskShard({
+      spec,
+      startIndex: job.start_index,
+      count: job.count,
+      models: deps.taskModels,
+      store: deps.store,
+      job,
+    });
   }
   return renderTrajectoryShard({
     config: config as TrajectoryConfig,
@@ -157,6 +210,7 @@ function renderShard(
     startIndex: job.start_index,
     count: job.count,
     gzip: spec.gzip,
+    compression: shardCompression(spec),
     format: spec.format,
     ...(stats === undefined ? {} : { onTrajectory: (trajectory) => stats.add(trajectory) }),
   });

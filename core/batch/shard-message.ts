@@ -1,4 +1,4 @@
-import { InputError, issuesFromZod } from "../errors.ts";
+import { BatchPendingError, InputError, issuesFromZod } from "../errors.ts";
 import { batchKeys } from "./batch-store.ts";
 import { describeError, recordShardFailure } from "./record-failure.ts";
 import { readRecord, ShardFailedRecordSchema } from "./records.ts";
@@ -60,6 +60,9 @@ export async function handleShardMessage(
   try {
     return await runShardJob(job, deps);
   } catch (error) {
+    // Its model calls went into a provider batch: the job is done for now and the poller sends it again.
+    if (error instanceof BatchPendingError)
+      return { status: "waiting_for_batch", record: null, manifestWritten: false };
     const described = describeError(error);
     const final = delivery.attempt >= delivery.maxReceives;
     let recordError: string | undefined;

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { TrajectoryDatasetSpecSchema } from "../dataset/spec.ts";
+import { formatOptionIssues, TrajectoryDatasetSpecSchema } from "../dataset/spec.ts";
 import { ConfigError, issuesFromZod } from "../errors.ts";
 import { LANGUAGE_MODEL_PROVIDERS } from "../llm/options.ts";
 import { TASK_CATEGORIES } from "../tasks/catalog.ts";
@@ -55,6 +55,17 @@ export const TaskBatchOptionsSchema = z.strictObject({
     .describe(
       "Share of tasks turned into MULTIPLE_USER_TURN scenarios (the first message leaves out a detail the agent must ask for); default 0.",
     ),
+  batch_api: z
+    .boolean()
+    .optional()
+    .describe(
+      "Send the model calls through the provider's Batch API (OpenAI Batch, Anthropic Message Batches): half price, results within 24 h; a scheduled poller resumes each shard when its batch ends. Task batches only (POST /v1/batches).",
+    ),
+  max_cost_usd: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Per shard: stop starting model calls once the shard's calls have cost this much (USD)."),
 });
 
 export const TaskBatchSpecSchema = z.strictObject({
@@ -83,6 +94,10 @@ export function parseBatchSpec(input: unknown): BatchSpec {
   const result = BatchSpecSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError("Invalid batch spec", issuesFromZod(result.error.issues, input, "", BatchSpecSchema));
+  }
+  if (result.data.kind === "trajectories") {
+    const issues = formatOptionIssues(result.data);
+    if (issues.length > 0) throw new ConfigError("Invalid batch spec", issues, { listIssues: true });
   }
   return result.data;
 }

@@ -75,13 +75,29 @@ export async function verifyDoneShards(
     if (record !== null) cache.set(key, record);
     return record;
   });
+  // A shard of several files (Parquet) is not under the shards prefix: its files' sizes come from one listing of the
+  // batch, and it is done when every file has its recorded size.
+  const fileSizes = new Map<string, number>();
+  if (records.some((record) => record?.files !== undefined)) {
+    for await (const info of listAll(store, keys.prefix)) fileSizes.set(info.key.slice(keys.prefix.length), info.size);
+  }
   const done = new Set<number>();
   const damaged = new Map<number, { expected: number; found: number | null }>();
   recordKeys.forEach(({ index }, position) => {
     const record = records[position];
     if (record === null || record === undefined) return; // deleted between the listing and the read
-    const found = sizes.get(index) ?? null;
-    if (found === record.bytes) done.add(index);
+    const files = record.files;
+    const whole =
+      files === undefined
+        ? sizes.get(index) === record.bytes
+        : files.every((file) => fileSizes.get(file.key) === file.bytes);
+    const found =
+      files === undefined
+        ? (sizes.get(index) ?? null)
+        : files.some((file) => !fileSizes.has(file.key))
+          ? null
+          : files.reduce((sum, file) => sum + (fileSizes.get(file.key) ?? 0), 0);
+    if (whole) done.add(index);
     else damaged.set(index, { expected: record.bytes, found });
   });
   return { done, damaged, lastDone };

@@ -37,7 +37,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
   const dataFiles = card.dataFiles(layout);
-  push(frontMatter(manifest, dataFiles));
+  push(frontMatter(manifest, dataFiles, card.configs?.()));
   push(
     `# agentsynth trajectory dataset (${spec.format} format)`,
     "",
@@ -52,7 +52,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     `| anomalous | ${fmt(stats.anomalous)} (${pct(stats.anomalous, total)}) |`,
     `| nodes | ${fmt(stats.nodes.sum)} (mean ${fixed(mean(stats.nodes), 1)} per trajectory) |`,
     `| edges | ${fmt(stats.edges)} |`,
-    `| shards | ${fmt(manifest.totals.shards)} (${spec.gzip ? "gzip-compressed " : ""}JSONL, ${fmt(spec.shard_size)} per shard) |`,
+    `| shards | ${fmt(manifest.totals.shards)} (${format.layout === "tables" ? "Parquet tables" : `${spec.gzip ? "gzip-compressed " : ""}JSONL`}, ${fmt(spec.shard_size)} per shard) |`,
     `| size | ${mb(manifest.totals.bytes)} |`,
     `| licence | MIT |`,
     "",
@@ -108,7 +108,9 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     ...(spec.config === undefined
       ? []
       : [`- \`${CONFIG_FILE_KEY}\`: the generator config of the spec, as given (the regenerate command reads it).`]),
-    `- \`shards/NNNNN.jsonl${spec.gzip ? ".gz" : ""}\`, in index order: ${card.record}.`,
+    card.shardFiles === undefined
+      ? `- \`shards/NNNNN.jsonl${spec.gzip ? ".gz" : ""}\`, in index order: ${card.record}.`
+      : `- \`${card.shardFiles.pattern}\`: ${card.shardFiles.description}.`,
     ...(format.datasetFiles?.() ?? []).map((file) => `- \`${file.key}\`: ${file.description ?? file.contentType}.`),
     "- `README.md`: this card.",
     "",
@@ -172,14 +174,27 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
 }
 
 /** Hugging Face front matter: licence, task, size category, tags, and the data files of each split. */
-function frontMatter(manifest: DatasetManifest, dataFiles: ReadonlyArray<{ split: string; path: string }>): string {
+function frontMatter(
+  manifest: DatasetManifest,
+  dataFiles: ReadonlyArray<{ split: string; path: string }>,
+  tables?: ReadonlyArray<{ name: string; dataFiles: ReadonlyArray<{ split: string; path: string }> }>,
+): string {
+  // A format of several tables has a config per table (the first the default); otherwise one config, `default`.
+  const configs =
+    tables === undefined
+      ? [{ config_name: "default", data_files: dataFiles.map(({ split, path }) => ({ split, path })) }]
+      : tables.map((table, position) => ({
+          config_name: table.name,
+          data_files: table.dataFiles.map(({ split, path }) => ({ split, path })),
+          ...(position === 0 ? { default: true } : {}),
+        }));
   const document = {
     license: "mit",
     pretty_name: `agentsynth agent trajectories (${manifest.spec.format})`,
     task_categories: ["graph-ml"],
     tags: ["synthetic", "anomaly-detection", "agents", ...(manifest.spec.format === "otlp" ? ["opentelemetry"] : [])],
     size_categories: [sizeCategory(manifest.totals.trajectories)],
-    configs: [{ config_name: "default", data_files: dataFiles.map(({ split, path }) => ({ split, path })) }],
+    configs,
   };
   return `---\n${toYaml(document, { lineWidth: 0 })}---\n`;
 }

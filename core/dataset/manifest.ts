@@ -3,14 +3,30 @@ import type { TrajectoryDatasetSpec } from "./spec.ts";
 
 export const MANIFEST_FORMAT = "agentsynth.dataset/v1";
 
+/** One file of a shard written as several files (the Parquet format: one per table and split). */
+export interface ShardFileEntry {
+  /** Key relative to the dataset root, e.g. `nodes/train/00000.parquet`. */
+  key: string;
+  table: string;
+  split: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
 export interface ShardEntry {
   index: number;
-  /** Key relative to the dataset root, e.g. `shards/00000.jsonl`. */
+  /**
+   * Key relative to the dataset root, e.g. `shards/00000.jsonl`. A shard of several files has the pattern of their
+   * keys here (`{table}/{split}/00000.parquet`), and `bytes` and `sha256` describe `files`: their total size, and the
+   * sha256 of their `sha256sum` listing (`<sha256>  <key>` lines in `files` order).
+   */
   key: string;
   start_index: number;
   count: number;
   bytes: number;
   sha256: string;
+  files?: ShardFileEntry[] | undefined;
 }
 
 export interface DatasetManifest {

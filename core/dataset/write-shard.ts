@@ -9,13 +9,15 @@ export interface WrittenShard {
   sha256: string;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  ".jsonl": "application/x-ndjson",
-  ".jsonl.gz": "application/gzip",
-};
+/** Content types by key suffix; the first that matches wins. */
+const CONTENT_TYPES: ReadonlyArray<readonly [string, string]> = [
+  [".gz", "application/gzip"],
+  [".zst", "application/zstd"],
+  [".parquet", "application/vnd.apache.parquet"],
+];
 
 function contentTypeFor(key: string): string {
-  return key.endsWith(".gz") ? (CONTENT_TYPES[".jsonl.gz"] as string) : (CONTENT_TYPES[".jsonl"] as string);
+  return CONTENT_TYPES.find(([suffix]) => key.endsWith(suffix))?.[1] ?? "application/x-ndjson";
 }
 
 /**

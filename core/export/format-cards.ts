@@ -17,8 +17,12 @@ export interface FormatCard {
   readonly fields: () => readonly FieldSection[];
   /** Markdown bullet lines: where the trajectory, node and edge labels are. */
   readonly labels: readonly string[];
-  /** Hugging Face `data_files` of the one config, by split. */
+  /** Hugging Face `data_files` of the one config, by split (of the default config when there are `configs`). */
   readonly dataFiles: (layout: ShardLayout) => ReadonlyArray<{ split: string; path: string }>;
+  /** Hugging Face configs when the format has several tables (Parquet: one per table, each with its splits). */
+  readonly configs?: () => ReadonlyArray<{ name: string; dataFiles: ReadonlyArray<{ split: string; path: string }> }>;
+  /** The shard files, when they are not `shards/NNNNN.jsonl`: a key pattern and what the files are. */
+  readonly shardFiles?: { pattern: string; description: string };
   /** Python 3 (pandas/numpy) run from the dataset directory; prints one summary line. */
   readonly snippet: (layout: ShardLayout) => string;
 }

@@ -1,9 +1,17 @@
+export * from "./adaptive-limiter.ts";
 export { createAnthropicLanguageModel } from "./anthropic.ts";
+export * from "./batch-collector.ts";
+export * from "./call-with-limiter.ts";
 export * from "./convert-messages.ts";
 export { createLanguageModel } from "./create-language-model.ts";
 export * from "./language-model.ts";
+export * from "./limiter-registry.ts";
 export * from "./map-finish-reason.ts";
+export * from "./metered-model.ts";
 export { createOpenAiLanguageModel } from "./openai.ts";
 export * from "./options.ts";
+export * from "./pricing.ts";
+export * from "./rate-limit-headers.ts";
+export * from "./response-cache.ts";
 export { createTemplateLanguageModel } from "./template.ts";
-export { isRetryableStatus, toLlmCallError } from "./to-llm-call-error.ts";
+export * from "./to-llm-call-error.ts";

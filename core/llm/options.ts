@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError, LlmCallError } from "../errors.ts";
 
 export const LANGUAGE_MODEL_PROVIDERS = ["template", "openai", "anthropic"] as const;
 export type LanguageModelProvider = (typeof LANGUAGE_MODEL_PROVIDERS)[number];
@@ -11,8 +11,19 @@ export interface LanguageModelOptions {
   baseURL?: string;
   temperature?: number;
   maxTokens?: number;
-  /** Handed to the SDK, which retries 408/409/429/5xx and timeouts with backoff, jitter and Retry-After. */
+  /**
+   * Retries per call on 408/409/429/5xx, 529 and timeouts, with backoff or what Retry-After says. They run through
+   * the shared adaptive limiter; the SDKs' own retries are switched off so the two never fight.
+   */
   maxRetries?: number;
+  /** Ceiling of the shared adaptive limiter for this provider and model (calls in flight). */
+  concurrency?: number;
+  /** Longest wait honoured from Retry-After or a rate-limit reset; a longer one is cut and costs an attempt. */
+  maxWaitMs?: number;
+  /** First retry backoff when the server gives no Retry-After (doubles per retry, up to 8 s). */
+  backoffMs?: number;
+  /** false: keep `concurrency` calls in flight whatever the server says (for comparison; default true). */
+  adaptive?: boolean;
   /** Per-attempt timeout handed to the SDK. */
   timeoutMs?: number;
   /** Seed of the offline template provider. */
@@ -28,13 +39,16 @@ export type LanguageModelOverrides = {
 export const DEFAULT_MODELS: Readonly<Record<LanguageModelProvider, string>> = {
   template: "template-v1",
   openai: "gpt-4o-mini",
-  anthropic: "claude-sonnet-4-5",
+  // claude-sonnet-4-5 reaches end of life on 2026-11-30 (the SDK's deprecation table); the current Sonnet replaces it.
+  anthropic: "claude-sonnet-5-5",
 };
 /** The plan's sampling settings: varied tasks, replies well under a page. */
 export const DEFAULT_TEMPERATURE = 0.8;
 export const DEFAULT_MAX_TOKENS = 1000;
-/** The SDKs' own default; each retry waits 0.5 s doubling to 8 s with jitter, or what Retry-After says. */
-export const DEFAULT_MAX_RETRIES = 2;
+/** Retries per call; each waits 0.25 s doubling to 8 s, or what Retry-After says (capped by maxWaitMs). */
+export const DEFAULT_MAX_RETRIES = 4;
+/** Calls in flight per provider and model when nobody says otherwise (the limiter adapts below it). */
+export const DEFAULT_LLM_CONCURRENCY = 8;
 /** Task replies are short; a minute per attempt is generous without hanging a batch on a stuck socket. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -85,20 +99,22 @@ export function languageModelOptionsFromEnv(
 export function requireApiKey(options: LanguageModelOptions, providerLabel: string, envName: string): string {
   if (options.apiKey !== undefined && options.apiKey !== "") return options.apiKey;
   if (options.baseURL !== undefined) return "not-needed";
-  throw new ConfigError(`${providerLabel} API key is missing. Pass \`apiKey\` or set ${envName}.`, [
-    { path: "apiKey", message: `required for provider "${options.provider}" without a custom baseURL` },
-  ]);
+  throw new LlmCallError(`${providerLabel} API key is missing. Pass \`apiKey\` or set ${envName}.`, {
+    provider: options.provider,
+    code: "llm_key_missing",
+    isRetryable: false,
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-/** The client options both SDKs take in the same shape, from ours (defaults applied). */
+/** The client options both SDKs take in the same shape, from ours; retries are ours (callWithLimiter), not the SDK's. */
 export function sdkClientOptions(options: LanguageModelOptions, apiKey: string) {
   return {
     apiKey,
-    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    maxRetries: 0,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),

@@ -38,7 +38,7 @@ export interface DatasetKeys {
   /** The normalized batch spec the dataset was generated from. */
   readonly spec: string;
   readonly shardsPrefix: string;
-  shard(index: number, options?: { gzip?: boolean }): string;
+  shard(index: number, options?: { gzip?: boolean; compression?: ShardCompression }): string;
   /** Progress records written by workers, one object per shard. */
   readonly statusPrefix: string;
   readonly donePrefix: string;
@@ -68,9 +68,17 @@ export function formatShardIndex(index: number): string {
   return String(index).padStart(SHARD_INDEX_DIGITS, "0");
 }
 
-/** A shard's key relative to its dataset folder (`shards/00042.jsonl[.gz]`), as manifests record it. */
-export function relativeShardKey(index: number, gzip = false): string {
-  return `shards/${formatShardIndex(index)}.jsonl${gzip ? ".gz" : ""}`;
+/** How a JSONL shard is compressed, and the suffix its key takes after `.jsonl`. */
+export type ShardCompression = "none" | "gzip" | "zstd";
+export const COMPRESSION_SUFFIXES: Readonly<Record<ShardCompression, string>> = { none: "", gzip: ".gz", zstd: ".zst" };
+
+/**
+ * A shard's key relative to its dataset folder (`shards/00042.jsonl[.gz|.zst]`), as manifests record it. `true`
+ * means gzip, as the `gzip` flag always has.
+ */
+export function relativeShardKey(index: number, compression: boolean | ShardCompression = false): string {
+  const codec = compression === true ? "gzip" : compression === false ? "none" : compression;
+  return `shards/${formatShardIndex(index)}.jsonl${COMPRESSION_SUFFIXES[codec]}`;
 }
 
 export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
@@ -88,7 +96,7 @@ export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
     readme: `${prefix}README.md`,
     spec: `${prefix}spec.json`,
     shardsPrefix,
-    shard: (index, options = {}) => `${prefix}${relativeShardKey(index, options.gzip)}`,
+    shard: (index, options = {}) => `${prefix}${relativeShardKey(index, options.compression ?? options.gzip)}`,
     statusPrefix,
     donePrefix,
     shardDone: (index) => `${donePrefix}${formatShardIndex(index)}.json`,

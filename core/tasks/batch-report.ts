@@ -1,4 +1,8 @@
+import type { LimiterStats } from "../llm/adaptive-limiter.ts";
+import type { BatchCollectorStats } from "../llm/batch-collector.ts";
 import type { LanguageModel, TokenUsage } from "../llm/language-model.ts";
+import type { CallLedger } from "../llm/metered-model.ts";
+import { roundUsd } from "../llm/pricing.ts";
 import type { TaskResult } from "./generate-batch.ts";
 import { type ScenarioKind, scenarioKind } from "./scenario.ts";
 
@@ -39,10 +43,35 @@ export interface TaskBatchReport {
   usage: TokenUsage;
   provider: string;
   modelId: string;
+  /** What the tasks cost in total (cached replies at what they cost when made); null when the model has no price. */
+  cost_usd: number | null;
+  /** Calls made in this run and replies served from the response cache instead. */
+  calls: { made: number; cache_hits: number; spent_usd: number | null };
+  /** Present with `maxCostUsd`: whether the budget stopped calls, and how many tasks it stopped. */
+  budget?: { max_cost_usd: number; reached: boolean; calls_refused: number; tasks_stopped: number };
+  /** The adaptive limiter after the run (per process, per provider and model). */
+  rate_limit?: LimiterStats;
+  /** Batch API mode: rounds, requests submitted and resubmitted, batches resumed, batch ids. */
+  batch_api?: BatchCollectorStats;
+  /** Tasks cut short by SIGINT/SIGTERM (not started, or their call aborted); a rerun finishes them. */
+  interrupted: number;
 }
 
-/** Summarises a finished batch, including what each drawn task got and which stayed standard. */
-export function buildReport(results: readonly TaskResult[], usage: TokenUsage, model: LanguageModel): TaskBatchReport {
+/** How the calls of a run went, beside the tasks. */
+export interface RunFigures {
+  ledger: CallLedger;
+  maxCostUsd?: number;
+  limiter?: LimiterStats;
+  batchApi?: BatchCollectorStats;
+}
+
+/** Summarises a finished batch, including what each drawn task got and which stayed standard, and how its calls went. */
+export function buildReport(
+  results: readonly TaskResult[],
+  usage: TokenUsage,
+  model: LanguageModel,
+  run: RunFigures,
+): TaskBatchReport {
   const groups = new Map<string, CategoryReport>();
   for (const result of results) {
     const key = result.categories.join("+");
@@ -84,5 +113,21 @@ export function buildReport(results: readonly TaskResult[], usage: TokenUsage, m
     usage,
     provider: model.provider,
     modelId: model.modelId,
+    cost_usd:
+      run.ledger.spentUsd === null ? null : roundUsd(results.reduce((sum, result) => sum + (result.costUsd ?? 0), 0)),
+    calls: { made: run.ledger.calls, cache_hits: run.ledger.cacheHits, spent_usd: run.ledger.spentUsd },
+    ...(run.maxCostUsd === undefined
+      ? {}
+      : {
+          budget: {
+            max_cost_usd: run.maxCostUsd,
+            reached: run.ledger.budgetRefusals > 0,
+            calls_refused: run.ledger.budgetRefusals,
+            tasks_stopped: results.filter((result) => !result.ok && result.error.code === "budget_exceeded").length,
+          },
+        }),
+    ...(run.limiter === undefined ? {} : { rate_limit: run.limiter }),
+    ...(run.batchApi === undefined ? {} : { batch_api: run.batchApi }),
+    interrupted: results.filter((result) => !result.ok && result.error.code === "interrupted").length,
   };
 }

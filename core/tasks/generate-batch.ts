@@ -1,6 +1,11 @@
 import { ConfigError, type CoreError, type Issue } from "../errors.ts";
+import { type BatchCollector, createBatchCollector } from "../llm/batch-collector.ts";
 import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
+import { createMeteredModel } from "../llm/metered-model.ts";
+import { type PriceTable, roundUsd } from "../llm/pricing.ts";
+import type { ResponseCache } from "../llm/response-cache.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
 import { buildReport, type OptionalKind, type TaskBatchReport } from "./batch-report.ts";
 import { TASK_CATEGORIES } from "./catalog.ts";
 import { createExecutionContext, DEFAULT_NOW, type ExecutionContext } from "./execution-context.ts";
@@ -49,6 +54,29 @@ export interface TaskBatchOptions {
   multiTurnRatio?: number;
   /** Called after each task finishes (success or failure), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with each finished task as it finishes (not for tasks cut short by `signal`), e.g. to append it to a file. */
+  onResult?: (result: TaskResult) => void;
+  /** Model replies already paid for: a cached reply is used without a call (resume, rerun, resubmitted batch). */
+  cache?: ResponseCache;
+  /** Prices per model for `cost_usd` (see DEFAULT_PRICES); without it the report has no cost figures. */
+  prices?: PriceTable;
+  /** Stop starting calls once this run's spend reaches it (USD); refused tasks fail with `budget_exceeded`. */
+  maxCostUsd?: number;
+  /** Send the calls through the provider's Batch API in rounds instead of one by one (needs `cache`). */
+  batchApi?: BatchApiOptions;
+}
+
+export interface BatchApiOptions {
+  /** Where submitted batches are recorded, so a killed run resumes polling them. */
+  store: ObjectStore;
+  /** Key prefix of those records (default `batches/open/`). */
+  prefix?: string;
+  pollIntervalMs?: number;
+  maxResubmits?: number;
+  /** false: submit and return without waiting (Lambda); the scheduled poller resumes the job. */
+  wait?: boolean;
+  /** Stored with each submitted batch for the poller (the shard job to resume). */
+  resume?: unknown;
 }
 
 export type TaskResult =
@@ -64,6 +92,7 @@ export type TaskResult =
       drawnKind?: OptionalKind;
       /** Candidate tasks written after the first to find one that could take the drawn kind. */
       rerolls?: number;
+      costUsd?: number;
     }
   | {
       ok: false;
@@ -74,6 +103,7 @@ export type TaskResult =
       attempts: TaskAttempt[];
       drawnKind?: OptionalKind;
       rerolls?: number;
+      costUsd?: number;
     };
 
 export interface TaskBatchResult {
@@ -129,7 +159,18 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   const startIndex = options.startIndex ?? 0;
   const ratio = options.insufficientInformationRatio ?? 0;
   const multiTurnRatio = options.multiTurnRatio ?? 0;
-  const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
+  const collector = options.batchApi === undefined ? undefined : batchCollectorFor(options, options.batchApi);
+  const { model, ledger } = createMeteredModel(collector?.model ?? options.model, {
+    cache: options.cache,
+    prices: options.prices,
+    batch: collector !== undefined,
+    maxCostUsd: options.maxCostUsd,
+  });
+  // In batch mode every task is live at once: a round is submitted when all of them wait on a reply.
+  const concurrency =
+    collector === undefined ? Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count) : options.count;
+  // The batch's concurrency is the ceiling of the provider's shared limiter, which adapts below it.
+  if (collector === undefined) options.model.limiter?.raiseCeiling(concurrency);
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
   let done = 0;
@@ -138,18 +179,19 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
     const index = startIndex + offset;
     const categories = [...(options.categories[index % options.categories.length] as string[])];
     if (options.signal?.aborted === true) {
-      return failed(index, categories, { code: "batch_failed", message: "Not started: the batch was aborted." });
+      return failed(index, categories, { code: "interrupted", message: "Not started: the batch was aborted." });
     }
     const context = taskContext(options.seed, index, categories, options.now);
     const drawnKind = drawKind(options.seed, index, ratio, multiTurnRatio);
     const marks = drawnKind === undefined ? {} : { drawnKind };
     let usage = ZERO_USAGE;
+    let costUsd: number | undefined;
     const attempts: TaskAttempt[] = [];
     for (let draw = 0; ; draw++) {
       const run = await runTaskGeneration({
         categories,
         context,
-        model: options.model,
+        model,
         seed: options.seed,
         index,
         prompts,
@@ -159,8 +201,16 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
       });
       usage = addUsage(usage, run.usage);
       attempts.push(...run.attempts);
+      if (run.costUsd !== undefined) costUsd = roundUsd((costUsd ?? 0) + run.costUsd);
       const rerolls = draw === 0 ? {} : { rerolls: draw };
-      if (!run.ok) return { ...failed(index, categories, describe(run.error), usage, attempts), ...marks, ...rerolls };
+      const priced = costUsd === undefined ? {} : { costUsd };
+      if (!run.ok) {
+        // A call cut short by the signal is an interruption, not the task's failure: a rerun does it again.
+        const error = isAborted(options.signal)
+          ? { code: "interrupted", message: run.error.message }
+          : describe(run.error);
+        return { ...failed(index, categories, error, usage, attempts, costUsd), ...marks, ...rerolls };
+      }
       const kindRng = (label: string): Randomizer =>
         createRandomizer(options.seed, label, index, ...(draw === 0 ? [] : [draw]));
       const scenario =
@@ -178,6 +228,7 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
           scenario: scenario ?? run.scenario,
           usage,
           attempts,
+          ...priced,
           ...marks,
           ...rerolls,
         };
@@ -188,7 +239,14 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   const worker = async (): Promise<void> => {
     while (cursor < options.count) {
       const offset = cursor++;
-      results[offset] = await runOne(offset);
+      collector?.taskStarted();
+      try {
+        results[offset] = await runOne(offset);
+      } finally {
+        collector?.taskSettled();
+      }
+      const result = results[offset] as TaskResult;
+      if (result.ok || result.error.code !== "interrupted") options.onResult?.(result);
       done++;
       options.onProgress?.(done, options.count);
     }
@@ -196,7 +254,15 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const usage = results.reduce((sum, result) => addUsage(sum, result.usage), ZERO_USAGE);
-  return { results, usage, report: buildReport(results, usage, options.model) };
+  const report = buildReport(results, usage, options.model, {
+    ledger,
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    ...(options.model.limiter === undefined || collector !== undefined
+      ? {}
+      : { limiter: options.model.limiter.stats() }),
+    ...(collector === undefined ? {} : { batchApi: collector.stats() }),
+  });
+  return { results, usage, report };
 }
 
 /** Task i's kind from one seeded draw: the two ratios are adjacent slices of [0, 1), so their shares add up. */
@@ -225,14 +291,38 @@ function blocksUsed(variant: string, categories: readonly string[]): boolean {
   );
 }
 
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function batchCollectorFor(options: TaskBatchOptions, batchApi: BatchApiOptions): BatchCollector {
+  if (options.cache === undefined) {
+    throw new ConfigError("Batch API mode needs a response cache: replies are stored as each batch is downloaded.", [
+      { path: "cache", message: "required with batchApi" },
+    ]);
+  }
+  return createBatchCollector({
+    model: options.model,
+    store: batchApi.store,
+    cache: options.cache,
+    ...(batchApi.prefix === undefined ? {} : { prefix: batchApi.prefix }),
+    ...(batchApi.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchApi.pollIntervalMs }),
+    ...(batchApi.maxResubmits === undefined ? {} : { maxResubmits: batchApi.maxResubmits }),
+    ...(batchApi.wait === undefined ? {} : { wait: batchApi.wait }),
+    ...(batchApi.resume === undefined ? {} : { resume: batchApi.resume }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}
+
 function failed(
   index: number,
   categories: string[],
   error: { code: string; message: string },
   usage: TokenUsage = ZERO_USAGE,
   attempts: TaskAttempt[] = [],
+  costUsd?: number,
 ): TaskResult {
-  return { ok: false, index, categories, error, usage, attempts };
+  return { ok: false, index, categories, error, usage, attempts, ...(costUsd === undefined ? {} : { costUsd }) };
 }
 
 function describe(error: CoreError): { code: string; message: string } {

@@ -7,6 +7,7 @@ import {
   type TokenUsage,
   ZERO_USAGE,
 } from "../llm/language-model.ts";
+import { roundUsd } from "../llm/pricing.ts";
 import { toolsForCategories, validateToolCategories } from "./catalog.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import { parseTaskReply } from "./parse-reply.ts";
@@ -48,11 +49,13 @@ export interface GeneratedTaskWithScenario {
   scenario: Scenario;
   usage: TokenUsage;
   attempts: TaskAttempt[];
+  /** USD of every reply the task took (cached ones at what they cost); absent when the model has no price. */
+  costUsd?: number;
 }
 
 export type TaskRun =
   | ({ ok: true } & GeneratedTaskWithScenario)
-  | { ok: false; error: CoreError; usage: TokenUsage; attempts: TaskAttempt[] };
+  | { ok: false; error: CoreError; usage: TokenUsage; attempts: TaskAttempt[]; costUsd?: number };
 
 export interface TaskRequestPrompts {
   system: string;
@@ -100,6 +103,8 @@ export async function runTaskGeneration(options: GenerateTaskOptions): Promise<T
   const maxAttempts = options.maxRetryAttempts ?? DEFAULT_MAX_RETRY_ATTEMPTS;
   const attempts: TaskAttempt[] = [];
   let usage: TokenUsage = ZERO_USAGE;
+  let cost: number | undefined = 0;
+  const priced = (): { costUsd?: number } => (cost === undefined ? {} : { costUsd: roundUsd(cost) });
   try {
     validateToolCategories(options.categories);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -113,6 +118,7 @@ export async function runTaskGeneration(options: GenerateTaskOptions): Promise<T
         system: request.system,
         messages,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        taskRef: { seed: options.seed, index: options.index },
         providerOptions: {
           template: {
             grounding: {
@@ -127,6 +133,7 @@ export async function runTaskGeneration(options: GenerateTaskOptions): Promise<T
         },
       });
       usage = addUsage(usage, result.usage);
+      cost = cost === undefined || result.costUsd === undefined ? undefined : cost + result.costUsd;
       try {
         const checked = checkFinish(result.text, result.finishReason, prompts);
         const validated = validateTask(parseTaskReply(checked, prompts), {
@@ -138,7 +145,7 @@ export async function runTaskGeneration(options: GenerateTaskOptions): Promise<T
         });
         attempts.push({ attempt, finishReason: result.finishReason, usage: result.usage });
         const scenario = createScenarioFromTask(validated.task, validated.simulation, options.context, prompts);
-        return { ok: true, task: validated.task, scenario, usage, attempts };
+        return { ok: true, task: validated.task, scenario, usage, attempts, ...priced() };
       } catch (error) {
         if (!(error instanceof FormatError || error instanceof ValidationError)) throw error;
         attempts.push({
@@ -179,7 +186,7 @@ export async function runTaskGeneration(options: GenerateTaskOptions): Promise<T
         : new TaskGenerationError(`Task generation failed: ${(error as Error)?.message ?? String(error)}`, {
             cause: error,
           });
-    return { ok: false, error: coreError, usage, attempts };
+    return { ok: false, error: coreError, usage, attempts, ...priced() };
   }
 }
 

@@ -11,6 +11,7 @@ export {
   toolsForCategories,
   validateToolCategories,
 } from "./catalog.ts";
+export { estimateTaskBatch, type TaskBatchEstimate } from "./estimate-batch.ts";
 export {
   cloneExecutionContext,
   createExecutionContext,

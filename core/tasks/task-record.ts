@@ -1,8 +1,8 @@
 import type { TaskResult } from "./generate-batch.ts";
 
 /**
- * One JSONL line per task: `{index, task, scenario, usage, attempts}` on success, `{index, categories, error,
- * usage, attempts}` on failure. Key order is fixed, so the same batch gives byte-identical files.
+ * One JSONL line per task: `{index, task, scenario, usage, attempts, cost_usd}` on success, `{index, categories,
+ * error, usage, attempts, cost_usd}` on failure (`cost_usd` only when the model has a price; 0 for the template). Key order is fixed, so the same batch gives byte-identical files.
  * @example
  * const jsonl = batch.results.map(serializeTaskRecord).join("\n") + "\n";
  */
@@ -14,6 +14,7 @@ export function serializeTaskRecord(result: TaskResult): string {
       scenario: result.scenario,
       usage: result.usage,
       attempts: result.attempts,
+      ...(result.costUsd === undefined ? {} : { cost_usd: result.costUsd }),
     });
   }
   return JSON.stringify({
@@ -22,5 +23,6 @@ export function serializeTaskRecord(result: TaskResult): string {
     error: result.error,
     usage: result.usage,
     attempts: result.attempts,
+    ...(result.costUsd === undefined ? {} : { cost_usd: result.costUsd }),
   });
 }

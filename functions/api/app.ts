@@ -17,9 +17,12 @@ import { getBatchStatus } from "../../core/batch/status.ts";
 import { generateTaskRecords, type TaskModelFactory } from "../../core/batch/task-shard.ts";
 import type { DoneRecordCache } from "../../core/batch/verify-done.ts";
 import { renderTrajectoryShard } from "../../core/dataset/render-shard.ts";
-import { ConfigError, issuesFromZod } from "../../core/errors.ts";
+import { formatOptionIssues, shardCompression } from "../../core/dataset/spec.ts";
+import { ConfigError, InputError, issuesFromZod } from "../../core/errors.ts";
+import { trajectoryFormat } from "../../core/export/formats.ts";
+import { parquetFileKey } from "../../core/export/parquet/index.ts";
 import type { SchemaLike } from "../../core/schema-keys.ts";
-import { MAX_SHARD_INDEX } from "../../core/storage/keys.ts";
+import { MAX_SHARD_INDEX, type ShardCompression } from "../../core/storage/keys.ts";
 import type { ObjectStore } from "../../core/storage/object-store.ts";
 import type { TrajectoryConfig } from "../../core/trajectory/index.ts";
 import { bearerAuth } from "./auth.ts";
@@ -139,14 +142,18 @@ export function createApp(deps: AppDeps) {
       shard_size: body.count,
       start_index: body.start_index,
       gzip: body.gzip,
+      ...(body.compression === undefined ? {} : { compression: body.compression }),
       format: body.format,
       ...(body.config === undefined ? {} : { config: body.config }),
       ...(body.anomaly_ratio === undefined ? {} : { anomaly_ratio: body.anomaly_ratio }),
     };
-    // Checked before anything is streamed or stored: a bad config or index range is a 400, not a broken stream.
+    // Checked before anything is streamed or stored: format options (a table format needs `store`), then the
+    // config and index range, so a bad request is a 400, not a broken stream.
+    assertStreamable(spec, body.store);
     const planned = planOnDemand(spec, limits);
     if (body.store) {
       const stored = await storeOnce(planned);
+      const prefix = batchKeys(stored.id).prefix;
       const reply = {
         id: stored.id,
         key: stored.key,
@@ -154,6 +161,9 @@ export function createApp(deps: AppDeps) {
         count: stored.record.count,
         bytes: stored.record.bytes,
         sha256: stored.record.sha256,
+        ...(stored.record.files === undefined
+          ? {}
+          : { files: stored.record.files.map((file) => ({ ...file, key: `${prefix}${file.key}` })) }),
         created: stored.created,
       };
       return c.json(reply, stored.created ? 201 : 200);
@@ -164,12 +174,13 @@ export function createApp(deps: AppDeps) {
       startIndex: spec.start_index,
       count: spec.total,
       gzip: spec.gzip,
+      compression: shardCompression(spec),
       format: spec.format,
     });
     return new Response(ReadableStream.from(chunks), {
       status: 200,
       headers: {
-        "content-type": spec.gzip ? "application/gzip" : "application/x-ndjson",
+        "content-type": CONTENT_TYPES[shardCompression(spec)],
         "x-agentsynth-count": String(spec.total),
         "x-agentsynth-start-index": String(spec.start_index),
       },
@@ -186,6 +197,8 @@ export function createApp(deps: AppDeps) {
       startIndex: start_index,
       count,
       models: deps.taskModels,
+      // Replies are cached in the store: the same request again makes no model call.
+      store: deps.store,
     });
     return c.json({ tasks: records }, 200);
   });
@@ -261,12 +274,31 @@ export function createApp(deps: AppDeps) {
   app.openapi(shardRoute, async (c) => {
     const { id, index } = c.req.valid("param");
     const spec = isBatchId(id) && index <= MAX_SHARD_INDEX ? await loadBatchSpec(deps.store, id) : null;
-    const gzip = spec?.kind === "trajectories" && spec.gzip;
-    const stream = spec === null ? null : await deps.store.getStream(batchKeys(id).shard(index, { gzip }));
+    if (spec?.kind === "trajectories" && trajectoryFormat(spec.format).layout === "tables") {
+      const { table, split } = c.req.valid("query");
+      if (table === undefined || split === undefined) {
+        throw new InputError(
+          `Batch ${id} is in format ${spec.format}: shard ${index} is nine files. Name one with ?table=trajectories|nodes|edges&split=train|validation|test.`,
+          [{ path: table === undefined ? "table" : "split", message: "is required for format parquet", value: null }],
+        );
+      }
+      const key = `${batchKeys(id).prefix}${parquetFileKey(table, split, index)}`;
+      const file = await deps.store.getStream(key);
+      if (file === null)
+        return c.json(
+          errorBody("not_found", `File ${table}/${split} of shard ${index} of batch ${id} is not written.`),
+          404,
+        );
+      return new Response(ReadableStream.from(file), {
+        headers: { "content-type": "application/vnd.apache.parquet" },
+      }) as never;
+    }
+    const compression = spec?.kind === "trajectories" ? shardCompression(spec) : "none";
+    const stream = spec === null ? null : await deps.store.getStream(batchKeys(id).shard(index, { compression }));
     if (stream === null)
       return c.json(errorBody("not_found", `Shard ${index} of batch ${JSON.stringify(id)} is not written.`), 404);
     return new Response(ReadableStream.from(stream), {
-      headers: { "content-type": gzip ? "application/gzip" : "application/x-ndjson" },
+      headers: { "content-type": CONTENT_TYPES[compression] },
     }) as never;
   });
 
@@ -291,6 +323,29 @@ function planOnDemand(spec: TrajectoryBatchSpec, limits: BatchLimits): PlannedBa
     throw new ConfigError("Invalid request", issues, { listIssues: true });
   }
 }
+
+/**
+ * Checks the format options of an on-demand request: gzip applies to JSONL formats only, and a table format
+ * (Parquet: nine files per shard, three tables by three splits) cannot be one streamed response, so it needs
+ * `store: true` (the reply lists the files) or a batch.
+ */
+function assertStreamable(spec: TrajectoryBatchSpec, store: boolean): void {
+  const issues = formatOptionIssues(spec);
+  if (issues.length > 0) throw new InputError("Invalid trajectory request", issues);
+  if (!store && trajectoryFormat(spec.format).layout === "tables") {
+    throw new InputError(
+      `format ${spec.format} writes nine files per shard (trajectories, nodes and edges, each by split), which one response cannot stream. Send "store": true to write them to the store (the reply lists their keys), or POST /v1/batches for a dataset.`,
+      [{ path: "format", message: "needs store: true (or a batch)", value: spec.format }],
+    );
+  }
+}
+
+/** Content types of a JSONL shard by its compression. */
+const CONTENT_TYPES: Readonly<Record<ShardCompression, string>> = {
+  none: "application/x-ndjson",
+  gzip: "application/gzip",
+  zstd: "application/zstd",
+};
 
 function tooMany(c: { json: (body: unknown, status: 413) => Response }, field: string, value: number, max: number) {
   const message = `${field} ${value} is above the limit of ${max} for a synchronous request; use POST /v1/batches.`;

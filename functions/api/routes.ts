@@ -6,6 +6,7 @@ import {
   BatchSpecRequestSchema,
   BatchStatusSchema,
   ErrorSchema,
+  ShardFileQuerySchema,
   ShardParamsSchema,
   StoredShardSchema,
   TasksRequestSchema,
@@ -51,7 +52,7 @@ export const trajectoriesRoute = createRoute({
   path: "/v1/trajectories",
   summary: "Generate a shard of trajectories on demand",
   description:
-    "Streams JSONL (one trajectory per line; gzip when `gzip` is set), or with `store: true` writes the shard to the " +
+    "Streams JSONL (one trajectory per line; gzip when `gzip` is set, zstd with `compression: zstd`), or with `store: true` writes the shard to the " +
     "object store and replies with its key and sha256. Output is byte-identical to the CLI for the same seed and config.",
   security,
   request: {
@@ -176,12 +177,20 @@ export const shardRoute = createRoute({
   method: "get",
   path: "/v1/batches/{id}/shards/{index}",
   summary: "Download one shard of a batch",
+  description:
+    "A JSONL shard is one file. A format parquet shard is nine, one per table and split: name one with `table` and `split`.",
   security,
-  request: { params: ShardParamsSchema },
+  request: { params: ShardParamsSchema, query: ShardFileQuerySchema },
   responses: {
     200: {
-      description: "The shard bytes (JSONL or gzip).",
-      content: { "application/x-ndjson": { schema: z.string(), example: EXAMPLES.trajectoryLine } },
+      description: "The shard bytes (JSONL or gzip), or one Parquet file.",
+      content: {
+        "application/x-ndjson": { schema: z.string(), example: EXAMPLES.trajectoryLine },
+        "application/vnd.apache.parquet": {
+          schema: z.string().openapi({ format: "binary" }),
+          example: "(binary: one Parquet file, starting and ending with PAR1)",
+        },
+      },
     },
     400: errors[400],
     401: errors[401],

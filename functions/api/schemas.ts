@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TaskBatchOptionsSchema, TaskBatchSpecSchema, TrajectoryBatchSpecSchema } from "../../core/batch/spec.ts";
 import { TrajectoryDatasetSpecSchema } from "../../core/dataset/spec.ts";
+import { PARQUET_TABLES } from "../../core/export/parquet/index.ts";
 
 /** Largest on-demand trajectory shard: ~20 MB of JSONL (the size of a streamed Lambda reply stays sensible); larger sets go through batches. */
 export const MAX_ON_DEMAND_TRAJECTORIES = 1_000;
@@ -22,11 +23,14 @@ export const TrajectoriesRequestSchema = z
     config: datasetShape.config,
     anomaly_ratio: datasetShape.anomaly_ratio,
     gzip: datasetShape.gzip,
+    compression: datasetShape.compression,
     format: datasetShape.format,
     store: z
       .boolean()
       .default(false)
-      .describe("Write the shard to the object store and reply with its key and sha256 instead of streaming it."),
+      .describe(
+        "Write the shard to the object store and reply with its key and sha256 instead of streaming it. Required for format parquet (nine files per shard cannot be one response).",
+      ),
   })
   .openapi("TrajectoriesRequest");
 
@@ -38,6 +42,21 @@ export const StoredShardSchema = z
     count: z.int(),
     bytes: z.int(),
     sha256: z.string(),
+    files: z
+      .array(
+        z.object({
+          key: z.string(),
+          table: z.string(),
+          split: z.string(),
+          rows: z.int(),
+          bytes: z.int(),
+          sha256: z.string(),
+        }),
+      )
+      .optional()
+      .describe(
+        "format parquet: the shard's files (one per table and split); then `key` is their pattern and `sha256` is the sha256 of their sha256sum listing.",
+      ),
     created: z.boolean().describe("False when an identical request had already stored this shard."),
   })
   .openapi("StoredShard");
@@ -95,6 +114,17 @@ export const ShardParamsSchema = BatchIdParamsSchema.extend({
     .int()
     .min(0)
     .openapi({ param: { name: "index", in: "path" }, example: 0 }),
+});
+
+export const ShardFileQuerySchema = z.object({
+  table: z
+    .enum(PARQUET_TABLES)
+    .optional()
+    .openapi({ param: { name: "table", in: "query" }, description: "format parquet: which table's file" }),
+  split: z
+    .enum(["train", "validation", "test"])
+    .optional()
+    .openapi({ param: { name: "split", in: "query" }, description: "format parquet: which split's file" }),
 });
 
 export const BatchStatusSchema = z

@@ -87,7 +87,7 @@ describe("runTasksCommand", () => {
     );
     expect(code).toBe(2);
     expect(capture.stderr()).toBe(
-      "error [config_invalid]: OpenAI API key is missing. Pass `apiKey` or set OPENAI_API_KEY.\n",
+      "error [llm_key_missing]: OpenAI API key is missing. Pass `apiKey` or set OPENAI_API_KEY.\n",
     );
   });
 

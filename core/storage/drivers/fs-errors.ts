@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.ts";
+import { CoreError, StorageError } from "../../errors.ts";
 
 /** What to do about each errno, so a failed write tells the operator how to fix it. */
 function adviceFor(code: string | undefined, root: string): string {
@@ -30,11 +30,18 @@ function adviceFor(code: string | undefined, root: string): string {
 
 /** Wraps a node:fs error in a StorageError that names the operation, the key and the fix. */
 export function fsStorageError(operation: string, key: string | undefined, root: string, error: unknown): StorageError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = errnoOf(error);
   const target = key === undefined ? "" : ` ${JSON.stringify(key)}`;
   return new StorageError("fs", key, `${operation}${target} failed: ${adviceFor(code, root)}`, { cause: error });
 }
 
+/**
+ * The errno code (`ENOENT`, `ENOSPC`, ...) of a node:fs error, or undefined for anything else. Our own errors also
+ * carry a `code` (`config_invalid`, `llm_key_missing`): thrown by a body stream being written, they must pass through
+ * as themselves, not be read as an unknown file system error.
+ */
 export function errnoOf(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!(error instanceof Error) || error instanceof CoreError) return undefined;
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === "string" && /^E[A-Z0-9_]+$/.test(code) ? code : undefined;
 }

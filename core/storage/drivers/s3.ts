@@ -10,7 +10,7 @@ import {
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { StorageError } from "../../errors.ts";
+import { CoreError, StorageError } from "../../errors.ts";
 import { isStreamBody } from "../body.ts";
 import type { Body, ListPage, ObjectInfo, ObjectStore, PutOptions } from "../object-store.ts";
 import { assertValidKey, assertValidPrefix, normalizeListLimit } from "../validate-key.ts";
@@ -100,6 +100,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       try {
         await write(key, body, putOptions, false);
       } catch (error) {
+        // An error of the body stream itself (the generator behind it failed) is not a storage failure.
+        if (error instanceof CoreError) throw error;
         throw s3StorageError("Writing", bucket, key, error);
       }
     },
@@ -111,6 +113,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
           await write(key, body, putOptions, true);
           return true;
         } catch (error) {
+          if (error instanceof CoreError) throw error;
           const name = s3ErrorName(error);
           const status = s3HttpStatus(error);
           if (name === "PreconditionFailed" || status === 412) return false;

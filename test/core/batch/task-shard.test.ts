@@ -1,13 +1,18 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { batchIdFor } from "../../../core/batch/batch-id.ts";
 import { batchKeys, saveBatchSpec } from "../../../core/batch/batch-store.ts";
 import { runShardJob } from "../../../core/batch/run-shard.ts";
 import { planShardJobs } from "../../../core/batch/shard-job.ts";
+import { handleShardMessage } from "../../../core/batch/shard-message.ts";
 import { parseBatchSpec } from "../../../core/batch/spec.ts";
 import { getBatchStatus } from "../../../core/batch/status.ts";
 import { generateTaskLines, type TaskModelFactory } from "../../../core/batch/task-shard.ts";
 import { type ConfigError, LlmCallError } from "../../../core/errors.ts";
-import { createLanguageModel } from "../../../core/llm/index.ts";
+import { createLanguageModel, languageModelOptionsFromEnv } from "../../../core/llm/index.ts";
+import { createFsObjectStore } from "../../../core/storage/drivers/fs.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
 
 const templateModels: TaskModelFactory = (options) =>
@@ -125,6 +130,39 @@ describe("task batches", () => {
     });
     const input = shardInput({ seed: 1, count: 2, models: providerDown });
     await expect(generateTaskLines(input)).rejects.toThrow(/Every task of the shard failed calling the model/);
+  });
+
+  it("records a shard whose provider key is missing as llm_key_missing, not as a storage failure", async () => {
+    // The fs store: its errno mapping once read this CoreError's code as an unknown file system error.
+    const dir = await mkdtemp(join(tmpdir(), "agentsynth-key-"));
+    try {
+      const store = createFsObjectStore({ baseDir: dir });
+      const openai = parseBatchSpec({
+        kind: "tasks",
+        total: 2,
+        seed: 1,
+        tasks: { categories: [["contact"]], provider: "openai" },
+      });
+      const id = batchIdFor(openai);
+      await saveBatchSpec(store, id, openai);
+      const noKeys: TaskModelFactory = (options) =>
+        createLanguageModel(languageModelOptionsFromEnv(options.provider, {}, { seed: options.seed }));
+      const [job] = planShardJobs(id, openai);
+      const error = await handleShardMessage(
+        JSON.stringify(job),
+        { attempt: 3, maxReceives: 3 },
+        {
+          store,
+          taskModels: noKeys,
+        },
+      ).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: "llm_key_missing" });
+      expect(await getBatchStatus(store, id)).toMatchObject({
+        errors: [{ code: "llm_key_missing", message: expect.stringContaining("set OPENAI_API_KEY") }],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("fails with a clear error when the worker has no model factory", async () => {

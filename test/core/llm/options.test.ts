@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../core/errors.ts";
 import { createLanguageModel, isRetryableStatus, languageModelOptionsFromEnv } from "../../../core/llm/index.ts";
 
 describe("languageModelOptionsFromEnv", () => {
@@ -39,12 +38,14 @@ describe("languageModelOptionsFromEnv", () => {
 describe("createLanguageModel", () => {
   it("says which variable to set when the OpenAI key is missing", () => {
     expect(() => createLanguageModel({ provider: "openai" })).toThrowErrorMatchingInlineSnapshot(
-      `[ConfigError: OpenAI API key is missing. Pass \`apiKey\` or set OPENAI_API_KEY.]`,
+      `[LlmCallError: OpenAI API key is missing. Pass \`apiKey\` or set OPENAI_API_KEY.]`,
     );
   });
 
   it("says which variable to set when the Anthropic key is missing", () => {
-    expect(() => createLanguageModel({ provider: "anthropic" })).toThrow(ConfigError);
+    expect(() => createLanguageModel({ provider: "anthropic" })).toThrow(
+      expect.objectContaining({ code: "llm_key_missing" }),
+    );
     expect(() => createLanguageModel({ provider: "anthropic" })).toThrow(/set ANTHROPIC_API_KEY/);
   });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { StorageError } from "../../../core/errors.ts";
+import { LlmCallError, StorageError } from "../../../core/errors.ts";
 import { createFsObjectStore } from "../../../core/storage/drivers/fs.ts";
 import { testObjectStore } from "../../contracts/object-store.contract.ts";
 
@@ -19,6 +19,22 @@ afterAll(async () => {
 testObjectStore("fs", async () => createFsObjectStore({ baseDir: await freshDir() }));
 
 describe("createFsObjectStore", () => {
+  it("passes an error of the body stream through as itself, not as a file system error", async () => {
+    // A task shard whose provider key is missing fails while its body is generated; its code is not an errno.
+    const store = createFsObjectStore({ baseDir: await freshDir() });
+    const missingKey = new LlmCallError("OpenAI API key is missing. Pass `apiKey` or set OPENAI_API_KEY.", {
+      provider: "openai",
+      code: "llm_key_missing",
+      isRetryable: false,
+    });
+    async function* body(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array([1]);
+      throw missingKey;
+    }
+    await expect(store.put("shards/00000.jsonl", body())).rejects.toBe(missingKey);
+    await expect(store.putIfAbsent("shards/00001.jsonl", body())).rejects.toBe(missingKey);
+  });
+
   it("stores each object as a plain file under baseDir", async () => {
     const baseDir = await freshDir();
     const store = createFsObjectStore({ baseDir });

@@ -125,7 +125,7 @@ describe("generateTaskBatch", () => {
     });
     expect(batch.report.produced).toBe(0);
     expect(batch.report.failures[0]).toMatchObject({
-      code: "batch_failed",
+      code: "interrupted",
       message: "Not started: the batch was aborted.",
     });
   });

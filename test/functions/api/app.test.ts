@@ -308,6 +308,7 @@ describe("errors, auth and docs", () => {
     ]);
     expect(Object.keys(document.components.schemas.TrajectoriesRequest?.properties ?? {}).sort()).toStrictEqual([
       "anomaly_ratio",
+      "compression",
       "config",
       "count",
       "format",

@@ -1,0 +1,111 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { siblingModule } from "../core/module-url.ts";
+import { fmt, runCliMeasured } from "./measure.ts";
+
+interface Case {
+  name: string;
+  flags: string[];
+}
+
+const CASES: Case[] = [
+  { name: "JSONL", flags: [] },
+  { name: "JSONL zstd", flags: ["--compress", "zstd"] },
+  { name: "JSONL gzip", flags: ["--gzip"] },
+  { name: "Parquet", flags: ["--format", "parquet"] },
+];
+
+/**
+ * The output formats side by side in one run: one-worker (per-core) throughput and bytes per trajectory of JSONL,
+ * compressed JSONL and Parquet, each case run in rounds interleaved with the others so drift on shared cores hits
+ * them alike; then the peak memory of a reader (DuckDB) loading the node table of 100,000 trajectories.
+ */
+export async function benchFormats(options: { quick?: boolean } = {}): Promise<string[]> {
+  const count = options.quick ? 5_000 : 20_000;
+  const rounds = options.quick ? 1 : 3;
+  const rates = new Map<string, number[]>();
+  const bytes = new Map<string, number>();
+  for (let round = 0; round < rounds; round++) {
+    for (const { name, flags } of CASES) {
+      inTempDir((out) => {
+        const run = runCliMeasured([
+          "trajectories",
+          "--count",
+          String(count),
+          "--shard-size",
+          "10000",
+          "--workers",
+          "1",
+          "--seed",
+          "42",
+          "--quiet",
+          "--out",
+          out,
+          ...flags,
+        ]);
+        // Per core: trajectories per CPU second of the one-worker process (wall time on loaded shared cores also
+        // counts the time spent waiting for a core).
+        rates.set(name, [...(rates.get(name) ?? []), count / run.cpuSeconds]);
+        const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { totals: { bytes: number } };
+        bytes.set(name, manifest.totals.bytes / count);
+      });
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const jsonl = median(rates.get("JSONL") ?? [0]);
+  const lines = CASES.map(({ name }) => {
+    const rate = median(rates.get(name) ?? [0]);
+    return (
+      `${name.padEnd(10)} ${fmt(count)} trajectories × 1 worker: ${fmt(rate).padStart(6)} traj ` +
+      `per CPU second (median of ${rounds}), ×${fmt(rate / jsonl, 2)} JSONL's rate, cost ×${fmt(jsonl / rate, 2)}; ` +
+      `${fmt((bytes.get(name) ?? 0) / 1024, 2)} KiB per trajectory on disk`
+    );
+  });
+  lines.push(
+    "targets: Parquet ≥ ×2.50 JSONL's rate; compressed JSONL cost ≤ ×1.50; Parquet ≤ 4 KiB per trajectory",
+    readerMemory(options.quick ? 20_000 : 100_000),
+  );
+  return lines;
+}
+
+/** Peak RSS of DuckDB loading the node table of `count` trajectories written as Parquet, in a child process. */
+function readerMemory(count: number): string {
+  let line = "";
+  inTempDir((out) => {
+    runCliMeasured([
+      "trajectories",
+      "--count",
+      String(count),
+      "--format",
+      "parquet",
+      "--workers",
+      String(availableParallelism()),
+      "--quiet",
+      "--out",
+      out,
+    ]);
+    const child = fileURLToPath(siblingModule("load-nodes", import.meta.url));
+    const output = execFileSync(process.execPath, [child, out], { encoding: "utf8" });
+    const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as {
+      rows: number;
+      seconds: number;
+      peakRssMb: number;
+    };
+    line =
+      `reader: DuckDB loads the node table of ${fmt(count)} trajectories (${fmt(result.rows)} rows) into memory in ` +
+      `${fmt(result.seconds, 1)} s, peak RSS ${fmt(result.peakRssMb)} MB (target < 1 GB for 100,000)`;
+  });
+  return line;
+}
+
+function inTempDir(run: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), "agentsynth-bench-formats-"));
+  try {
+    run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,62 @@
+import type { FormatCard } from "../format-cards.ts";
+import type { ParquetColumnType } from "./parquet-file.ts";
+import { parquetColumns } from "./shard-writer.ts";
+import { PARQUET_TABLES } from "./tables.ts";
+
+/** How a column type reads in pandas (pyarrow), DuckDB and Athena. */
+const TYPE_NAMES: Readonly<Record<ParquetColumnType, string>> = {
+  string: "string",
+  category: "string (dictionary-encoded)",
+  json: "string (JSON object)",
+  int32: "int32",
+  int64: "int64",
+  double: "double",
+  bool: "boolean",
+  timestamp: "timestamp (ms, UTC)",
+  string_list: "list of strings",
+};
+
+/** Hugging Face `data_files` of one table: its files of each split. */
+function tableDataFiles(table: string): Array<{ split: string; path: string }> {
+  return ["train", "validation", "test"].map((split) => ({ split, path: `${table}/${split}/*.parquet` }));
+}
+
+/**
+ * The dataset card's account of the Parquet format: three tables, one folder per table and split, the columns of
+ * each generated from the writer's own column list, and pandas code that joins them.
+ */
+export const PARQUET_CARD: FormatCard = {
+  record:
+    "three Parquet tables, `trajectories`, `nodes` and `edges` (one row per trajectory, node and edge), in `{table}/{split}/NNNNN.parquet`",
+  fields: () =>
+    PARQUET_TABLES.map((table) => ({
+      title: `${table}/{split}/NNNNN.parquet`,
+      rows: parquetColumns(table).map((column) => ({
+        name: column.name,
+        type: `${TYPE_NAMES[column.type]}${column.nullable ? ", nullable" : ""}`,
+        description: `${column.label ? "**label**; " : ""}${column.description}`,
+      })),
+    })),
+  labels: [
+    "- Trajectory: `is_anomalous`, `anomaly_types`, `anomaly_severity` and `anomaly_metadata` (JSON) columns of",
+    "  `trajectories`.",
+    "- Node and edge: `is_anomalous`, `anomaly_type` and `anomaly_metadata` (JSON) columns of `nodes` and `edges`,",
+    "  true on exactly the nodes and edges the anomaly added or changed.",
+  ],
+  // The default config is the trajectory table; `nodes` and `edges` are configs of their own.
+  dataFiles: () => tableDataFiles("trajectories"),
+  configs: () => PARQUET_TABLES.map((table) => ({ name: table, dataFiles: tableDataFiles(table) })),
+  shardFiles: {
+    pattern: "{table}/{split}/NNNNN.parquet",
+    description:
+      "one Parquet file per table (`trajectories`, `nodes`, `edges`), split and shard, in index order within each split",
+  },
+  snippet: () => `import pandas as pd  # with pyarrow
+
+trajectories = pd.read_parquet("trajectories/train")
+nodes = pd.read_parquet("nodes/train")
+edges = pd.read_parquet("edges/train", columns=["trajectory_id", "source_node_index", "target_node_index"])
+per_trajectory = nodes.groupby("trajectory_id").agg(nodes=("node_id", "size"), anomalous_nodes=("is_anomalous", "sum"))
+print(f"{len(trajectories)} train trajectories, {int(trajectories.is_anomalous.sum())} anomalous; {len(nodes)} nodes, {len(edges)} edges")
+`,
+};

@@ -1,0 +1,347 @@
+import { constants, zstdCompressSync } from "node:zlib";
+import type { ColumnChunk, FileMetaData, SchemaElement } from "hyparquet";
+import { ByteWriter } from "hyparquet-writer";
+import { writePageHeader } from "hyparquet-writer/src/datapage.js";
+import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import {
+  BooleanColumn,
+  type ColumnBuffer,
+  DictionaryColumn,
+  type EncodedChunk,
+  NumberColumn,
+  StringColumn,
+  StringListColumn,
+} from "./column-buffers.ts";
+
+/**
+ * What a column holds. `category` is dictionary-encoded text (a small vocabulary, or an id repeated on many rows);
+ * `json` is text holding a JSON object (records whose keys vary by value, such as tool parameters); `timestamp` is
+ * UTC milliseconds.
+ */
+export type ParquetColumnType =
+  | "string"
+  | "category"
+  | "json"
+  | "int32"
+  | "int64"
+  | "double"
+  | "bool"
+  | "timestamp"
+  | "string_list";
+
+/** A column of a table whose rows are `R`: its name, type, meaning and how to read it from a row. */
+export interface ParquetColumn<R> {
+  readonly name: string;
+  readonly type: ParquetColumnType;
+  /** Null where the row has no value (a field of another node type); false means every row has one. */
+  readonly nullable: boolean;
+  /** A label a detector is scored on (dropped from evaluation sets). */
+  readonly label?: boolean;
+  /** Says where the row comes from (seed, index), which an evaluation set must not reveal either. */
+  readonly provenance?: boolean;
+  readonly description: string;
+  readonly get: (row: R) => unknown;
+}
+
+export interface ParquetFileOptions {
+  /** zstd level of every page. */
+  zstdLevel: number;
+  createdBy: string;
+  /** Key-value metadata in the footer (for example the schema version). */
+  metadata?: ReadonlyArray<{ key: string; value: string }>;
+}
+
+const MAGIC = Buffer.from("PAR1", "latin1");
+/**
+ * Column chunks smaller than this are stored uncompressed. Each `zstdCompressSync` call costs about 0.1 ms before it
+ * compresses a byte (Node builds a stream and a context per call), which for the many small chunks of sparse node
+ * columns (a type's own fields, null elsewhere) costs more than the few hundred bytes zstd would save.
+ */
+const MIN_COMPRESSED_BYTES = 2048;
+
+/**
+ * Writes one Parquet file row group by row group, keeping only the current group's columns and the compressed
+ * bytes so far. The file is flat (one leaf per column, lists excepted), version-1 data pages, one page per column
+ * chunk, zstd-compressed. Nothing in it depends on time or machine, so the same rows give the same bytes.
+ * @example
+ * const file = new ParquetFileWriter(columns, { zstdLevel: 3, createdBy: "agentsynth" });
+ * for (const row of rows) file.append(row);
+ * const bytes = Buffer.concat(file.finish());
+ */
+export class ParquetFileWriter<R> {
+  private readonly buffers: ColumnBuffer[];
+  private readonly output: Buffer[] = [MAGIC];
+  private offset = MAGIC.length;
+  /** Rows appended since the last row group was written (shared with the compiled appenders). */
+  private readonly counter = { rows: 0 };
+  private readonly appendAll: (row: R) => void;
+  private totalRows = 0;
+  private readonly rowGroups: FileMetaData["row_groups"] = [];
+  private finished = false;
+
+  private readonly columns: readonly ParquetColumn<R>[];
+  private readonly options: ParquetFileOptions;
+
+  constructor(columns: readonly ParquetColumn<R>[], options: ParquetFileOptions) {
+    this.columns = columns;
+    this.options = options;
+    this.buffers = columns.map((column) => bufferFor(column.type, column.nullable));
+    this.appendAll = this.appender();
+  }
+
+  /** Rows appended since the last row group was written. */
+  get pendingRows(): number {
+    return this.counter.rows;
+  }
+
+  /** Adds a row. */
+  append(row: R): void {
+    this.appendAll(row);
+  }
+
+  /**
+   * A function that adds a row whose columns with a 0 in `mask` are null (not read). It is compiled to straight-line
+   * code, one call per column: a loop over the columns calls every getter and buffer from one call site, which V8
+   * cannot inline, and costs about three times as much per value as `JSON.stringify`. Here each getter and buffer
+   * has its own call site, so each stays monomorphic; with one appender per node type, even the property reads in
+   * the getters see a single object shape.
+   */
+  appender(mask?: Uint8Array): (row: R) => void {
+    const values = this.columns.flatMap((column, c) => [this.buffers[c], column.get]);
+    return appenderFactory(this.columns, mask)(this.counter, ...values) as (row: R) => void;
+  }
+
+  /** Encodes, compresses and keeps the pending rows as one row group (nothing when there are none). */
+  flushRowGroup(): void {
+    if (this.counter.rows === 0) return;
+    const groupStart = this.offset;
+    const chunks: ColumnChunk[] = [];
+    let uncompressedTotal = 0;
+    for (let c = 0; c < this.columns.length; c++) {
+      const column = this.columns[c] as ParquetColumn<R>;
+      const encoded = (this.buffers[c] as ColumnBuffer).encode();
+      const chunkStart = this.offset;
+      let uncompressed = 0;
+      let dictionaryOffset: number | undefined;
+      // The codec is per column chunk: a small chunk is stored as it is (see MIN_COMPRESSED_BYTES).
+      const compress = encoded.page.length + (encoded.dictionary?.bytes.length ?? 0) >= MIN_COMPRESSED_BYTES;
+      if (encoded.dictionary) {
+        dictionaryOffset = this.offset;
+        uncompressed += this.writePage(
+          "DICTIONARY_PAGE",
+          encoded.dictionary.bytes,
+          encoded.dictionary.count,
+          "PLAIN",
+          compress,
+        );
+      }
+      const dataOffset = this.offset;
+      uncompressed += this.writePage("DATA_PAGE", encoded.page, encoded.numValues, encoded.encoding, compress);
+      uncompressedTotal += uncompressed;
+      chunks.push({
+        file_offset: BigInt(chunkStart),
+        meta_data: {
+          type: physicalType(column.type),
+          encodings: encoded.dictionary ? ["PLAIN", "RLE", "RLE_DICTIONARY"] : ["PLAIN", "RLE"],
+          path_in_schema: column.type === "string_list" ? [column.name, "list", "element"] : [column.name],
+          codec: compress ? "ZSTD" : "UNCOMPRESSED",
+          num_values: BigInt(encoded.numValues),
+          total_uncompressed_size: BigInt(uncompressed),
+          total_compressed_size: BigInt(this.offset - chunkStart),
+          data_page_offset: BigInt(dataOffset),
+          ...(dictionaryOffset === undefined ? {} : { dictionary_page_offset: BigInt(dictionaryOffset) }),
+          ...(column.type === "string_list" ? {} : { statistics: statisticsOf(encoded) }),
+        },
+      });
+    }
+    this.rowGroups.push({
+      columns: chunks,
+      total_byte_size: BigInt(uncompressedTotal),
+      num_rows: BigInt(this.counter.rows),
+      file_offset: BigInt(groupStart),
+      total_compressed_size: BigInt(this.offset - groupStart),
+    });
+    this.totalRows += this.counter.rows;
+    this.counter.rows = 0;
+  }
+
+  /** Writes the last row group and the footer; returns the whole file as a list of buffers. */
+  finish(): Buffer[] {
+    if (this.finished) throw new Error("ParquetFileWriter.finish called twice");
+    this.finished = true;
+    this.flushRowGroup();
+    const footer = new ByteWriter(4096);
+    writeMetadata(footer, {
+      version: 1,
+      schema: schemaOf(this.columns),
+      num_rows: BigInt(this.totalRows),
+      row_groups: this.rowGroups,
+      created_by: this.options.createdBy,
+      ...(this.options.metadata ? { key_value_metadata: this.options.metadata.map((kv) => ({ ...kv })) } : {}),
+    } as FileMetaData);
+    this.push(Buffer.from(footer.getBytes()));
+    this.push(MAGIC);
+    return this.output;
+  }
+
+  private writePage(
+    type: "DATA_PAGE" | "DICTIONARY_PAGE",
+    body: Buffer,
+    numValues: number,
+    encoding: EncodedChunk["encoding"],
+    compress: boolean,
+  ): number {
+    const compressed = compress
+      ? zstdCompressSync(body, { params: { [constants.ZSTD_c_compressionLevel]: this.options.zstdLevel } })
+      : body;
+    const header = new ByteWriter(64);
+    writePageHeader(header, {
+      type,
+      uncompressed_page_size: body.length,
+      compressed_page_size: compressed.length,
+      ...(type === "DATA_PAGE"
+        ? {
+            data_page_header: {
+              num_values: numValues,
+              encoding,
+              definition_level_encoding: "RLE",
+              repetition_level_encoding: "RLE",
+            },
+          }
+        : { dictionary_page_header: { num_values: numValues, encoding: "PLAIN" } }),
+    });
+    const headerBytes = Buffer.from(header.getBytes());
+    this.push(headerBytes);
+    this.push(compressed);
+    return headerBytes.length + body.length;
+  }
+
+  private push(bytes: Buffer): void {
+    this.output.push(bytes);
+    this.offset += bytes.length;
+  }
+}
+
+type AppenderFactory = (...args: unknown[]) => (row: never) => void;
+/**
+ * Compiled appender factories by column list and mask. Compiling once per process (not per file) lets every file's
+ * appenders share one function, and so its optimised code: a fresh function per file would be compiled and warmed
+ * up again for every shard. The code is built from column positions only, never from data.
+ */
+const factories = new WeakMap<readonly ParquetColumn<never>[], Map<string, AppenderFactory>>();
+
+function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Array | undefined): AppenderFactory {
+  let byMask = factories.get(columns);
+  if (byMask === undefined) {
+    byMask = new Map();
+    factories.set(columns, byMask);
+  }
+  const maskKey = mask === undefined ? "" : mask.join("");
+  let factory = byMask.get(maskKey);
+  if (factory === undefined) {
+    const present = (c: number) => mask === undefined || mask[c] === 1;
+    const lines = columns.map((_, c) => (present(c) ? `b${c}.push(g${c}(row));` : `b${c}.push(null);`));
+    const names = columns.flatMap((_, c) => [`b${c}`, `g${c}`]);
+    factory = new Function(
+      "counter",
+      ...names,
+      `return function append(row) {\n${lines.join("\n")}\ncounter.rows++;\n};`,
+    ) as AppenderFactory;
+    byMask.set(maskKey, factory);
+  }
+  return factory;
+}
+
+function bufferFor(type: ParquetColumnType, nullable: boolean): ColumnBuffer {
+  const column = { nullable };
+  switch (type) {
+    case "string":
+      return new StringColumn(column.nullable);
+    case "json":
+      return new JsonColumn(column.nullable);
+    case "category":
+      return new DictionaryColumn(column.nullable);
+    case "int32":
+      return new NumberColumn(column.nullable, "INT32");
+    case "int64":
+    case "timestamp":
+      return new NumberColumn(column.nullable, "INT64");
+    case "double":
+      return new NumberColumn(column.nullable, "DOUBLE");
+    case "bool":
+      return new BooleanColumn(column.nullable);
+    case "string_list":
+      return new StringListColumn(column.nullable);
+  }
+}
+
+/** JSON text of an object value. */
+class JsonColumn extends StringColumn {
+  override push(value: unknown): void {
+    super.push(value === null || value === undefined ? value : JSON.stringify(value));
+  }
+}
+
+function physicalType(type: ParquetColumnType): "BYTE_ARRAY" | "INT32" | "INT64" | "DOUBLE" | "BOOLEAN" {
+  switch (type) {
+    case "int32":
+      return "INT32";
+    case "int64":
+    case "timestamp":
+      return "INT64";
+    case "double":
+      return "DOUBLE";
+    case "bool":
+      return "BOOLEAN";
+    default:
+      return "BYTE_ARRAY";
+  }
+}
+
+function statisticsOf(encoded: EncodedChunk) {
+  return {
+    null_count: BigInt(encoded.nullCount),
+    ...(encoded.min === undefined ? {} : { min_value: encoded.min, max_value: encoded.max as number }),
+  };
+}
+
+/** The Parquet schema of `columns`: a flat message, lists as the standard three-level LIST. */
+export function schemaOf(columns: readonly ParquetColumn<never>[]): SchemaElement[] {
+  const schema: SchemaElement[] = [{ name: "schema", num_children: columns.length }];
+  for (const column of columns) {
+    const repetition_type = column.nullable ? "OPTIONAL" : "REQUIRED";
+    if (column.type === "string_list") {
+      schema.push(
+        { name: column.name, repetition_type, num_children: 1, converted_type: "LIST", logical_type: { type: "LIST" } },
+        { name: "list", repetition_type: "REPEATED", num_children: 1 },
+        { name: "element", repetition_type: "REQUIRED", ...leafType("string") },
+      );
+    } else {
+      schema.push({ name: column.name, repetition_type, ...leafType(column.type) });
+    }
+  }
+  return schema;
+}
+
+function leafType(type: Exclude<ParquetColumnType, "string_list">): Omit<SchemaElement, "name"> {
+  switch (type) {
+    case "string":
+    case "category":
+    case "json":
+      return { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
+    case "timestamp":
+      return {
+        type: "INT64",
+        converted_type: "TIMESTAMP_MILLIS",
+        logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
+      };
+    case "int32":
+      return { type: "INT32" };
+    case "int64":
+      return { type: "INT64" };
+    case "double":
+      return { type: "DOUBLE" };
+    case "bool":
+      return { type: "BOOLEAN" };
+  }
+}
