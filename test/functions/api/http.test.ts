@@ -24,7 +24,8 @@ function post(path: string, body: unknown, headers: Record<string, string> = aut
   });
 }
 
-async function waitForStatus(id: string, status: string, timeoutMs = 25_000): Promise<Record<string, unknown>> {
+/** Worker threads start slowly on a loaded machine: batches get generous time, and the test ends as soon as done. */
+async function waitForStatus(id: string, status: string, timeoutMs = 100_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = (await (await fetch(`${server.url}/v1/batches/${id}`, { headers: auth })).json()) as Record<
@@ -94,7 +95,7 @@ describe("local server over HTTP", () => {
     const shard = await fetch(`${server.url}/v1/batches/${id}/shards/4`, { headers: auth });
     expect(Buffer.from(await shard.arrayBuffer()).equals(await expectedShard(8, 8, 1))).toBe(true);
     expect(status_url).toBe(`/v1/batches/${id}`);
-  });
+  }, 120_000);
 
   it("starts a batch from a spec file dropped into DATA_DIR/batches", async () => {
     writeFileSync(join(dataDir, "batches", "dropped.yaml"), "kind: trajectories\ntotal: 3\nshard_size: 2\nseed: 13\n");
@@ -104,7 +105,7 @@ describe("local server over HTTP", () => {
     }
     expect(await waitForStatus(id, "complete")).toMatchObject({ status: "complete" });
     expect(JSON.parse(readFileSync(join(dataDir, "batches", "dropped.result.json"), "utf8"))).toMatchObject({ id });
-  });
+  }, 120_000);
 
   it("answers 401, 400, 404 and 413 over HTTP as in-process", async () => {
     expect((await post("/v1/trajectories", { seed: 1, count: 1 }, {})).status).toBe(401);
