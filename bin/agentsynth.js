@@ -3,9 +3,5 @@
 import { distUrl, ensureBuilt } from "./ensure-built.js";
 
 ensureBuilt();
-const { main } = await import(distUrl("cli/main.js"));
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-});
+const { main, processIo } = await import(distUrl("cli/main.js"));
+process.exitCode = await main(process.argv.slice(2), processIo());

@@ -1,25 +1,21 @@
-// Worker thread: renders and writes the shards the main thread hands it (see shard-pool.ts).
-import { parentPort, workerData } from "node:worker_threads";
+// Runs in each thread of the shared worker pool for `agentsynth trajectories` (see shard-pool.ts).
+import type { ShardDoneRecord } from "../core/batch/records.ts";
 import type { ShardPlan } from "../core/dataset/plan.ts";
-import { produceTrajectoryShard } from "../core/dataset/produce-shard.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
+import type { JobHandlerFactory } from "../core/pool/job-handler.ts";
 import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
-import type { ShardWorkerData, ShardWorkerMessage } from "./shard-pool.ts";
+import { relativeShardKey } from "../core/storage/keys.ts";
+import { writeShardWithRecord } from "./shard-output.ts";
+import type { ShardWorkerData } from "./shard-pool.ts";
 
-const { spec, outDir } = workerData as ShardWorkerData;
-const config = resolveDatasetConfig(spec);
-// No fsync per shard: like cp or tar, the CLI leaves flushing to the OS; the manifest's sha256 verifies the files.
-const store = createFsObjectStore({ baseDir: outDir, fsync: false });
-const port = parentPort!;
-const send = (message: ShardWorkerMessage) => port.postMessage(message);
-
-port.on("message", async (shard: ShardPlan) => {
-  try {
-    const { entry, stats } = await produceTrajectoryShard(store, spec, config, shard, (rendered) =>
-      send({ type: "progress", shard: shard.shard, rendered }),
-    );
-    send({ type: "done", entry, stats });
-  } catch (error) {
-    send({ type: "error", shard: shard.shard, message: error instanceof Error ? error.message : String(error) });
-  }
-});
+export const createCliShardHandler: JobHandlerFactory<ShardPlan, ShardDoneRecord> = (workerData) => {
+  const { spec, outDir } = workerData as ShardWorkerData;
+  const config = resolveDatasetConfig(spec);
+  // No fsync per shard: like cp or tar, the CLI leaves flushing to the OS; the manifest's sha256 verifies the files.
+  const store = createFsObjectStore({ baseDir: outDir, fsync: false });
+  return async (shard, context) => {
+    // A retry follows a thread that died mid-write: remove the temp file it left (no one else writes this shard).
+    if (context.attempt > 1) await store.removeTemps?.(relativeShardKey(shard.shard, spec.gzip));
+    return writeShardWithRecord(store, spec, config, shard, (rendered) => context.progress(rendered));
+  };
+};

@@ -28,7 +28,9 @@ type Env = Record<string, string | undefined>;
 export const DEFAULT_MAX_RECEIVES = 3;
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_DATA_DIR = "./data";
-/** Locally a batch is stalled after 10 quiet minutes: twice the longest a shard job may run. */
+/** A local shard job running longer than this fails and is retried on a fresh thread: the deployed worker's limit. */
+export const DEFAULT_SHARD_TIMEOUT_SECONDS = 300;
+/** Locally a batch is stalled after 10 quiet minutes by default: twice the longest a shard job may run. */
 export const DEFAULT_LOCAL_STALL_SECONDS = 600;
 /** Deployed, after the shard queue's visibility timeout (30 min) plus a worker's timeout (5 min). */
 export const DEFAULT_LAMBDA_STALL_SECONDS = 2_100;
@@ -105,12 +107,21 @@ export interface LocalDeps extends ServiceDeps {
 
 /**
  * Dependencies of `npm start`: the fs store under DATA_DIR (default ./data) and the in-process queue running shard
- * jobs on worker threads (WORKERS, default all cores), with the same retry and dead-letter rules as SQS.
+ * jobs on worker threads (WORKERS, default all cores), with the same retry and dead-letter rules as SQS and a job
+ * timeout (SHARD_TIMEOUT_SECONDS, default the deployed worker's 300) so a hung shard cannot hold its batch.
  */
 export function createLocalDeps(env: Env = process.env): LocalDeps {
   const dataDir = resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR);
-  const store = createObjectStore({ driver: "fs", baseDir: dataDir });
+  // Every setting is checked before anything starts, so a bad one is the only thing that happens.
+  const port = portNumber(env.PORT);
+  const concurrency = positiveInt(env.WORKERS, "WORKERS", availableParallelism());
   const maxReceives = positiveInt(env.SHARD_MAX_RECEIVES, "SHARD_MAX_RECEIVES", DEFAULT_MAX_RECEIVES);
+  const shardTimeoutSeconds = positiveInt(
+    env.SHARD_TIMEOUT_SECONDS,
+    "SHARD_TIMEOUT_SECONDS",
+    DEFAULT_SHARD_TIMEOUT_SECONDS,
+  );
+  const store = createObjectStore({ driver: "fs", baseDir: dataDir });
   const ledger = createFailureLedger();
   const queue = createInProcessJobQueue<ShardJob>({
     handler: {
@@ -118,8 +129,9 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
       exportName: "createLocalShardHandler",
       workerData: { dataDir, maxReceives } satisfies LocalWorkerData,
     },
-    concurrency: positiveInt(env.WORKERS, "WORKERS", availableParallelism()),
+    concurrency,
     maxAttempts: maxReceives,
+    jobTimeoutMs: shardTimeoutSeconds * 1000,
     schema: ShardJobSchema,
     onJobProgress: (job, data) => {
       const failure = (data as { unrecordedFailure?: ShardFailure } | undefined)?.unrecordedFailure;
@@ -138,13 +150,14 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
   return {
     store,
     limits: batchLimits(env),
-    stallAfterMs: positiveInt(env.STALL_AFTER_SECONDS, "STALL_AFTER_SECONDS", DEFAULT_LOCAL_STALL_SECONDS) * 1000,
+    // Twice the longest a shard job may run: a quiet batch is then stuck, not busy.
+    stallAfterMs: positiveInt(env.STALL_AFTER_SECONDS, "STALL_AFTER_SECONDS", 2 * shardTimeoutSeconds) * 1000,
     ledger,
     queue,
     maxReceives,
     taskModels: taskModelFactory(() => env),
     apiToken: env.AGENTSYNTH_API_TOKEN || undefined,
-    port: portNumber(env.PORT),
+    port,
     host: env.HOST ?? "127.0.0.1",
     dataDir,
   };
@@ -179,9 +192,8 @@ async function recordDeadLetter(
   ledger: FailureLedger,
 ): Promise<void> {
   const job = entry.job;
-  // The worker reported the code of an unrecordable failure (see local-worker.ts); a crash or timeout has none.
-  const noted = ledger.failuresOf(job.batch_id).find((failure) => failure.shard === job.shard);
-  const code = noted?.code ?? "shard_abandoned";
+  // A crash or a timeout leaves no error code: the shard was abandoned, as the deployed dead-letter consumer says.
+  const code = entry.code ?? "shard_abandoned";
   try {
     const failure = await handleDeadLetter(JSON.stringify(job), maxReceives, { store });
     logger.warn("dead-lettered shard job", { batch_id: job.batch_id, shard: job.shard, failure });
@@ -232,10 +244,13 @@ function secretOrUndefined(read: () => string): string | undefined {
   return value === "" || value === UNSET_SECRET ? undefined : value;
 }
 
+/** Plain decimal digits: "0x10", "1e3" or "8_080" are not a count a person means. */
+const DECIMAL = /^\d+$/;
+
 /** PORT=0 asks the OS for a free port (tests, benchmarks). */
 function portNumber(text: string | undefined): number {
   if (text === undefined || text.trim() === "") return DEFAULT_PORT;
-  const value = Number(text);
+  const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
   if (!Number.isInteger(value) || value < 0 || value > 65_535) {
     throw new ConfigError(`Invalid PORT=${JSON.stringify(text)}: use a port number from 0 to 65535.`, [
       { path: "PORT", message: "must be an integer from 0 to 65535", value: text },
@@ -246,7 +261,7 @@ function portNumber(text: string | undefined): number {
 
 function positiveInt(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined || text.trim() === "") return fallback;
-  const value = Number(text);
+  const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
   if (!Number.isInteger(value) || value < 1) {
     throw new ConfigError(`Invalid ${name}=${JSON.stringify(text)}: use a positive integer.`, [
       { path: name, message: "must be a positive integer", value: text },

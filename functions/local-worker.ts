@@ -1,6 +1,8 @@
+import { isBatchId } from "../core/batch/batch-id.ts";
+import { batchKeys } from "../core/batch/batch-store.ts";
 import type { ShardJob } from "../core/batch/shard-job.ts";
 import { handleShardMessage } from "../core/batch/shard-message.ts";
-import type { JobHandlerFactory } from "../core/queue/worker-protocol.ts";
+import type { JobHandlerFactory } from "../core/pool/job-handler.ts";
 import { createLocalWorkerDeps, type LocalWorkerData } from "./deps.ts";
 import { logger } from "./logger.ts";
 
@@ -12,6 +14,10 @@ export const createLocalShardHandler: JobHandlerFactory<ShardJob> = (workerData)
   const deps = createLocalWorkerDeps(workerData as LocalWorkerData);
   const runner = { store: deps.store, taskModels: deps.taskModels, cache: new Map() };
   return async (job, context) => {
+    // A retry may follow a thread that died mid-write (crash, timeout): drop the temp file it left for this shard.
+    if (context.attempt > 1 && isBatchId(job.batch_id)) {
+      await deps.store.removeTemps?.(batchKeys(job.batch_id).shard(job.shard));
+    }
     await handleShardMessage(JSON.stringify(job), { attempt: context.attempt, maxReceives: deps.maxReceives }, runner, {
       onFailure: (failure) => {
         logger.error("shard job failed", { ...failure });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { fanOutBatch, resumeBatches, submitBatch } from "../core/batch/submit.ts";
 import { startBatchFromUpload } from "../core/batch/upload.ts";
+import { ConfigError, CoreError } from "../core/errors.ts";
 import { BATCH_SPEC_PREFIX } from "../core/storage/keys.ts";
 import { createApp } from "./api/app.ts";
 import { createLocalDeps, type LocalDeps } from "./deps.ts";
@@ -11,8 +12,15 @@ import { logger } from "./logger.ts";
 
 export interface LocalServer {
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops taking requests, lets running shard jobs finish for up to `graceMs` (default 0), then stops the workers.
+   * Returns how many shard jobs did not finish: their shards are missing, and are queued again when the server starts.
+   */
+  close(options?: { graceMs?: number }): Promise<{ handedBack: number }>;
 }
+
+/** On SIGINT/SIGTERM, running shards get this long to finish before their threads are stopped. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * `npm start`: the deployed API on @hono/node-server, with the fs store and the worker-thread queue. A spec dropped
@@ -22,6 +30,8 @@ export async function startLocalServer(
   deps: LocalDeps,
   options: { watchUploads?: boolean } = {},
 ): Promise<LocalServer> {
+  // Nothing writes to DATA_DIR before the server starts: what temp files are there were left by an interrupted run.
+  await deps.store.removeTemps?.("");
   const app = createApp({
     store: deps.store,
     taskModels: deps.taskModels,
@@ -29,6 +39,9 @@ export async function startLocalServer(
     limits: deps.limits,
     ledger: deps.ledger,
     stallAfterMs: deps.stallAfterMs,
+    cancelQueued: (batchId) => {
+      deps.queue.cancel((job) => job.batch_id === batchId);
+    },
     async startBatch(spec) {
       const result = await submitBatch(deps.store, deps.queue, spec, deps.limits);
       deps.ledger.clear(result.id);
@@ -46,10 +59,11 @@ export async function startLocalServer(
   const stopWatching = options.watchUploads === false ? () => undefined : watchUploads(deps);
   return {
     url: `http://${deps.host}:${address.port}`,
-    async close() {
+    async close(closeOptions = {}) {
       stopWatching();
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-      await deps.queue.close();
+      const { handedBack } = await deps.queue.shutdown({ graceMs: closeOptions.graceMs ?? 0 });
+      return { handedBack: handedBack.length };
     },
   };
 }
@@ -89,14 +103,28 @@ async function startUpload(deps: LocalDeps, key: string): Promise<void> {
 
 /** `npm start`: serves the API until SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
-  const deps = createLocalDeps();
-  const server = await startLocalServer(deps);
+  let deps: LocalDeps;
+  let server: LocalServer;
+  try {
+    deps = createLocalDeps();
+    server = await startLocalServer(deps);
+  } catch (error) {
+    // A bad setting or a port in use is one line naming it, not a stack trace: exit 2 like the CLI's usage errors.
+    const coded = error instanceof CoreError ? `[${error.code}] ` : "";
+    console.error(`agentsynth: cannot start: ${coded}${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  }
   logger.info(`agentsynth API on ${server.url} (docs: ${server.url}/docs), data in ${deps.dataDir}`, {
     url: server.url,
     data_dir: deps.dataDir,
   });
   const stop = async () => {
-    await server.close();
+    const { handedBack } = await server.close({ graceMs: SHUTDOWN_GRACE_MS });
+    if (handedBack > 0) {
+      logger.warn(`stopped with ${handedBack} shard job(s) unfinished; they are queued again on the next start`, {
+        handed_back: handedBack,
+      });
+    }
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -1,15 +1,8 @@
+import type { ResourceLimits } from "node:worker_threads";
+import type { JobHandlerModule } from "../pool/job-handler.ts";
 import type { JobQueue, JobSchema } from "./job-queue.ts";
 
 // Public shapes of the in-process queue (see in-process.ts).
-export interface JobHandlerModule {
-  /** Module the workers import, e.g. `new URL("./shard-runner.ts", import.meta.url)`. */
-  moduleUrl: string | URL;
-  /** Its export that is a JobHandlerFactory: called once per worker thread, returns that thread's handler. */
-  exportName: string;
-  /** Passed to the factory in every thread (structured-cloneable: base dirs, config, not live objects). */
-  workerData?: unknown;
-}
-
 export interface QueueProgress {
   /** Jobs accepted by `send` so far. */
   sent: number;
@@ -22,6 +15,8 @@ export interface QueueProgress {
   /** Failed deliveries, counting every attempt. */
   failedAttempts: number;
   deadLettered: number;
+  /** Removed by `cancel` before they ran (or before their retry). */
+  cancelled: number;
 }
 
 export interface DeadLetter<Job> {
@@ -29,6 +24,8 @@ export interface DeadLetter<Job> {
   attempts: number;
   /** Message of the last failure. */
   error: string;
+  /** Code of the error the handler threw last (e.g. "storage_failed"); absent after a crash or a timeout. */
+  code?: string;
 }
 
 export interface InProcessJobQueueOptions<Job> {
@@ -41,13 +38,22 @@ export interface InProcessJobQueueOptions<Job> {
   retryDelayMs?: number;
   /** A delivery running longer than this fails and its thread is replaced (SQS visibility timeout). Default none. */
   jobTimeoutMs?: number;
+  /** Per-thread heap limits; a thread over them dies and its delivery fails like a crash. */
+  resourceLimits?: ResourceLimits;
   schema?: JobSchema<Job>;
   /** Called after every change in the counts. */
   onProgress?: (progress: QueueProgress) => void;
   /** Called with what a handler passes to `context.progress(...)`. */
   onJobProgress?: (job: Job, data: unknown) => void;
+  /** Called with what the handler returned when a delivery succeeds. */
+  onJobDone?: (job: Job, result: unknown) => void;
   /** Called once per dead-lettered job; the queue counts as busy until the returned promise settles. */
   onDeadLetter?: (entry: DeadLetter<Job>) => unknown;
+}
+
+export interface QueueShutdown<Job> {
+  /** Jobs that had not finished: never started, waiting to retry, or stopped when the grace period ran out. */
+  handedBack: Job[];
 }
 
 export interface InProcessJobQueue<Job> extends JobQueue<Job> {
@@ -57,6 +63,17 @@ export interface InProcessJobQueue<Job> extends JobQueue<Job> {
   drain(): Promise<void>;
   progress(): QueueProgress;
   deadLetters(): ReadonlyArray<DeadLetter<Job>>;
+  /**
+   * Removes the queued jobs (and those waiting to retry) that `match` selects, e.g. every job of a cancelled batch,
+   * and returns how many; running deliveries of those jobs finish, and fail without a retry.
+   */
+  cancel(match: (job: Job) => boolean): number;
+  /**
+   * Graceful stop (SIGTERM): starts nothing more, lets running deliveries finish for up to `graceMs` (default 0), then
+   * stops the threads and hands back every job that did not finish, for the caller to requeue later. Pending `onIdle`
+   * calls reject when jobs are handed back.
+   */
+  shutdown(options?: { graceMs?: number }): Promise<QueueShutdown<Job>>;
   /** Stops the threads now; unfinished jobs are dropped and pending `onIdle` calls reject. */
   close(): Promise<void>;
 }

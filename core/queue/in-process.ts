@@ -1,46 +1,40 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { BatchError, ConfigError } from "../errors.ts";
-import { siblingModule } from "../module-url.ts";
-import type { DeadLetter, InProcessJobQueue, InProcessJobQueueOptions, QueueProgress } from "./in-process-types.ts";
+import { createWorkerPool, WorkerPoolError } from "../pool/worker-pool.ts";
+import type {
+  DeadLetter,
+  InProcessJobQueue,
+  InProcessJobQueueOptions,
+  QueueProgress,
+  QueueShutdown,
+} from "./in-process-types.ts";
 import { encodeJobs } from "./job-queue.ts";
-import type { RunJobMessage, WorkerBootData, WorkerReply } from "./worker-protocol.ts";
 
+export type { JobContext, JobHandler, JobHandlerFactory, JobHandlerModule } from "../pool/job-handler.ts";
 export type {
   DeadLetter,
   InProcessJobQueue,
   InProcessJobQueueOptions,
-  JobHandlerModule,
   QueueProgress,
+  QueueShutdown,
 } from "./in-process-types.ts";
-export type { JobContext, JobHandler, JobHandlerFactory } from "./worker-protocol.ts";
 
 interface Delivery<Job> {
   id: number;
   job: Job;
-  body: string;
   attempt: number;
 }
 
-interface Slot<Job> {
-  worker: Worker;
-  index: number;
-  current: Delivery<Job> | undefined;
-  timer: NodeJS.Timeout | undefined;
-  dead: boolean;
-}
-
-const WORKER_URL = siblingModule("in-process-worker", import.meta.url);
-
 /**
- * The local stand-in for SQS + Lambda workers: jobs run on a pool of worker threads with at-least-once semantics.
- * A job whose handler throws (or whose thread crashes or times out) is retried after a backoff, and after
- * `maxAttempts` deliveries it goes to the dead-letter list and `onDeadLetter`. Idle threads do not keep the process
- * alive.
+ * The local stand-in for SQS + Lambda workers: jobs run on the shared worker pool (core/pool) with at-least-once
+ * semantics. A job whose handler throws, whose thread dies or that runs past `jobTimeoutMs` is retried after a
+ * backoff, and after `maxAttempts` deliveries it goes to the dead-letter list and `onDeadLetter`. The queue hands the
+ * pool at most `concurrency` jobs at a time, so queued jobs stay here, where `cancel` and `shutdown` can reach them.
  *
  * @example
  * const queue = createInProcessJobQueue<ShardJob>({
  *   handler: { moduleUrl: new URL("./shard-runner.ts", import.meta.url), exportName: "createShardHandler", workerData: { baseDir } },
+ *   jobTimeoutMs: 600_000,
  * });
  * await queue.send(jobs);
  * await queue.onIdle();
@@ -50,34 +44,35 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
   const maxAttempts = positiveInteger(options.maxAttempts ?? 3, "maxAttempts");
   const retryDelayMs = options.retryDelayMs ?? 100;
   const jobTimeoutMs = options.jobTimeoutMs;
-  const moduleUrl = String(options.handler?.moduleUrl ?? "");
-  const exportName = options.handler?.exportName ?? "";
-  if (moduleUrl === "" || exportName === "") {
-    throw new ConfigError("[queue] [in-process] `handler` needs a `moduleUrl` and an `exportName`.", [
-      { path: "handler", message: "must be { moduleUrl, exportName, workerData? }", value: options.handler },
-    ]);
-  }
+  if (jobTimeoutMs !== undefined) positiveInteger(jobTimeoutMs, "jobTimeoutMs");
+  const pool = createWorkerPool({
+    handler: options.handler,
+    threads: concurrency,
+    ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+  });
 
-  const slots: Array<Slot<Job> | undefined> = Array.from({ length: concurrency }, () => undefined);
   const ready: Delivery<Job>[] = [];
-  const retryTimers = new Set<NodeJS.Timeout>();
+  const running = new Set<Delivery<Job>>();
+  const retrying = new Map<Delivery<Job>, NodeJS.Timeout>();
+  const cancelledIds = new Set<number>();
   const deadLetters: DeadLetter<Job>[] = [];
   let idleWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   let nextId = 0;
-  let closed = false;
+  let stopped = false;
   let reporting = 0;
-  const counts = { sent: 0, running: 0, retrying: 0, succeeded: 0, failedAttempts: 0 };
+  const counts = { sent: 0, succeeded: 0, failedAttempts: 0, cancelled: 0 };
 
   const progress = (): QueueProgress => ({
     sent: counts.sent,
     queued: ready.length,
-    running: counts.running,
-    retrying: counts.retrying,
+    running: running.size,
+    retrying: retrying.size,
     succeeded: counts.succeeded,
     failedAttempts: counts.failedAttempts,
     deadLettered: deadLetters.length,
+    cancelled: counts.cancelled,
   });
-  const isIdle = (): boolean => ready.length === 0 && counts.running === 0 && counts.retrying === 0 && reporting === 0;
+  const isIdle = (): boolean => ready.length === 0 && running.size === 0 && retrying.size === 0 && reporting === 0;
 
   const changed = (): void => {
     options.onProgress?.(progress());
@@ -88,77 +83,54 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
     }
   };
 
-  const spawn = (index: number): Slot<Job> => {
-    const boot: WorkerBootData = { moduleUrl, exportName, workerData: options.handler.workerData, workerIndex: index };
-    const slot: Slot<Job> = {
-      worker: new Worker(WORKER_URL, { workerData: boot }),
-      index,
-      current: undefined,
-      timer: undefined,
-      dead: false,
-    };
-    slot.worker.on("message", (reply: WorkerReply) => onReply(slot, reply));
-    slot.worker.on("error", (error) => onThreadLost(slot, `worker thread crashed: ${error.message}`));
-    slot.worker.on("exit", (code) => onThreadLost(slot, `worker thread exited with code ${code}`));
-    slot.worker.unref();
-    slots[index] = slot;
-    return slot;
-  };
-
   const pump = (): void => {
-    if (closed) return;
-    for (let index = 0; index < slots.length && ready.length > 0; index++) {
-      const existing = slots[index];
-      if (existing?.current !== undefined) continue;
-      const slot = existing ?? spawn(index);
+    while (!stopped && running.size < concurrency && ready.length > 0) {
       const delivery = ready.shift()!;
-      slot.current = delivery;
-      counts.running += 1;
-      slot.worker.ref();
-      if (jobTimeoutMs !== undefined) {
-        slot.timer = setTimeout(() => {
-          retire(slot);
-          fail(release(slot), `the job ran longer than ${jobTimeoutMs} ms`);
+      running.add(delivery);
+      pool
+        .run(delivery.job, {
+          attempt: delivery.attempt,
+          maxAttempts,
+          ...(jobTimeoutMs === undefined ? {} : { timeoutMs: jobTimeoutMs }),
+          ...(options.onJobProgress === undefined
+            ? {}
+            : { onProgress: (data: unknown) => options.onJobProgress?.(delivery.job, data) }),
+        })
+        .then(
+          (result) => {
+            if (!running.delete(delivery)) return;
+            cancelledIds.delete(delivery.id);
+            counts.succeeded += 1;
+            options.onJobDone?.(delivery.job, result);
+          },
+          (error: unknown) => {
+            // A delivery the pool stopped because the queue is shutting down stays in `running`: stop() hands it back.
+            if (error instanceof WorkerPoolError && error.reason === "closed") return;
+            if (!running.delete(delivery)) return;
+            const code = error instanceof WorkerPoolError ? error.handlerCode : undefined;
+            fail(delivery, error instanceof Error ? error.message : String(error), code);
+          },
+        )
+        .finally(() => {
           pump();
           changed();
-        }, jobTimeoutMs);
-      }
-      const message: RunJobMessage = {
-        type: "run",
-        id: delivery.id,
-        body: delivery.body,
-        attempt: delivery.attempt,
-        maxAttempts,
-      };
-      slot.worker.postMessage(message);
+        });
     }
   };
 
-  /** Frees the slot's delivery (if any) and returns it. */
-  const release = (slot: Slot<Job>): Delivery<Job> | undefined => {
-    const delivery = slot.current;
-    if (slot.timer !== undefined) clearTimeout(slot.timer);
-    slot.timer = undefined;
-    slot.current = undefined;
-    if (delivery !== undefined) {
-      counts.running -= 1;
-      if (!slot.dead) slot.worker.unref();
-    }
-    return delivery;
-  };
-
-  /** Takes a thread out of the pool (it is replaced on demand) and stops it. */
-  const retire = (slot: Slot<Job>): void => {
-    slot.dead = true;
-    if (slots[slot.index] === slot) slots[slot.index] = undefined;
-    slot.worker.terminate().catch(() => undefined);
-  };
-
-  const fail = (delivery: Delivery<Job> | undefined, error: string): void => {
-    if (delivery === undefined) return;
+  const fail = (delivery: Delivery<Job>, message: string, code?: string): void => {
     counts.failedAttempts += 1;
+    if (cancelledIds.delete(delivery.id)) {
+      counts.cancelled += 1;
+      return;
+    }
     if (delivery.attempt >= maxAttempts) {
-      const entry: DeadLetter<Job> = { job: delivery.job, attempts: delivery.attempt, error };
+      const entry: DeadLetter<Job> = {
+        job: delivery.job,
+        attempts: delivery.attempt,
+        error: message,
+        ...(code === undefined ? {} : { code }),
+      };
       deadLetters.push(entry);
       if (options.onDeadLetter) {
         reporting += 1;
@@ -174,63 +146,42 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
       }
       return;
     }
-    counts.retrying += 1;
     const timer = setTimeout(
       () => {
-        retryTimers.delete(timer);
-        counts.retrying -= 1;
+        retrying.delete(delivery);
         ready.push({ ...delivery, attempt: delivery.attempt + 1 });
         pump();
         changed();
       },
       retryDelayMs * 2 ** (delivery.attempt - 1),
     );
-    retryTimers.add(timer);
+    timer.unref();
+    retrying.set(delivery, timer);
   };
 
-  const onReply = (slot: Slot<Job>, reply: WorkerReply): void => {
-    if (slot.dead || slot.current?.id !== reply.id) return;
-    if (reply.type === "progress") {
-      options.onJobProgress?.(slot.current.job, reply.data);
-      return;
+  /** Stops everything and returns the jobs that did not finish. */
+  const stop = async (graceMs: number): Promise<Job[]> => {
+    stopped = true;
+    const handedBack = ready.splice(0).map((delivery) => delivery.job);
+    for (const [delivery, timer] of retrying) {
+      clearTimeout(timer);
+      handedBack.push(delivery.job);
     }
-    const delivery = release(slot);
-    if (reply.type === "done") counts.succeeded += 1;
-    else fail(delivery, reply.error);
-    pump();
-    changed();
-  };
-
-  const onThreadLost = (slot: Slot<Job>, reason: string): void => {
-    if (slot.dead) return;
-    retire(slot);
-    fail(release(slot), reason);
-    pump();
-    changed();
-  };
-
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    for (const timer of retryTimers) clearTimeout(timer);
-    retryTimers.clear();
-    counts.retrying = 0;
-    const dropped = ready.length + counts.running;
-    ready.length = 0;
-    const threads = slots.filter((slot): slot is Slot<Job> => slot !== undefined);
-    for (const slot of threads) {
-      slot.dead = true;
-      release(slot);
-    }
-    slots.fill(undefined);
-    await Promise.all(threads.map((slot) => slot.worker.terminate()));
+    retrying.clear();
+    const unfinished = [...running];
+    await pool.close({ graceMs });
+    // Deliveries still in `running` after the pool closed were stopped (or never reported back): hand them back.
+    for (const delivery of unfinished) if (running.delete(delivery)) handedBack.push(delivery.job);
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const waiter of waiters) {
-      if (dropped === 0) waiter.resolve();
+      if (handedBack.length === 0) waiter.resolve();
       else
-        waiter.reject(new BatchError(`[queue] [in-process] The queue was closed with ${dropped} job(s) unfinished.`));
+        waiter.reject(
+          new BatchError(`[queue] [in-process] The queue was closed with ${handedBack.length} job(s) unfinished.`),
+        );
     }
+    return handedBack;
   };
 
   const onIdle = (): Promise<void> => {
@@ -240,12 +191,12 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
 
   return {
     async send(jobs: readonly Job[]): Promise<void> {
-      if (closed) throw new BatchError("[queue] [in-process] The queue is closed: create a new one to send jobs.");
+      if (stopped) throw new BatchError("[queue] [in-process] The queue is closed: create a new one to send jobs.");
       const bodies = encodeJobs(jobs, options.schema);
-      bodies.forEach((body) => {
+      for (const body of bodies) {
         // The job the handler sees is the JSON round trip, exactly as an SQS consumer would see it.
-        ready.push({ id: nextId++, job: JSON.parse(body) as Job, body, attempt: 1 });
-      });
+        ready.push({ id: nextId++, job: JSON.parse(body) as Job, attempt: 1 });
+      }
       counts.sent += bodies.length;
       pump();
       changed();
@@ -253,11 +204,36 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
     onIdle,
     async drain(): Promise<void> {
       await onIdle();
-      await close();
+      await stop(0);
     },
     progress,
     deadLetters: () => [...deadLetters],
-    close,
+    cancel(match: (job: Job) => boolean): number {
+      let removed = 0;
+      for (let index = ready.length - 1; index >= 0; index--) {
+        if (match(ready[index]!.job)) {
+          ready.splice(index, 1);
+          removed += 1;
+        }
+      }
+      for (const [delivery, timer] of retrying) {
+        if (!match(delivery.job)) continue;
+        clearTimeout(timer);
+        retrying.delete(delivery);
+        removed += 1;
+      }
+      for (const delivery of running) if (match(delivery.job)) cancelledIds.add(delivery.id);
+      counts.cancelled += removed;
+      if (removed > 0) changed();
+      return removed;
+    },
+    async shutdown(shutdownOptions = {}): Promise<QueueShutdown<Job>> {
+      if (stopped) return { handedBack: [] };
+      return { handedBack: await stop(shutdownOptions.graceMs ?? 0) };
+    },
+    async close(): Promise<void> {
+      if (!stopped) await stop(0);
+    },
   };
 }
 

@@ -39,4 +39,10 @@ export interface ObjectStore {
   /** Keys under a prefix in lexicographic order, one page at a time (at most `limit`, default 1000). */
   list(prefix: string, options?: { cursor?: string; limit?: number }): Promise<ListPage>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes what interrupted writes left behind for keys starting with `prefix` ("" for all), and returns how many
+   * were removed. Only the fs driver has such leftovers (its temp files); call it when no other writer is active under
+   * the prefix: on start, on resume, or before retrying a shard whose writer died.
+   */
+  removeTemps?(prefix: string): Promise<number>;
 }

@@ -122,9 +122,12 @@ describe("agentsynth trajectories", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--cont.*--help/);
     const badCount = await run(["trajectories", "--count", "lots", "--out", tmp()]);
-    expect(badCount.stderr).toMatch(/--count: must be a number \(got "lots"\)/);
+    expect(badCount.stderr).toMatch(/--count: must be a whole number in decimal digits \(got "lots"\)/);
     const missing = await run(["trajectories", "--out", tmp()]);
-    expect(missing.stderr).toMatch(/total/);
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: "error [config_invalid]: Missing --count N: the number of trajectories to write.\n",
+    });
     const noOut = await run(["trajectories", "--count", "3"]);
     expect(noOut.stderr).toMatch(/Missing --out/);
     const badConfig = await run(["trajectories", "--count", "3", "--out", tmp(), "--config", "/nonexistent.yaml"]);
@@ -254,6 +257,8 @@ describe("agentsynth trajectories", () => {
       tmp(),
     ]).catch((error: { code: number; stderr: string }) => error);
     expect(bad).toMatchObject({ code: 2 });
-    expect((bad as { stderr: string }).stderr).toMatch(/total/);
+    // The message names the flag as typed, not the spec field behind it.
+    expect((bad as { stderr: string }).stderr).toMatch(/--count: Too small: expected number to be >=1 \(got 0\)/);
+    expect((bad as { stderr: string }).stderr).not.toMatch(/total/);
   });
 });

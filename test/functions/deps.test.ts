@@ -32,6 +32,11 @@ describe("createLocalDeps", () => {
     expect(() => createLocalDeps({ DATA_DIR: dataDir, PORT: "eighty" })).toThrow(ConfigError);
     expect(() => createLocalDeps({ DATA_DIR: dataDir, PORT: "eighty" })).toThrow(/PORT="eighty".*0 to 65535/);
     expect(() => createLocalDeps({ DATA_DIR: dataDir, WORKERS: "0" })).toThrow(/WORKERS="0".*positive integer/);
+    expect(() => createLocalDeps({ DATA_DIR: dataDir, WORKERS: "0x4" })).toThrow(/WORKERS="0x4".*positive integer/);
+    expect(() => createLocalDeps({ DATA_DIR: dataDir, PORT: "8e3" })).toThrow(/PORT="8e3"/);
+    expect(() => createLocalDeps({ DATA_DIR: dataDir, SHARD_TIMEOUT_SECONDS: "0" })).toThrow(
+      /SHARD_TIMEOUT_SECONDS="0".*positive integer/,
+    );
   });
 });
 

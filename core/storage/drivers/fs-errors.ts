@@ -12,6 +12,8 @@ function adviceFor(code: string | undefined, root: string): string {
       return `permission denied under ${root}: make the directory writable by this user or choose another directory.`;
     case "EROFS":
       return `${root} is on a read-only file system: choose a writable directory.`;
+    case "ENOENT":
+      return `a folder on the way to ${root} cannot be created (this file system refuses it, as /proc does): choose another directory.`;
     case "ENOTDIR":
       return "a parent folder of the key is an existing file (or the base directory is a file): use another key or base directory.";
     case "EISDIR":

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Dirent, Stats } from "node:fs";
 import { constants } from "node:fs";
-import { type FileHandle, link, lstat, mkdir, open, readdir, realpath, rename, unlink } from "node:fs/promises";
+import { type FileHandle, link, lstat, open, readdir, realpath, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { StorageError } from "../../errors.ts";
 import { bodyChunks } from "../body.ts";
@@ -13,6 +13,7 @@ import {
   normalizeListLimit,
   TEMP_SEGMENT_PREFIX,
 } from "../validate-key.ts";
+import { makeDirectories } from "./fs-dirs.ts";
 import { errnoOf, fsStorageError } from "./fs-errors.ts";
 
 export interface FsObjectStoreOptions {
@@ -80,12 +81,13 @@ export function createFsObjectStore(options: FsObjectStoreOptions): ObjectStore 
   const writeTemp = async (key: string, target: string, body: Body): Promise<string> => {
     const dir = path.dirname(target);
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirectories(dir);
     } catch (error) {
       throw fsStorageError("Creating the folder for", key, root, error);
     }
     await folderInsideRoot(key, target);
-    const temp = path.join(dir, `${TEMP_SEGMENT_PREFIX}${randomBytes(8).toString("hex")}.tmp`);
+    // Named after the object, so removeTemps can find the leftovers of a given key after a crash.
+    const temp = path.join(dir, `${TEMP_SEGMENT_PREFIX}${path.basename(target)}.${randomBytes(8).toString("hex")}.tmp`);
     let handle: FileHandle | undefined;
     try {
       handle = await open(temp, "wx");
@@ -208,6 +210,16 @@ export function createFsObjectStore(options: FsObjectStoreOptions): ObjectStore 
       return matching.length > limit && last ? { keys: page, cursor: last } : { keys: page };
     },
 
+    async removeTemps(prefix: string): Promise<number> {
+      assertValidPrefix("fs", prefix);
+      const slash = prefix.lastIndexOf("/");
+      const folderKey = slash === -1 ? "" : prefix.slice(0, slash + 1);
+      const namePrefix = prefix.slice(folderKey.length);
+      const startDir = folderKey === "" ? root : path.join(root, ...folderKey.slice(0, -1).split("/"));
+      if (folderKey !== "" && !(await folderInsideRoot(folderKey, path.join(startDir, "x")))) return 0;
+      return removeTempFiles(root, startDir, namePrefix);
+    },
+
     async delete(key: string): Promise<void> {
       const target = pathOf(key);
       if (!(await folderInsideRoot(key, target))) return;
@@ -262,4 +274,38 @@ async function walk(root: string, dir: string, keyPrefix: string, prefix: string
       out.push(key);
     }
   }
+}
+
+/**
+ * Deletes the temp files of interrupted writes for objects in `dir` whose name starts with `namePrefix`, and every
+ * temp file in the folders below those whose name starts with it. Returns how many were removed.
+ */
+async function removeTempFiles(root: string, dir: string, namePrefix: string): Promise<number> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code !== undefined && MISSING.has(code)) return 0;
+    throw fsStorageError("Listing", undefined, root, error);
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name.startsWith(namePrefix)) removed += await removeTempFiles(root, full, "");
+    } else if (
+      entry.isFile() &&
+      entry.name.startsWith(`${TEMP_SEGMENT_PREFIX}${namePrefix}`) &&
+      entry.name.endsWith(".tmp")
+    ) {
+      try {
+        await unlink(full);
+        removed += 1;
+      } catch (error) {
+        if (errnoOf(error) !== "ENOENT") throw fsStorageError("Deleting", undefined, root, error);
+      }
+    }
+  }
+  return removed;
 }

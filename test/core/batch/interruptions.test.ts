@@ -49,9 +49,7 @@ describe("planBatch", () => {
     });
     const error = await registerBatch(store, bad).catch((caught: unknown) => caught as ConfigError);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual([
-      "config.anomaly_injecton",
-    ]);
+    expect((error as ConfigError).issues.map((issue) => issue.path)).toStrictEqual(["config.anomaly_injecton"]);
     expect((await store.list("")).keys).toStrictEqual([]);
   });
 

@@ -60,6 +60,7 @@ describe("createInProcessJobQueue", () => {
       succeeded: 8,
       failedAttempts: 0,
       deadLettered: 0,
+      cancelled: 0,
     });
   });
 
@@ -110,8 +111,70 @@ describe("createInProcessJobQueue", () => {
     await queue.onIdle();
 
     expect(queue.deadLetters()).toStrictEqual([
-      { job: { id: "slow", sleepMs: 5_000 }, attempts: 1, error: "the job ran longer than 150 ms" },
+      {
+        job: { id: "slow", sleepMs: 5_000 },
+        attempts: 1,
+        error: "the job ran longer than 150 ms; its thread was stopped",
+      },
     ]);
+  });
+
+  it("retries a job that hung past jobTimeoutMs on a fresh thread, and it succeeds", async () => {
+    // Generous: the timeout also covers starting a fresh thread, which is slow on a loaded machine.
+    const { queue, record } = await setup({ jobTimeoutMs: 4_000, concurrency: 1 });
+
+    await queue.send([{ id: "hangs-once", hangOnce: true }, { id: "next" }]);
+    await queue.onIdle();
+
+    expect((await record("hangs-once")).attempt).toBeGreaterThanOrEqual(2);
+    expect(queue.progress()).toMatchObject({ succeeded: 2, deadLettered: 0 });
+    expect(queue.progress().failedAttempts).toBeGreaterThanOrEqual(1);
+  });
+
+  it("cancels the queued and retry-waiting jobs a predicate selects, and runs the others", async () => {
+    const { queue, dir } = await setup({ concurrency: 1, retryDelayMs: 5_000 });
+
+    await queue.send([
+      { id: "b1-flaky", failTimes: 1 },
+      { id: "b2-a", sleepMs: 50 },
+      { id: "b1-a" },
+      { id: "b2-b" },
+      { id: "b1-b" },
+    ]);
+    // Wait until b1-flaky has failed once and waits for its (long) retry delay.
+    while (queue.progress().retrying === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const removed = queue.cancel((job) => job.id.startsWith("b1-"));
+    await queue.onIdle();
+
+    expect(removed).toBe(3);
+    expect((await readdir(dir)).sort()).toStrictEqual(["b2-a.json", "b2-b.json"]);
+    expect(queue.progress()).toMatchObject({ sent: 5, succeeded: 2, cancelled: 3, queued: 0, retrying: 0 });
+  });
+
+  it("hands back unstarted and unfinished jobs on shutdown after letting running ones finish within the grace", async () => {
+    const { queue, dir } = await setup({ concurrency: 1 });
+
+    await queue.send([{ id: "quick", sleepMs: 100 }, { id: "waiting-1" }, { id: "waiting-2" }]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const { handedBack } = await queue.shutdown({ graceMs: 5_000 });
+
+    expect(await readdir(dir)).toStrictEqual(["quick.json"]);
+    expect(handedBack).toStrictEqual([{ id: "waiting-1" }, { id: "waiting-2" }]);
+    await expect(queue.send([{ id: "late" }])).rejects.toBeInstanceOf(BatchError);
+  });
+
+  it("stops a running job when the shutdown grace runs out and hands it back", async () => {
+    const { queue, dir } = await setup({ concurrency: 1 });
+
+    await queue.send([{ id: "slow", sleepMs: 5_000 }]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    const { handedBack } = await queue.shutdown({ graceMs: 100 });
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(handedBack).toStrictEqual([{ id: "slow", sleepMs: 5_000 }]);
+    expect(await readdir(dir)).toStrictEqual([]);
+    expect(queue.progress()).toMatchObject({ failedAttempts: 0, deadLettered: 0 });
   });
 
   it("reports progress counts and in-job progress as jobs run", async () => {

@@ -171,4 +171,33 @@ describe("createFsObjectStore", () => {
   it("requires baseDir", () => {
     expect(() => createFsObjectStore({ baseDir: "" })).toThrow("[storage] [fs] Missing required option `baseDir`");
   });
+  it("removes the temp files of interrupted writes under a prefix, and only those", async () => {
+    const baseDir = await freshDir();
+    const store = createFsObjectStore({ baseDir });
+    await store.put("d/shards/00000.jsonl", "kept\n");
+    await store.put("e/shards/00000.jsonl", "other dataset\n");
+    const shards = path.join(baseDir, "d", "shards");
+    // What a writer killed mid-put leaves: a temp file named after its key.
+    await writeFile(path.join(shards, ".~00001.jsonl.0123456789abcdef.tmp"), "partial");
+    await writeFile(path.join(shards, ".~00002.jsonl.fedcba9876543210.tmp"), "partial");
+    await writeFile(path.join(baseDir, "e", "shards", ".~00001.jsonl.00000000000000aa.tmp"), "partial");
+
+    expect(await store.removeTemps?.("d/shards/00001.jsonl")).toBe(1);
+    expect((await readdir(shards)).sort()).toStrictEqual([".~00002.jsonl.fedcba9876543210.tmp", "00000.jsonl"]);
+    expect(await store.removeTemps?.("d/")).toBe(1);
+    expect(await readdir(shards)).toStrictEqual(["00000.jsonl"]);
+    expect(await readdir(path.join(baseDir, "e", "shards"))).toHaveLength(2);
+    expect(await store.removeTemps?.("")).toBe(1);
+    expect(await store.removeTemps?.("missing/")).toBe(0);
+    expect(await store.get("e/shards/00000.jsonl")).not.toBeNull();
+  });
+
+  it("fails, instead of hanging, when the base directory cannot be created", async () => {
+    const store = createFsObjectStore({ baseDir: "/proc/agentsynth-cannot-exist" });
+
+    const error = await store.put("a/b.txt", "x").catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).message).toMatch(/Creating the folder for "a\/b.txt" failed/);
+  });
 });

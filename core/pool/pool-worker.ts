@@ -1,10 +1,8 @@
-// Worker thread of the in-process queue: loads the handler module once, then runs the jobs the main thread sends.
-import { parentPort, workerData } from "node:worker_threads";
-import type { JobHandler, RunJobMessage, WorkerBootData, WorkerReply } from "./worker-protocol.ts";
+// Entry of every pool thread (loaded by piscina): loads the job handler module once, then runs the tasks it is given.
+import { workerData } from "node:worker_threads";
+import type { JobHandler, PoolBootData, PoolOutcome, PoolTask } from "./job-handler.ts";
 
-const boot = workerData as WorkerBootData;
-const port = parentPort!;
-const reply = (message: WorkerReply): void => port.postMessage(message);
+const boot = workerData as PoolBootData;
 
 async function loadHandler(): Promise<JobHandler<unknown>> {
   let loaded: Record<string, unknown>;
@@ -28,22 +26,24 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-// Loaded once; a module that fails to load fails every job with the same clear message (and they dead-letter).
+// Loaded once per thread; a module that fails to load fails every task with the same clear message.
 const handlerPromise = loadHandler();
 handlerPromise.catch(() => undefined);
 
-port.on("message", async (message: RunJobMessage) => {
+/** Handler errors come back as a value, so the pool can tell them from a thread that died (a rejected run). */
+export async function runTask(task: PoolTask): Promise<PoolOutcome> {
   try {
     const handler = await handlerPromise;
-    const job: unknown = JSON.parse(message.body);
-    await handler(job, {
-      attempt: message.attempt,
-      maxAttempts: message.maxAttempts,
-      workerIndex: boot.workerIndex,
-      progress: (data) => reply({ type: "progress", id: message.id, data }),
+    const value = await handler(task.job, {
+      attempt: task.attempt,
+      maxAttempts: task.maxAttempts,
+      progress: (data) => task.progress?.postMessage(data),
     });
-    reply({ type: "done", id: message.id });
+    return { ok: true, value };
   } catch (error) {
-    reply({ type: "failed", id: message.id, error: describe(error) });
+    const code = (error as { code?: unknown } | null)?.code;
+    return { ok: false, message: describe(error), ...(typeof code === "string" ? { code } : {}) };
+  } finally {
+    task.progress?.close();
   }
-});
+}
