@@ -30,7 +30,7 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_DATA_DIR = "./data";
 /** A local shard job running longer than this fails and is retried on a fresh thread: the deployed worker's limit. */
 export const DEFAULT_SHARD_TIMEOUT_SECONDS = 300;
-/** Locally a batch is stalled after 10 quiet minutes: twice the longest a shard job may run. */
+/** Locally a batch is stalled after 10 quiet minutes by default: twice the longest a shard job may run. */
 export const DEFAULT_LOCAL_STALL_SECONDS = 600;
 /** Deployed, after the shard queue's visibility timeout (30 min) plus a worker's timeout (5 min). */
 export const DEFAULT_LAMBDA_STALL_SECONDS = 2_100;
@@ -150,7 +150,8 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
   return {
     store,
     limits: batchLimits(env),
-    stallAfterMs: positiveInt(env.STALL_AFTER_SECONDS, "STALL_AFTER_SECONDS", DEFAULT_LOCAL_STALL_SECONDS) * 1000,
+    // Twice the longest a shard job may run: a quiet batch is then stuck, not busy.
+    stallAfterMs: positiveInt(env.STALL_AFTER_SECONDS, "STALL_AFTER_SECONDS", 2 * shardTimeoutSeconds) * 1000,
     ledger,
     queue,
     maxReceives,
@@ -191,9 +192,8 @@ async function recordDeadLetter(
   ledger: FailureLedger,
 ): Promise<void> {
   const job = entry.job;
-  // The worker reported the code of an unrecordable failure (see local-worker.ts); a crash or timeout has none.
-  const noted = ledger.failuresOf(job.batch_id).find((failure) => failure.shard === job.shard);
-  const code = noted?.code ?? "shard_abandoned";
+  // A crash or a timeout leaves no error code: the shard was abandoned, as the deployed dead-letter consumer says.
+  const code = entry.code ?? "shard_abandoned";
   try {
     const failure = await handleDeadLetter(JSON.stringify(job), maxReceives, { store });
     logger.warn("dead-lettered shard job", { batch_id: job.batch_id, shard: job.shard, failure });
@@ -228,13 +228,9 @@ function batchLimits(env: Env): BatchLimits {
 }
 
 function taskModelFactory(readEnv: () => Env): TaskModelFactory {
-  return ({ provider, model, seed, concurrency }) =>
+  return ({ provider, model, seed }) =>
     createLanguageModel(
-      languageModelOptionsFromEnv(provider, readEnv(), {
-        ...(model === undefined ? {} : { model }),
-        seed,
-        concurrency,
-      }),
+      languageModelOptionsFromEnv(provider, readEnv(), { ...(model === undefined ? {} : { model }), seed }),
     );
 }
 

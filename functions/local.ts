@@ -2,7 +2,6 @@ import { mkdirSync, watch } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { pollSubmittedBatches } from "../core/batch/poll-batches.ts";
 import { fanOutBatch, resumeBatches, submitBatch } from "../core/batch/submit.ts";
 import { startBatchFromUpload } from "../core/batch/upload.ts";
 import { ConfigError, CoreError } from "../core/errors.ts";
@@ -29,7 +28,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 export async function startLocalServer(
   deps: LocalDeps,
-  options: { watchUploads?: boolean; batchPollIntervalMs?: number } = {},
+  options: { watchUploads?: boolean } = {},
 ): Promise<LocalServer> {
   // Nothing writes to DATA_DIR before the server starts: what temp files are there were left by an interrupted run.
   await deps.store.removeTemps?.("");
@@ -40,6 +39,9 @@ export async function startLocalServer(
     limits: deps.limits,
     ledger: deps.ledger,
     stallAfterMs: deps.stallAfterMs,
+    cancelQueued: (batchId) => {
+      deps.queue.cancel((job) => job.batch_id === batchId);
+    },
     async startBatch(spec) {
       const result = await submitBatch(deps.store, deps.queue, spec, deps.limits);
       deps.ledger.clear(result.id);
@@ -55,38 +57,15 @@ export async function startLocalServer(
   });
   const address = server.address() as AddressInfo;
   const stopWatching = options.watchUploads === false ? () => undefined : watchUploads(deps);
-  const stopPolling = pollBatches(deps, options.batchPollIntervalMs ?? BATCH_POLL_INTERVAL_MS);
   return {
     url: `http://${deps.host}:${address.port}`,
     async close(closeOptions = {}) {
       stopWatching();
-      stopPolling();
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       const { handedBack } = await deps.queue.shutdown({ graceMs: closeOptions.graceMs ?? 0 });
       return { handedBack: handedBack.length };
     },
   };
-}
-
-/** How often `npm start` polls submitted provider batches (the deployed Cron runs every 5 minutes). */
-const BATCH_POLL_INTERVAL_MS = 60_000;
-
-/** Local stand-in for the scheduled poller: one pass at a time, never overlapping. */
-function pollBatches(deps: LocalDeps, intervalMs: number): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    pollSubmittedBatches({ store: deps.store, models: deps.taskModels, queue: deps.queue })
-      .catch((error: unknown) => {
-        logger.error("batch poll failed", { error: String(error) });
-      })
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** Local stand-in for the bucket notification on batches/: start each spec file written there. */
@@ -142,7 +121,7 @@ export async function main(): Promise<void> {
   const stop = async () => {
     const { handedBack } = await server.close({ graceMs: SHUTDOWN_GRACE_MS });
     if (handedBack > 0) {
-      logger.info(`stopped with ${handedBack} shard job(s) unfinished; they are queued again on the next start`, {
+      logger.warn(`stopped with ${handedBack} shard job(s) unfinished; they are queued again on the next start`, {
         handed_back: handedBack,
       });
     }

@@ -24,6 +24,8 @@ export interface DeadLetter<Job> {
   attempts: number;
   /** Message of the last failure. */
   error: string;
+  /** Code of the error the handler threw last (e.g. "storage_failed"); absent after a crash or a timeout. */
+  code?: string;
 }
 
 export interface InProcessJobQueueOptions<Job> {

@@ -107,7 +107,8 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
             // A delivery the pool stopped because the queue is shutting down stays in `running`: stop() hands it back.
             if (error instanceof WorkerPoolError && error.reason === "closed") return;
             if (!running.delete(delivery)) return;
-            fail(delivery, error instanceof Error ? error.message : String(error));
+            const code = error instanceof WorkerPoolError ? error.handlerCode : undefined;
+            fail(delivery, error instanceof Error ? error.message : String(error), code);
           },
         )
         .finally(() => {
@@ -117,14 +118,19 @@ export function createInProcessJobQueue<Job>(options: InProcessJobQueueOptions<J
     }
   };
 
-  const fail = (delivery: Delivery<Job>, message: string): void => {
+  const fail = (delivery: Delivery<Job>, message: string, code?: string): void => {
     counts.failedAttempts += 1;
     if (cancelledIds.delete(delivery.id)) {
       counts.cancelled += 1;
       return;
     }
     if (delivery.attempt >= maxAttempts) {
-      const entry: DeadLetter<Job> = { job: delivery.job, attempts: delivery.attempt, error: message };
+      const entry: DeadLetter<Job> = {
+        job: delivery.job,
+        attempts: delivery.attempt,
+        error: message,
+        ...(code === undefined ? {} : { code }),
+      };
       deadLetters.push(entry);
       if (options.onDeadLetter) {
         reporting += 1;

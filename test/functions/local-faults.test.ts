@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -90,9 +90,52 @@ async function submit(server: Server, spec: Record<string, unknown>): Promise<st
   return ((await response.json()) as { id: string }).id;
 }
 
+/** Every file under `dir`, relative, with its bytes. */
+function filesUnder(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    files.set(full.slice(dir.length + 1), readFileSync(full));
+  }
+  return files;
+}
+
 const SPEC = { kind: "trajectories", total: 24_000, shard_size: 1_000, seed: 1313, anomaly_ratio: 0.2 };
 
 describe("the local server under faults", () => {
+  it("finishes a batch after kill -9 and a restart, byte-identical to an uninterrupted run, with no temp file left", async () => {
+    const interruptedDir = tempDir();
+    const first = await startServer(interruptedDir);
+    const id = await submit(first, SPEC);
+    const before = await waitFor(first, id, (status) => status.shards.done >= 3, 60_000);
+    first.child.kill("SIGKILL");
+    await new Promise((resolve) => first.child.once("exit", resolve));
+    expect(before.shards.done).toBeLessThan(before.shards.total);
+
+    // No resubmission: the restarted server finds the batch and queues what is missing.
+    const second = await startServer(interruptedDir);
+    const finished = await waitFor(second, id, (status) => status.status === "complete", 120_000);
+    expect(finished.shards).toStrictEqual({ total: 24, done: 24, failed: 0, pending: 0 });
+    expect(second.output()).toContain('"message":"resumed batch"');
+
+    const cleanDir = tempDir();
+    const clean = await startServer(cleanDir);
+    expect(await submit(clean, SPEC)).toBe(id);
+    await waitFor(clean, id, (status) => status.status === "complete", 120_000);
+
+    const interrupted = filesUnder(join(interruptedDir, "datasets", id));
+    const uninterrupted = filesUnder(join(cleanDir, "datasets", id));
+    const dataFiles = (files: Map<string, Buffer>) =>
+      [...files.keys()].filter((key) => !key.startsWith("status/")).sort();
+    expect(dataFiles(interrupted)).toStrictEqual(dataFiles(uninterrupted));
+    for (const key of dataFiles(uninterrupted)) {
+      expect(interrupted.get(key)?.equals(uninterrupted.get(key) as Buffer), key).toBe(true);
+    }
+    expect(dataFiles(interrupted)).toContain("manifest.json");
+    expect([...filesUnder(interruptedDir).keys()].filter((key) => key.includes(".~"))).toStrictEqual([]);
+  }, 300_000);
+
   it("turns a data directory made read-only mid-batch into failed shards with a cause and a log line", async () => {
     const dataDir = tempDir();
     const server = await startServer(dataDir);

@@ -24,8 +24,8 @@ function post(path: string, body: unknown, headers: Record<string, string> = aut
   });
 }
 
-// Generous: worker threads each load the whole module graph first, which takes seconds on a loaded 2-core machine.
-async function waitForStatus(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+/** Worker threads start slowly on a loaded machine: batches get generous time, and the test ends as soon as done. */
+async function waitForStatus(id: string, status: string, timeoutMs = 100_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = (await (await fetch(`${server.url}/v1/batches/${id}`, { headers: auth })).json()) as Record<
