@@ -10,7 +10,7 @@ import { join } from "node:path";
 export function makeReadOnly(dir: string): () => void {
   if (process.getuid?.() === 0) {
     execFileSync("mount", ["--bind", dir, dir]);
-    execFileSync("mount", ["-o", "remount,bind,ro", dir]);
+    remountReadOnly(dir);
     return () => execFileSync("umount", [dir]);
   }
   const folders = foldersUnder(dir);
@@ -18,6 +18,25 @@ export function makeReadOnly(dir: string): () => void {
   return () => {
     for (const folder of folders) chmodSync(folder, 0o755);
   };
+}
+
+/**
+ * The remount fails with EBUSY while a file is open for writing through the new mount, which a server writing shards
+ * does often: retry briefly, and undo the bind if it never succeeds so no mount is left behind.
+ */
+function remountReadOnly(dir: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync("mount", ["-o", "remount,bind,ro", dir], { stdio: "pipe" });
+      return;
+    } catch (error) {
+      if (attempt >= 200) {
+        execFileSync("umount", [dir]);
+        throw error;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 function foldersUnder(dir: string): string[] {
