@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { callWithLimiter } from "./call-with-limiter.ts";
+import { adapterCallOptions, callWithLimiter } from "./call-with-limiter.ts";
 import { toAnthropicMessages } from "./convert-messages.ts";
 import type {
   BatchItemResult,
@@ -14,7 +14,6 @@ import { sharedLimiter } from "./limiter-registry.ts";
 import { mapAnthropicStopReason } from "./map-finish-reason.ts";
 import {
   DEFAULT_LLM_CONCURRENCY,
-  DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MODELS,
   type LanguageModelOptions,
@@ -77,14 +76,7 @@ export function createAnthropicLanguageModel(options: LanguageModelOptions): Lan
             .withResponse();
           return { data, headers: response.headers };
         },
-        {
-          provider: "anthropic",
-          limiter,
-          maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-          apiKey,
-          ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        },
+        adapterCallOptions("anthropic", limiter, options, apiKey, request.signal),
       );
       return parseMessage(message);
     },

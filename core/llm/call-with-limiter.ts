@@ -1,4 +1,5 @@
 import { type AdaptiveLimiter, sleep } from "./adaptive-limiter.ts";
+import { DEFAULT_MAX_RETRIES, type LanguageModelOptions } from "./options.ts";
 import { readRateLimitHint, readRetryAfterMs } from "./rate-limit-headers.ts";
 import { isOverloadError, isRetryableError, readErrorHeaders, toLlmCallError } from "./to-llm-call-error.ts";
 
@@ -13,6 +14,24 @@ export interface LimitedCallOptions {
   signal?: AbortSignal;
   /** Called once per retry, e.g. to count 429s in the report. */
   onRetry?: (error: unknown) => void;
+}
+
+/** The call options every provider adapter passes: the model's retry settings, its key for redaction, the caller's signal. */
+export function adapterCallOptions(
+  provider: string,
+  limiter: AdaptiveLimiter,
+  options: Pick<LanguageModelOptions, "maxRetries" | "backoffMs">,
+  apiKey: string,
+  signal: AbortSignal | undefined,
+): LimitedCallOptions {
+  return {
+    provider,
+    limiter,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    apiKey,
+    ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+    ...(signal === undefined ? {} : { signal }),
+  };
 }
 
 /** The headers of a successful response, for the rate-limit hint. */

@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from "openai";
 import { LlmOutputError } from "../errors.ts";
-import { callWithLimiter } from "./call-with-limiter.ts";
+import { adapterCallOptions, callWithLimiter } from "./call-with-limiter.ts";
 import { toOpenAiMessages } from "./convert-messages.ts";
 import type {
   BatchItemResult,
@@ -15,7 +15,6 @@ import { sharedLimiter } from "./limiter-registry.ts";
 import { mapOpenAiFinishReason } from "./map-finish-reason.ts";
 import {
   DEFAULT_LLM_CONCURRENCY,
-  DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MODELS,
   DEFAULT_TEMPERATURE,
@@ -74,14 +73,7 @@ export function createOpenAiLanguageModel(options: LanguageModelOptions): Langua
             .withResponse();
           return { data, headers: response.headers };
         },
-        {
-          provider: "openai",
-          limiter,
-          maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-          apiKey,
-          ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        },
+        adapterCallOptions("openai", limiter, options, apiKey, request.signal),
       );
       return parseCompletion(completion);
     },
