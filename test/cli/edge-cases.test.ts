@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.ts";
 import { GENERATOR_VERSION } from "../../core/version.ts";
+import { runCli } from "../helpers/cli.ts";
 
 const exec = promisify(execFile);
 const roots: string[] = [];
@@ -18,16 +18,7 @@ afterAll(() => {
   for (const dir of roots) rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 /** Exit 2 with one coded error and no stack trace. */
 function expectUsageError(result: { code: number; stderr: string }, message: RegExp): void {

@@ -16,10 +16,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.ts";
 import { runShardsOnWorkers } from "../../cli/shard-pool.ts";
 import { planShards } from "../../core/dataset/plan.ts";
 import { parseTrajectoryDatasetSpec } from "../../core/dataset/spec.ts";
+import { runCli } from "../helpers/cli.ts";
 
 const roots: string[] = [];
 function tmp(): string {
@@ -31,16 +31,7 @@ afterAll(() => {
   for (const dir of roots) rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 /** Every file under `dir` by relative path, with its bytes. */
 function snapshot(dir: string): Map<string, Buffer> {

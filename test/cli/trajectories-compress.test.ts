@@ -4,21 +4,13 @@ import { join } from "node:path";
 import { gunzipSync, zstdDecompressSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main.ts";
+import { runCli } from "../helpers/cli.ts";
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), "agentsynth-compress-"));
 }
 
-async function run(args: string[]) {
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: () => undefined },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  });
-  return { code, stderr };
-}
+const run = runCli;
 
 const shardKeys = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { shards: Array<{ key: string }> }).shards.map(
