@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -8,7 +9,7 @@ import { datasetFiles } from "../core/dataset/outputs.ts";
 import { planShards } from "../core/dataset/plan.ts";
 import { produceTrajectoryShard } from "../core/dataset/produce-shard.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
-import { DEFAULT_SHARD_SIZE, parseTrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import { DEFAULT_SHARD_SIZE, parseTrajectoryDatasetSpec, withEvalSecret } from "../core/dataset/spec.ts";
 import type { DatasetStatsJSON } from "../core/dataset/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import { TRAJECTORY_FORMAT_NAMES } from "../core/export/formats.ts";
@@ -32,6 +33,11 @@ Options:
   --format F           shard lines: ${TRAJECTORY_FORMAT_NAMES.join(" | ")} (default trajectory); graph = integer node
                        indices, edge_index and categorical columns (PyG/DGL), otlp = OpenTelemetry OTLP/JSON traces
   --gzip               write shards as .jsonl.gz
+  --eval-set           an evaluation set: labels, split, seed and index go to labels/NNNNN.jsonl (keyed by
+                       trajectory_id) and not into the shards, and all randomness is keyed with a secret kept in
+                       labels/manifest.json; publish the directory without labels/
+  --eval-secret HEX    the evaluation set's secret (32-128 hex digits; implies --eval-set); the same seed and secret
+                       give the same bytes. Without it a new secret is generated
   --workers W          worker threads (default: all cores from 30,000 trajectories, else 1); the output is
                        identical for any W
   --force              write into a non-empty --out directory
@@ -46,7 +52,8 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
   }
   const configInput = values.config === undefined ? {} : readConfigFile(values.config);
   const seedFromConfig = (configInput as { random_seed?: unknown }).random_seed;
-  const spec = parseTrajectoryDatasetSpec({
+  const evalSet = values["eval-set"] === true || values["eval-secret"] !== undefined;
+  const parsed = parseTrajectoryDatasetSpec({
     seed:
       values.seed === undefined
         ? typeof seedFromConfig === "number"
@@ -62,7 +69,10 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
       ? {}
       : { anomaly_ratio: toNumber("--anomaly-ratio", values["anomaly-ratio"]) }),
     ...(values.config === undefined ? {} : { config: configInput }),
+    ...(evalSet ? { eval_set: values["eval-secret"] === undefined ? {} : { secret: values["eval-secret"] } } : {}),
   });
+  // The one value drawn from outside the seed: a fresh secret, so nobody holding only the seed can regenerate.
+  const spec = withEvalSecret(parsed, () => randomBytes(32).toString("hex"));
   if (values.out === undefined) throw new ConfigError("Missing --out DIR: the directory to write the dataset to.");
   const outDir = resolve(values.out);
   if (!values.force && existsSync(outDir) && readdirSync(outDir).length > 0) {
@@ -122,6 +132,10 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
       `${(manifest.totals.bytes / 1e6).toFixed(1)} MB, to ${outDir} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(manifest.totals.trajectories / seconds).toLocaleString("en-US")} trajectories/s)\n`,
   );
+  if (spec.eval_set !== undefined)
+    io.stdout.write(
+      `evaluation set: labels and the secret are in ${resolve(outDir, "labels")}; publish ${outDir} without labels/\n`,
+    );
   return 0;
 }
 
@@ -138,6 +152,8 @@ function parseFlags(argv: string[]) {
         config: { type: "string" },
         "shard-size": { type: "string" },
         "anomaly-ratio": { type: "string" },
+        "eval-set": { type: "boolean" },
+        "eval-secret": { type: "string" },
         gzip: { type: "boolean" },
         format: { type: "string" },
         workers: { type: "string" },

@@ -1,17 +1,21 @@
+import { ShardLabels } from "../dataset/eval-labels.ts";
+import type { LabelsEntry } from "../dataset/manifest.ts";
 import { recomputeShardStats } from "../dataset/outputs.ts";
-import { renderTrajectoryShard } from "../dataset/render-shard.ts";
+import { renderTrajectoryChunks, renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { generationSeed } from "../dataset/spec.ts";
 import { createDatasetStats, type DatasetStats } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
 import { NotFoundError } from "../errors.ts";
-import { relativeShardKey } from "../storage/keys.ts";
+import type { Seed } from "../random.ts";
+import { relativeLabelsKey, relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { batchKeys, loadBatchSpec } from "./batch-store.ts";
 import { finalizeBatch } from "./manifest.ts";
 import { type ShardDoneRecord, serializeRecord } from "./records.ts";
 import { checkJobAgainstPlan, type ShardJob } from "./shard-job.ts";
-import { type BatchSpec, datasetSpecOf } from "./spec.ts";
+import { type BatchSpec, datasetSpecOf, type TrajectoryBatchSpec } from "./spec.ts";
 import { renderTaskShard, type TaskModelFactory } from "./task-shard.ts";
 
 /** Specs kept by a warm worker; a worker rarely serves more than a few batches at once. */
@@ -54,19 +58,26 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   // A shard stored by a job that crashed before its record is summarized, not regenerated (task shards cost model calls).
   const existing = await store.getStream(objectKey);
   const stats = spec.kind === "trajectories" ? createDatasetStats() : undefined;
+  const labels = spec.kind === "trajectories" && spec.eval_set !== undefined ? new ShardLabels() : undefined;
   let written: WrittenShard;
   if (existing !== null) {
     written = { written: false, ...(await summarize(existing)) };
   } else {
-    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps, stats), { ifAbsent: true });
+    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps, stats, labels), {
+      ifAbsent: true,
+    });
   }
+  const labelsEntry =
+    spec.kind === "trajectories" && spec.eval_set !== undefined && config !== undefined
+      ? await storeLabels(store, keys.prefix, job, spec, config, written.written ? labels : undefined)
+      : undefined;
   // A shard this job did not write was not rendered here (or only partly): its statistics come from regenerating it.
   const shardStats =
-    stats === undefined || config === undefined
+    stats === undefined || config === undefined || spec.kind !== "trajectories"
       ? undefined
       : written.written
         ? stats.toJSON()
-        : recomputeShardStats(config, spec.seed, job.start_index, job.count);
+        : recomputeShardStats(config, seedOf(spec), job.start_index, job.count);
 
   const record: ShardDoneRecord = {
     index: job.shard,
@@ -75,6 +86,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
     count: job.count,
     bytes: written.bytes,
     sha256: written.sha256,
+    ...(labelsEntry === undefined ? {} : { labels: labelsEntry }),
     ...(shardStats === undefined ? {} : { stats: shardStats }),
   };
   await store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
@@ -88,19 +100,51 @@ function renderShard(
   config: TrajectoryConfig | undefined,
   deps: ShardRunnerDeps,
   stats: DatasetStats | undefined,
+  labels: ShardLabels | undefined,
 ): AsyncIterable<Uint8Array> {
   if (spec.kind === "tasks") {
     return renderTaskShard({ spec, startIndex: job.start_index, count: job.count, models: deps.taskModels });
   }
   return renderTrajectoryShard({
     config: config as TrajectoryConfig,
-    seed: spec.seed,
+    seed: seedOf(spec),
     startIndex: job.start_index,
     count: job.count,
     gzip: spec.gzip,
     format: spec.format,
     ...(stats === undefined ? {} : { onTrajectory: (trajectory) => stats.add(trajectory) }),
+    ...(labels === undefined ? {} : { onLabels: labels.onLabels }),
   });
+}
+
+function seedOf(spec: TrajectoryBatchSpec): Seed {
+  return generationSeed(datasetSpecOf(spec));
+}
+
+/**
+ * Writes an evaluation set's label file beside the shard (create-only). `collected` holds the labels of a shard this
+ * job rendered; a shard stored by an earlier attempt has its labels rendered again (they are deterministic) unless
+ * that attempt stored them too.
+ */
+async function storeLabels(
+  store: ObjectStore,
+  prefix: string,
+  job: ShardJob,
+  spec: TrajectoryBatchSpec,
+  config: TrajectoryConfig,
+  collected: ShardLabels | undefined,
+): Promise<LabelsEntry> {
+  let labels = collected;
+  if (labels === undefined) {
+    const existing = await store.getStream(`${prefix}${relativeLabelsKey(job.shard)}`);
+    if (existing !== null) return { key: relativeLabelsKey(job.shard), ...(await summarize(existing)) };
+    labels = new ShardLabels();
+    const input = { config, seed: seedOf(spec), startIndex: job.start_index, count: job.count, format: spec.format };
+    for (const _chunk of renderTrajectoryChunks({ ...input, onLabels: labels.onLabels })) {
+      // Only the labels are wanted; the shard itself is already stored.
+    }
+  }
+  return labels.write(store, job.shard, { prefix, ifAbsent: true });
 }
 
 async function loadCached(

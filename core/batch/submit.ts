@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { withEvalSecret } from "../dataset/spec.ts";
 import { NotFoundError } from "../errors.ts";
 import type { JobQueue } from "../queue/job-queue.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
@@ -6,13 +8,19 @@ import { batchKeys, loadBatchSpec, saveBatchSpec } from "./batch-store.ts";
 import { finalizeBatch } from "./manifest.ts";
 import { listRecordIndices } from "./records.ts";
 import { planShardJobs, type ShardJob } from "./shard-job.ts";
-import type { BatchSpec } from "./spec.ts";
+import { type BatchSpec, datasetSpecOf } from "./spec.ts";
 
 /**
  * Registers a batch: stores its normalized spec under the id derived from it. Registering the same spec again is the
  * same batch; the spec object is rewritten with identical bytes (deployed, that write is what notifies the fan-out).
+ * An evaluation set without a secret gets a fresh one here, before the id is derived, so it is a new batch each time:
+ * give the secret to make a resubmission the same batch.
  */
-export async function registerBatch(store: ObjectStore, spec: BatchSpec): Promise<{ id: string }> {
+export async function registerBatch(store: ObjectStore, submitted: BatchSpec): Promise<{ id: string }> {
+  const spec =
+    submitted.kind === "trajectories"
+      ? { ...submitted, ...withEvalSecret(datasetSpecOf(submitted), () => randomBytes(32).toString("hex")) }
+      : submitted;
   const id = batchIdFor(spec);
   await saveBatchSpec(store, id, spec);
   return { id };

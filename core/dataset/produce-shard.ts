@@ -1,10 +1,11 @@
 import { relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
+import { ShardLabels } from "./eval-labels.ts";
 import type { ShardEntry } from "./manifest.ts";
 import type { ShardPlan } from "./plan.ts";
 import { renderTrajectoryShard } from "./render-shard.ts";
-import type { TrajectoryDatasetSpec } from "./spec.ts";
+import { generationSeed, type TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";
 import { writeShard } from "./write-shard.ts";
 
@@ -23,17 +24,21 @@ export async function produceTrajectoryShard(
 ): Promise<{ entry: ShardEntry; stats: DatasetStatsJSON }> {
   const key = relativeShardKey(shard.shard, spec.gzip);
   const stats = createDatasetStats();
+  // An evaluation set keeps its labels apart: they are collected here and written beside the shard.
+  const labels = spec.eval_set === undefined ? undefined : new ShardLabels();
   const chunks = renderTrajectoryShard({
     config,
-    seed: spec.seed,
+    seed: generationSeed(spec),
     startIndex: shard.start_index,
     count: shard.count,
     gzip: spec.gzip,
     format: spec.format,
     onTrajectory: (trajectory) => stats.add(trajectory),
+    ...(labels === undefined ? {} : { onLabels: labels.onLabels }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
   const written = await writeShard(store, key, chunks);
+  const labelsEntry = labels === undefined ? undefined : await labels.write(store, shard.shard);
   return {
     entry: {
       index: shard.shard,
@@ -42,6 +47,7 @@ export async function produceTrajectoryShard(
       count: shard.count,
       bytes: written.bytes,
       sha256: written.sha256,
+      ...(labelsEntry === undefined ? {} : { labels: labelsEntry }),
     },
     stats: stats.toJSON(),
   };

@@ -1,4 +1,4 @@
-import type { Trajectory } from "../trajectory/model.ts";
+import type { TrajectoryRecord } from "../trajectory/labels.ts";
 import { serializeTrajectory } from "../trajectory/serialize.ts";
 import { graphExportVocabularies, serializeGraphRecord } from "./graph.ts";
 import { serializeOtlpTrace } from "./otlp.ts";
@@ -15,8 +15,11 @@ export interface FormatFile {
  * manifests; `core/dataset` looks them up here by name, so imports run one way (dataset -> export).
  */
 export interface TrajectoryFormat {
-  /** One JSONL line per trajectory. */
-  readonly serialize: (trajectory: Trajectory) => string;
+  /**
+   * One JSONL line per trajectory. A record without labels (an evaluation set's, see `separateLabels`) renders
+   * without label fields or columns.
+   */
+  readonly serialize: (trajectory: TrajectoryRecord) => string;
   readonly description: string;
   /** Files written once per dataset beside the shards (the graph format's vocabularies), in a fixed order. */
   readonly datasetFiles?: () => readonly FormatFile[];

@@ -71,6 +71,11 @@ export function relativeShardKey(index: number, gzip = false): string {
   return `shards/${formatShardIndex(index)}.jsonl${gzip ? ".gz" : ""}`;
 }
 
+/** An evaluation set's label file for a shard, relative to its dataset folder (`labels/00042.jsonl`). */
+export function relativeLabelsKey(index: number): string {
+  return `labels/${formatShardIndex(index)}.jsonl`;
+}
+
 export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
   assertValidId(id);
   const prefix = `${DATASET_ROOTS[kind]}/${id}/`;
