@@ -125,8 +125,10 @@ export async function runTasksCommand(argv: string[], io: CliIo): Promise<number
         (group) =>
           `  ${group.categories.join("+")}: ${group.produced}/${group.requested}${group.failed > 0 ? ` (${group.failed} failed)` : ""}`,
       ),
-      ...(insufficientRatio > 0 ? [kindSummary(report.byKind)] : []),
-      ...(multiTurnRatio > 0 ? [multiTurnSummary(report.byKind)] : []),
+      ...(insufficientRatio > 0
+        ? [kindLine(report.byKind, "insufficient_information", "insufficient information")]
+        : []),
+      ...(multiTurnRatio > 0 ? [kindLine(report.byKind, "multiple_user_turn", "multiple user turn")] : []),
       `Tokens: ${report.usage.inputTokens} in, ${report.usage.outputTokens} out. Report: ${join(directory, "report.json")}`,
     ];
     io.stdout.write(`${lines.join("\n")}\n`);
@@ -206,25 +208,11 @@ function ratioFlag(name: string, value: string | undefined, problems: string[]):
   return parsed;
 }
 
-/** One line on multi-turn draws, so tasks kept standard or taken by insufficient information are never silent. */
-function multiTurnSummary(byKind: KindReport): string {
-  const kept = byKind.withoutWithheldDetail.length;
-  const superseded = byKind.multipleUserTurnSuperseded.length;
-  const notes = [
-    ...(kept > 0 ? [`${kept} kept standard: no detail the user could hold back`] : []),
-    ...(superseded > 0 ? [`${superseded} made insufficient-information instead`] : []),
-  ];
+/** One line per optional kind: produced against the share asked for, and any shortfall, so none is silent. */
+function kindLine(byKind: KindReport, kind: "insufficient_information" | "multiple_user_turn", label: string): string {
+  const short = byKind.shortfall[kind];
   return (
-    `  multiple user turn: ${byKind.produced.multiple_user_turn} of ${byKind.multipleUserTurnDrawn} drawn` +
-    `${notes.length > 0 ? ` (${notes.join("; ")})` : ""}; standard: ${byKind.produced.standard}`
-  );
-}
-
-/** One line on the kinds, so drawn tasks that stayed standard (no enabler to deny) are never silent. */
-function kindSummary(byKind: KindReport): string {
-  const kept = byKind.withoutEnabler.length;
-  return (
-    `  insufficient information: ${byKind.produced.insufficient_information} of ${byKind.insufficientInformationDrawn} drawn` +
-    `${kept > 0 ? ` (${kept} kept standard: no tool in the trajectory feeds a later call)` : ""}; standard: ${byKind.produced.standard}`
+    `  ${label}: ${byKind.produced[kind]} of ${byKind.requested[kind]} requested` +
+    `${short > 0 ? ` (shortfall ${short}: no candidate task could take the kind)` : ""}; standard: ${byKind.produced.standard}`
   );
 }

@@ -30,6 +30,8 @@ Options:
   --config FILE        YAML (or JSON) generator config; see README "Configuration"
   --shard-size K       trajectories per shard file (default ${DEFAULT_SHARD_SIZE})
   --anomaly-ratio R    fraction of anomalous trajectories, 0..1 (overrides anomaly_injection.ratio)
+  --epoch ISO          time the timestamps start from (sets data_generation.epoch), e.g. a recent date so a
+                       trace store with retention keeps the OTLP export
   --format F           shard lines: ${TRAJECTORY_FORMAT_NAMES.join(" | ")} (default trajectory); graph = integer node
                        indices, edge_index and categorical columns (PyG/DGL), otlp = OpenTelemetry OTLP/JSON traces
   --gzip               write shards as .jsonl.gz
@@ -50,7 +52,7 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
     io.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const configInput = values.config === undefined ? {} : readConfigFile(values.config);
+  const configInput = withEpoch(values.config === undefined ? {} : readConfigFile(values.config), values.epoch);
   const seedFromConfig = (configInput as { random_seed?: unknown }).random_seed;
   const evalSet = values["eval-set"] === true || values["eval-secret"] !== undefined;
   const parsed = parseTrajectoryDatasetSpec({
@@ -68,7 +70,7 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
     ...(values["anomaly-ratio"] === undefined
       ? {}
       : { anomaly_ratio: toNumber("--anomaly-ratio", values["anomaly-ratio"]) }),
-    ...(values.config === undefined ? {} : { config: configInput }),
+    ...(values.config === undefined && values.epoch === undefined ? {} : { config: configInput }),
     ...(evalSet ? { eval_set: values["eval-secret"] === undefined ? {} : { secret: values["eval-secret"] } } : {}),
   });
   // The one value drawn from outside the seed: a fresh secret, so nobody holding only the seed can regenerate.
@@ -154,6 +156,7 @@ function parseFlags(argv: string[]) {
         "anomaly-ratio": { type: "string" },
         "eval-set": { type: "boolean" },
         "eval-secret": { type: "string" },
+        epoch: { type: "string" },
         gzip: { type: "boolean" },
         format: { type: "string" },
         workers: { type: "string" },
@@ -173,6 +176,26 @@ function toNumber(flag: string, text: string): number {
     throw new ConfigError(`Invalid ${flag}`, [{ path: flag, message: "must be a number", value: text }]);
   }
   return value;
+}
+
+/**
+ * The config with `--epoch` as its `data_generation.epoch`. It goes into the spec's config, so the manifest and the
+ * card's regenerate command carry it like any other config setting.
+ */
+function withEpoch(config: Record<string, unknown>, epoch: string | undefined): Record<string, unknown> {
+  if (epoch === undefined) return config;
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(epoch) || Number.isNaN(Date.parse(epoch))) {
+    throw new ConfigError(`Invalid --epoch ${JSON.stringify(epoch)}`, [
+      {
+        path: "--epoch",
+        message: "must be an ISO date or UTC time such as 2026-11-01 or 2026-11-01T00:00:00Z",
+        value: epoch,
+      },
+    ]);
+  }
+  const section = config.data_generation;
+  const generation = section !== null && typeof section === "object" && !Array.isArray(section) ? section : {};
+  return { ...config, data_generation: { ...generation, epoch: new Date(epoch).toISOString() } };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -2,6 +2,9 @@
  * The one place error classes are defined. Every error carries a stable `code` that edges (HTTP, SQS, CLI) map to
  * their own vocabulary; messages say what is wrong and how to fix it.
  */
+import { allowedKeysAt, type SchemaLike } from "./schema-keys.ts";
+import { unknownKeyMessage } from "./suggest.ts";
+
 export type ErrorCode =
   | "config_invalid"
   | "input_invalid"
@@ -142,18 +145,39 @@ export class BatchError extends CoreError {
   }
 }
 
-/** Turns zod-like issues into our Issue shape, with the offending value looked up in the input. */
+/** A zod issue as far as `issuesFromZod` reads it. */
+export interface ZodLikeIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  /** The unknown keys of an `unrecognized_keys` issue. */
+  keys?: readonly string[];
+}
+
+/**
+ * Turns zod-like issues into our Issue shape, with the offending value looked up in the input. An unknown key is
+ * reported at its own path, by name; given the schema, the message adds what is allowed there and a "did you mean".
+ */
 export function issuesFromZod(
-  zodIssues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  zodIssues: ReadonlyArray<ZodLikeIssue>,
   input: unknown,
   prefix = "",
+  schema?: SchemaLike,
 ): Issue[] {
-  return zodIssues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".");
+  const join = (parts: ReadonlyArray<PropertyKey>) =>
+    [prefix, ...parts.map(String)].filter((part) => part !== "").join(".") || "(root)";
+  return zodIssues.flatMap((issue): Issue[] => {
+    if (issue.code === "unrecognized_keys" && issue.keys !== undefined) {
+      const allowed = schema === undefined ? undefined : allowedKeysAt(schema, issue.path, input);
+      return issue.keys.map((key) => ({
+        path: join([...issue.path, key]),
+        message:
+          allowed === undefined ? `unknown key ${JSON.stringify(key)}; remove it` : unknownKeyMessage(key, allowed),
+      }));
+    }
     const value = valueAt(input, issue.path);
-    return value === undefined
-      ? { path: path || "(root)", message: issue.message }
-      : { path: path || "(root)", message: issue.message, value };
+    const path = join(issue.path);
+    return value === undefined ? [{ path, message: issue.message }] : [{ path, message: issue.message, value }];
   });
 }
 

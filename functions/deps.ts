@@ -7,17 +7,20 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
+import { createFailureLedger, type FailureLedger } from "../core/batch/failure-ledger.ts";
+import { type BatchLimits, DEFAULT_BATCH_LIMITS } from "../core/batch/plan-batch.ts";
 import { type ShardJob, ShardJobSchema } from "../core/batch/shard-job.ts";
-import { handleDeadLetter } from "../core/batch/shard-message.ts";
+import { handleDeadLetter, type ShardFailure } from "../core/batch/shard-message.ts";
 import type { TaskModelFactory } from "../core/batch/task-shard.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createLanguageModel, languageModelOptionsFromEnv } from "../core/llm/index.ts";
 import { siblingModule } from "../core/module-url.ts";
-import { createInProcessJobQueue, type InProcessJobQueue } from "../core/queue/in-process.ts";
+import { createInProcessJobQueue, type DeadLetter, type InProcessJobQueue } from "../core/queue/in-process.ts";
 import type { JobQueue } from "../core/queue/job-queue.ts";
 import { createSqsJobQueue } from "../core/queue/sqs.ts";
 import { createObjectStore } from "../core/storage/create-object-store.ts";
 import type { ObjectStore } from "../core/storage/object-store.ts";
+import { logger } from "./logger.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -25,11 +28,19 @@ type Env = Record<string, string | undefined>;
 export const DEFAULT_MAX_RECEIVES = 3;
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_DATA_DIR = "./data";
+/** Locally a batch is stalled after 10 quiet minutes: twice the longest a shard job may run. */
+export const DEFAULT_LOCAL_STALL_SECONDS = 600;
+/** Deployed, after the shard queue's visibility timeout (30 min) plus a worker's timeout (5 min). */
+export const DEFAULT_LAMBDA_STALL_SECONDS = 2_100;
 /** SST writes this placeholder for secrets that were never set; treat it as absent. */
 const UNSET_SECRET = "unset";
 
 export interface ServiceDeps {
   store: ObjectStore;
+  /** A batch with pending shards and no shard written for this long is reported `stalled` (STALL_AFTER_SECONDS). */
+  stallAfterMs: number;
+  /** What one batch may ask for in this deployment (BATCH_MAX_TOTAL, BATCH_MAX_SHARD_SIZE). */
+  limits: BatchLimits;
   taskModels: TaskModelFactory;
   /** Deliveries of a shard job before it is dead-lettered. */
   maxReceives: number;
@@ -58,6 +69,9 @@ export function createLambdaDeps(env: Env = process.env): LambdaDeps {
   let queue: JobQueue<ShardJob> | undefined;
   return {
     store,
+    limits: batchLimits(env),
+    // SQS hands a lost job out again after the visibility timeout (30 min): only then is a quiet batch stuck.
+    stallAfterMs: positiveInt(env.STALL_AFTER_SECONDS, "STALL_AFTER_SECONDS", DEFAULT_LAMBDA_STALL_SECONDS) * 1000,
     maxReceives: positiveInt(env.SHARD_MAX_RECEIVES, "SHARD_MAX_RECEIVES", DEFAULT_MAX_RECEIVES),
     taskModels: taskModelFactory(() => ({
       ...env,
@@ -81,6 +95,8 @@ export function createLambdaDeps(env: Env = process.env): LambdaDeps {
 
 export interface LocalDeps extends ServiceDeps {
   queue: InProcessJobQueue<ShardJob>;
+  /** Shard failures the store could not take (a read-only DATA_DIR), for the batch status. */
+  ledger: FailureLedger;
   apiToken: string | undefined;
   port: number;
   host: string;
@@ -95,6 +111,7 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
   const dataDir = resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR);
   const store = createObjectStore({ driver: "fs", baseDir: dataDir });
   const maxReceives = positiveInt(env.SHARD_MAX_RECEIVES, "SHARD_MAX_RECEIVES", DEFAULT_MAX_RECEIVES);
+  const ledger = createFailureLedger();
   const queue = createInProcessJobQueue<ShardJob>({
     handler: {
       moduleUrl: siblingModule("local-worker", import.meta.url),
@@ -104,10 +121,25 @@ export function createLocalDeps(env: Env = process.env): LocalDeps {
     concurrency: positiveInt(env.WORKERS, "WORKERS", availableParallelism()),
     maxAttempts: maxReceives,
     schema: ShardJobSchema,
-    onDeadLetter: (entry) => handleDeadLetter(JSON.stringify(entry.job), maxReceives, { store }),
+    onJobProgress: (job, data) => {
+      const failure = (data as { unrecordedFailure?: ShardFailure } | undefined)?.unrecordedFailure;
+      if (failure === undefined) return;
+      ledger.note(job.batch_id, {
+        shard: failure.shard,
+        attempts: failure.attempt,
+        final: failure.final,
+        code: failure.code,
+        message: failure.error,
+        at: Date.now(),
+      });
+    },
+    onDeadLetter: (entry) => recordDeadLetter(entry, maxReceives, store, ledger),
   });
   return {
     store,
+    limits: batchLimits(env),
+    stallAfterMs: positiveInt(env.STALL_AFTER_SECONDS, "STALL_AFTER_SECONDS", DEFAULT_LOCAL_STALL_SECONDS) * 1000,
+    ledger,
     queue,
     maxReceives,
     taskModels: taskModelFactory(() => env),
@@ -128,8 +160,58 @@ export interface LocalWorkerData {
 export function createLocalWorkerDeps(data: LocalWorkerData, env: Env = process.env): ServiceDeps {
   return {
     store: createObjectStore({ driver: "fs", baseDir: data.dataDir }),
+    limits: batchLimits(env),
+    stallAfterMs: DEFAULT_LOCAL_STALL_SECONDS * 1000,
     taskModels: taskModelFactory(() => env),
     maxReceives: data.maxReceives,
+  };
+}
+
+/**
+ * Marks a dead-lettered shard failed in the store, as the deployed dead-letter consumer does. When the store cannot
+ * take the record (read-only, full), the failure goes to the ledger instead, so the batch status still reports it, and
+ * either way it is logged with its cause.
+ */
+async function recordDeadLetter(
+  entry: DeadLetter<ShardJob>,
+  maxReceives: number,
+  store: ObjectStore,
+  ledger: FailureLedger,
+): Promise<void> {
+  const job = entry.job;
+  // The worker reported the code of an unrecordable failure (see local-worker.ts); a crash or timeout has none.
+  const noted = ledger.failuresOf(job.batch_id).find((failure) => failure.shard === job.shard);
+  const code = noted?.code ?? "shard_abandoned";
+  try {
+    const failure = await handleDeadLetter(JSON.stringify(job), maxReceives, { store });
+    logger.warn("dead-lettered shard job", { batch_id: job.batch_id, shard: job.shard, failure });
+  } catch (error) {
+    const recordError = error instanceof Error ? error.message : String(error);
+    ledger.note(job.batch_id, {
+      shard: job.shard,
+      attempts: entry.attempts,
+      final: true,
+      code,
+      message: entry.error,
+      at: Date.now(),
+    });
+    logger.error("dead-lettered shard job; its failure record could not be written", {
+      batch_id: job.batch_id,
+      shard: job.shard,
+      attempts: entry.attempts,
+      code,
+      error: entry.error,
+      record_error: recordError,
+    });
+  }
+}
+
+/** The deployment's batch limits: the defaults of core/batch/plan-batch.ts, each overridable from the environment. */
+function batchLimits(env: Env): BatchLimits {
+  return {
+    ...DEFAULT_BATCH_LIMITS,
+    maxTotal: positiveInt(env.BATCH_MAX_TOTAL, "BATCH_MAX_TOTAL", DEFAULT_BATCH_LIMITS.maxTotal),
+    maxShardSize: positiveInt(env.BATCH_MAX_SHARD_SIZE, "BATCH_MAX_SHARD_SIZE", DEFAULT_BATCH_LIMITS.maxShardSize),
   };
 }
 

@@ -2,11 +2,12 @@ import { mkdirSync, watch } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { fanOutBatch, submitBatch } from "../core/batch/submit.ts";
+import { fanOutBatch, resumeBatches, submitBatch } from "../core/batch/submit.ts";
 import { startBatchFromUpload } from "../core/batch/upload.ts";
 import { BATCH_SPEC_PREFIX } from "../core/storage/keys.ts";
 import { createApp } from "./api/app.ts";
 import { createLocalDeps, type LocalDeps } from "./deps.ts";
+import { logger } from "./logger.ts";
 
 export interface LocalServer {
   url: string;
@@ -25,11 +26,19 @@ export async function startLocalServer(
     store: deps.store,
     taskModels: deps.taskModels,
     apiToken: deps.apiToken,
+    limits: deps.limits,
+    ledger: deps.ledger,
+    stallAfterMs: deps.stallAfterMs,
     async startBatch(spec) {
-      const result = await submitBatch(deps.store, deps.queue, spec);
-      return { id: result.id, shards: result.shards };
+      const result = await submitBatch(deps.store, deps.queue, spec, deps.limits);
+      deps.ledger.clear(result.id);
+      return { id: result.id, shards: result.shards, estimate: result.estimate };
     },
   });
+  // Batches interrupted by a stop or a crash continue without being submitted again.
+  for (const resumed of await resumeBatches(deps.store, deps.queue)) {
+    logger.info("resumed batch", { ...resumed });
+  }
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const started = serve({ fetch: app.fetch, port: deps.port, hostname: deps.host }, () => resolveServer(started));
   });
@@ -70,11 +79,11 @@ function watchUploads(deps: LocalDeps): () => void {
 
 async function startUpload(deps: LocalDeps, key: string): Promise<void> {
   try {
-    const outcome = await startBatchFromUpload(deps.store, key);
+    const outcome = await startBatchFromUpload(deps.store, key, deps.limits);
     if (outcome.status === "started") await fanOutBatch(deps.store, deps.queue, outcome.id);
-    if (outcome.status !== "ignored") console.log(`[agentsynth] ${key}: ${outcome.status}, see ${outcome.resultKey}`);
+    if (outcome.status !== "ignored") logger.info("batch upload", { ...outcome });
   } catch (error) {
-    console.error(`[agentsynth] ${key}: ${(error as Error).message}`);
+    logger.error("batch upload failed", { key, error: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -82,7 +91,10 @@ async function startUpload(deps: LocalDeps, key: string): Promise<void> {
 export async function main(): Promise<void> {
   const deps = createLocalDeps();
   const server = await startLocalServer(deps);
-  console.log(`agentsynth API on ${server.url} (docs: ${server.url}/docs), data in ${deps.dataDir}`);
+  logger.info(`agentsynth API on ${server.url} (docs: ${server.url}/docs), data in ${deps.dataDir}`, {
+    url: server.url,
+    data_dir: deps.dataDir,
+  });
   const stop = async () => {
     await server.close();
     process.exit(0);

@@ -1,7 +1,10 @@
-// Writes the JSON Schemas of a trajectory and of an evaluation set's label line, generated from the zod schemas, to
-// schema/. Run after changing core/trajectory/model.ts or labels.ts: `npx node scripts/export-schema.ts`.
+// Writes the JSON Schemas generated from the zod schemas: schema/trajectory.schema.json,
+// schema/graph-record.schema.json and schema/trajectory-labels.schema.json (an evaluation set's label line). Run
+// after changing core/trajectory/model.ts, core/trajectory/labels.ts or core/export/graph.ts:
+// `npx node scripts/export-schema.ts`.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { GRAPH_SCHEMA_PATH, graphRecordJsonSchemaText } from "../core/export/graph-json-schema.ts";
 import {
   LABELS_SCHEMA_PATH,
   labelsJsonSchemaText,
@@ -9,11 +12,11 @@ import {
   trajectoryJsonSchemaText,
 } from "../core/trajectory/json-schema.ts";
 
-const schemas: Array<[string, string]> = [
+for (const [path, text] of [
   [TRAJECTORY_SCHEMA_PATH, trajectoryJsonSchemaText()],
+  [GRAPH_SCHEMA_PATH, graphRecordJsonSchemaText()],
   [LABELS_SCHEMA_PATH, labelsJsonSchemaText()],
-];
-for (const [path, text] of schemas) {
+] as const) {
   writeFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url)), text);
   console.log(`wrote ${path}`);
 }

@@ -120,7 +120,8 @@ export type AnomalyInjectionInput = z.input<typeof AnomalyInjectionInputSchema>;
 export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionConfig {
   const base = "anomaly_injection";
   const parsed = AnomalyInjectionInputSchema.safeParse(input ?? {});
-  if (!parsed.success) throw anomalyConfigError(zodIssues(parsed.error.issues, input ?? {}, base));
+  if (!parsed.success)
+    throw anomalyConfigError(issuesFromZod(parsed.error.issues, input ?? {}, base, AnomalyInjectionInputSchema));
   const issues: Issue[] = [];
   const types = parsed.data.types ?? {};
   const weights: Record<string, number> = {};
@@ -174,33 +175,6 @@ export function describeAnomalyInjectionConfig(config: AnomalyInjectionConfig): 
     ),
     severity: Object.fromEntries(SEVERITY_LEVELS.map((level, i) => [level, config.severityWeights[i]])),
   };
-}
-
-/** Zod issues as ours; an unknown key is reported at its own path with the keys allowed there. */
-function zodIssues(issues: readonly z.core.$ZodIssue[], input: unknown, base: string): Issue[] {
-  const result: Issue[] = [];
-  for (const issue of issues) {
-    if (issue.code !== "unrecognized_keys") {
-      result.push(...issuesFromZod([issue], input, base));
-      continue;
-    }
-    const [section, type] = issue.path.map(String);
-    const allowed =
-      section === undefined
-        ? Object.keys(AnomalyInjectionInputSchema.shape)
-        : section === "severity"
-          ? [...SEVERITY_LEVELS]
-          : type === undefined
-            ? [...ANOMALY_TYPES]
-            : ["weight", ...Object.keys(ANOMALY_PARAMETER_DEFAULTS[type as AnomalyType] ?? {})];
-    for (const key of issue.keys) {
-      result.push({
-        path: [base, ...issue.path.map(String), key].join("."),
-        message: `unknown key; allowed: ${allowed.join(", ")}`,
-      });
-    }
-  }
-  return result;
 }
 
 function checkRange(path: string, name: string, range: EffectRange, issues: Issue[]): void {

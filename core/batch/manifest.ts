@@ -6,13 +6,11 @@ import type { ObjectStore } from "../storage/object-store.ts";
 import { GENERATOR_VERSION } from "../version.ts";
 import { batchKeys } from "./batch-store.ts";
 import { mapLimit } from "./map-limit.ts";
-import { listRecordIndices, readRecord, type ShardDoneRecord, ShardDoneRecordSchema } from "./records.ts";
+import { RECORD_READ_CONCURRENCY, readRecord, type ShardDoneRecord, ShardDoneRecordSchema } from "./records.ts";
 import { type BatchSpec, datasetSpecOf, type TaskBatchSpec } from "./spec.ts";
+import { type DoneRecordCache, verifyDoneShards } from "./verify-done.ts";
 
 export const TASK_MANIFEST_FORMAT = "agentsynth.task-batch/v1";
-
-/** Reads done records in parallel, a bounded number at a time (thousands of shards must not open thousands of sockets). */
-export const RECORD_READ_CONCURRENCY = 16;
 
 export interface FinalizeResult {
   /** Every shard is done and the manifest exists. */
@@ -25,10 +23,16 @@ export interface FinalizeResult {
  * Writes the batch manifest once every shard is done. Whoever finishes last calls this; concurrent or repeated calls
  * are harmless because the manifest bytes depend only on the spec and the shard records, and the write is create-only.
  */
-export async function finalizeBatch(store: ObjectStore, batchId: string, spec: BatchSpec): Promise<FinalizeResult> {
+export async function finalizeBatch(
+  store: ObjectStore,
+  batchId: string,
+  spec: BatchSpec,
+  cache?: DoneRecordCache,
+): Promise<FinalizeResult> {
   const keys = batchKeys(batchId);
   const plan = planShards(spec.total, spec.shard_size, spec.start_index);
-  const done = await listRecordIndices(store, keys.donePrefix);
+  // Only shards whose bytes match their record count: a truncated or deleted shard keeps the manifest from being written.
+  const { done } = await verifyDoneShards(store, batchId, cache);
   if (plan.some((shard) => !done.has(shard.shard))) return { complete: false, written: false };
   if ((await store.head(keys.manifest)) !== null) return { complete: true, written: false };
   const records = await readDoneRecords(store, batchId, plan.length);

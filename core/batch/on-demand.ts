@@ -1,6 +1,7 @@
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { BatchError } from "../errors.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
+import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { batchIdFor } from "./batch-id.ts";
 import { batchKeys, saveBatchSpec } from "./batch-store.ts";
 import { readRecord, type ShardDoneRecord, ShardDoneRecordSchema } from "./records.ts";
@@ -22,10 +23,14 @@ export interface StoredShard {
  * the shard done instead of rewriting it. The spec is saved last, so when it notifies the fan-out (deployed) the
  * shard is already done and no queue job is sent for it.
  */
-export async function storeTrajectoryShard(store: ObjectStore, spec: TrajectoryBatchSpec): Promise<StoredShard> {
+export async function storeTrajectoryShard(
+  store: ObjectStore,
+  spec: TrajectoryBatchSpec,
+  config: TrajectoryConfig = resolveDatasetConfig(datasetSpecOf(spec)),
+): Promise<StoredShard> {
   const id = batchIdFor(spec);
   const keys = batchKeys(id);
-  const cache = new Map([[id, { spec, config: resolveDatasetConfig(datasetSpecOf(spec)) }]]);
+  const cache = new Map([[id, { spec, config }]]);
   const outcome = await runShardJob(
     { batch_id: id, shard: 0, start_index: spec.start_index, count: spec.total },
     { store, cache },

@@ -33,6 +33,9 @@ export const ShardFailedRecordSchema = z.object({
 });
 export type ShardFailedRecord = z.output<typeof ShardFailedRecordSchema>;
 
+/** Reads records in parallel, a bounded number at a time (thousands of shards must not open thousands of sockets). */
+export const RECORD_READ_CONCURRENCY = 16;
+
 export function serializeRecord(record: ShardDoneRecord | ShardFailedRecord): string {
   return `${JSON.stringify(record)}\n`;
 }

@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import { ShardLabels } from "../dataset/eval-labels.ts";
 import type { LabelsEntry } from "../dataset/manifest.ts";
 import { recomputeShardStats } from "../dataset/outputs.ts";
 import { renderTrajectoryChunks, renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
 import { generationSeed } from "../dataset/spec.ts";
-import { createDatasetStats, type DatasetStats } from "../dataset/stats.ts";
+import { createDatasetStats, type DatasetStats, type DatasetStatsJSON } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Seed } from "../random.ts";
@@ -31,8 +32,9 @@ export interface ShardRunnerDeps {
 
 export interface ShardJobOutcome {
   /** `written`: this job stored the shard; `recovered`: the shard was stored before but its record was not;
-   * `already_done`: a redelivery of a finished job, nothing was written. */
-  status: "written" | "recovered" | "already_done";
+   * `already_done`: a redelivery of a finished job, nothing was written; `cancelled`: the batch was cancelled, the
+   * shard was skipped. */
+  status: "written" | "recovered" | "already_done" | "cancelled";
   record: ShardDoneRecord | null;
   /** This job wrote the batch manifest (it finished the last shard). */
   manifestWritten: boolean;
@@ -41,7 +43,8 @@ export interface ShardJobOutcome {
 /**
  * Generates one shard and stores it create-only, then records it and, if it was the last one, writes the manifest.
  * At-least-once delivery is harmless: a redelivered job finds the done record and returns without writing, and a job
- * that crashed between the shard and its record finds the shard and only writes the record.
+ * that crashed between the shard and its record finds the shard, checks it and only writes the record. A shard of a
+ * cancelled batch is skipped.
  * @example
  * await runShardJob({ batch_id, shard: 0, start_index: 0, count: 1000 }, { store });
  */
@@ -50,34 +53,40 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   const { spec, config } = await loadCached(job.batch_id, deps);
   checkJobAgainstPlan(job, spec);
   const keys = batchKeys(job.batch_id);
+  if ((await store.head(keys.cancelled)) !== null) {
+    return { status: "cancelled", record: null, manifestWritten: false };
+  }
   if ((await store.head(keys.shardDone(job.shard))) !== null) {
     return { status: "already_done", record: null, manifestWritten: false };
   }
   const gzip = spec.kind === "trajectories" && spec.gzip;
   const objectKey = keys.shard(job.shard, { gzip });
-  // A shard stored by a job that crashed before its record is summarized, not regenerated (task shards cost model calls).
-  const existing = await store.getStream(objectKey);
-  const stats = spec.kind === "trajectories" ? createDatasetStats() : undefined;
+  // A shard stored by a job that crashed before its record is kept only if it is whole (task shards cost model
+  // calls, so they are not regenerated when intact); a truncated one is replaced.
+  const recovered = await recoverStoredShard(job, spec, config, deps, objectKey);
   const labels = spec.kind === "trajectories" && spec.eval_set !== undefined ? new ShardLabels() : undefined;
   let written: WrittenShard;
-  if (existing !== null) {
-    written = { written: false, ...(await summarize(existing)) };
+  let shardStats: DatasetStatsJSON | undefined;
+  if (recovered !== null) {
+    written = recovered;
+    shardStats = recovered.stats;
   } else {
+    const stats = spec.kind === "trajectories" ? createDatasetStats() : undefined;
     written = await writeShard(store, objectKey, renderShard(job, spec, config, deps, stats, labels), {
       ifAbsent: true,
     });
+    // A shard another job wrote meanwhile was not rendered here: its statistics come from regenerating it.
+    shardStats =
+      stats === undefined || config === undefined || spec.kind !== "trajectories"
+        ? undefined
+        : written.written
+          ? stats.toJSON()
+          : recomputeShardStats(config, seedOf(spec), job.start_index, job.count);
   }
   const labelsEntry =
     spec.kind === "trajectories" && spec.eval_set !== undefined && config !== undefined
       ? await storeLabels(store, keys.prefix, job, spec, config, written.written ? labels : undefined)
       : undefined;
-  // A shard this job did not write was not rendered here (or only partly): its statistics come from regenerating it.
-  const shardStats =
-    stats === undefined || config === undefined || spec.kind !== "trajectories"
-      ? undefined
-      : written.written
-        ? stats.toJSON()
-        : recomputeShardStats(config, seedOf(spec), job.start_index, job.count);
 
   const record: ShardDoneRecord = {
     index: job.shard,
@@ -92,6 +101,58 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   await store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
   const finalized = await finalizeBatch(store, job.batch_id, spec);
   return { status: written.written ? "written" : "recovered", record, manifestWritten: finalized.written };
+}
+
+/**
+ * Checks a shard object found without its done record: a trajectory shard must hash like the shard regenerated
+ * (deterministic, so any difference means a partial or foreign object), a task shard must hold one JSON line per
+ * task. Returns its summary when it is whole; deletes it and returns null when it is not (or there is none).
+ */
+async function recoverStoredShard(
+  job: ShardJob,
+  spec: BatchSpec,
+  config: TrajectoryConfig | undefined,
+  deps: ShardRunnerDeps,
+  objectKey: string,
+): Promise<(WrittenShard & { stats?: DatasetStatsJSON }) | null> {
+  const existing = await deps.store.getStream(objectKey);
+  if (existing === null) return null;
+  let whole: boolean;
+  let summary: { bytes: number; sha256: string };
+  let stats: DatasetStats | undefined;
+  if (spec.kind === "trajectories") {
+    summary = await summarize(existing);
+    stats = createDatasetStats();
+    // An evaluation set's shard renders without labels: a throwaway collector makes the same bytes.
+    const labels = spec.eval_set === undefined ? undefined : new ShardLabels();
+    const expected = await summarize(renderShard(job, spec, config, deps, stats, labels));
+    whole = expected.sha256 === summary.sha256;
+  } else {
+    const bytes = await collectBytes(existing);
+    summary = { bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
+    const text = bytes.toString("utf8");
+    const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : null;
+    whole = lines !== null && lines.length === job.count && lines.every(isJsonLine);
+  }
+  if (whole) return { written: false, ...summary, ...(stats === undefined ? {} : { stats: stats.toJSON() }) };
+  await deps.store.delete(objectKey);
+  return null;
+}
+
+/** Task shards are small (at most a few hundred records), so they are checked in memory. */
+async function collectBytes(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+function isJsonLine(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function renderShard(

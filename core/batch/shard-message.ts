@@ -27,23 +27,55 @@ export interface Delivery {
   maxReceives: number;
 }
 
+/** A failed delivery as the worker reports it (its log line): which shard, which attempt, and why. */
+export interface ShardFailure {
+  batch_id: string;
+  shard: number;
+  attempt: number;
+  final: boolean;
+  code: string;
+  error: string;
+  /** Set when the failure could not be recorded in the store either (a read-only or unreachable store). */
+  record_error?: string;
+}
+
+export interface ShardMessageHooks {
+  /** Called once per failed delivery, before the error is rethrown; the edge logs it. */
+  onFailure?: (failure: ShardFailure) => void;
+}
+
 /**
  * What a worker does with one queue message: run the shard job, and on failure record the error (final on the last
  * delivery, so the batch status shows the shard failed at once rather than when the dead-letter queue is drained)
- * and rethrow, so the message is reported as a batch item failure and retried.
+ * and rethrow, so the message is reported as a batch item failure and retried. A store that cannot take the failure
+ * record either (read-only, unreachable) does not hide the original error: the hook still hears about both.
  */
 export async function handleShardMessage(
   body: string,
   delivery: Delivery,
   deps: ShardRunnerDeps,
+  hooks: ShardMessageHooks = {},
 ): Promise<ShardJobOutcome> {
   const job = parseShardJobMessage(body);
   try {
     return await runShardJob(job, deps);
   } catch (error) {
-    await recordShardFailure(deps.store, job, describeError(error), {
-      attempts: delivery.attempt,
-      final: delivery.attempt >= delivery.maxReceives,
+    const described = describeError(error);
+    const final = delivery.attempt >= delivery.maxReceives;
+    let recordError: string | undefined;
+    try {
+      await recordShardFailure(deps.store, job, described, { attempts: delivery.attempt, final });
+    } catch (recordFailure) {
+      recordError = describeError(recordFailure).message;
+    }
+    hooks.onFailure?.({
+      batch_id: job.batch_id,
+      shard: job.shard,
+      attempt: delivery.attempt,
+      final,
+      code: described.code,
+      error: described.message,
+      ...(recordError === undefined ? {} : { record_error: recordError }),
     });
     throw error;
   }

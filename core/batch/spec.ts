@@ -81,7 +81,9 @@ export type TaskBatchSpec = z.output<typeof TaskBatchSpecSchema>;
  */
 export function parseBatchSpec(input: unknown): BatchSpec {
   const result = BatchSpecSchema.safeParse(input);
-  if (!result.success) throw new ConfigError("Invalid batch spec", issuesFromZod(result.error.issues, input));
+  if (!result.success) {
+    throw new ConfigError("Invalid batch spec", issuesFromZod(result.error.issues, input, "", BatchSpecSchema));
+  }
   return result.data;
 }
 

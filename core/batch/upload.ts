@@ -2,6 +2,7 @@ import { ConfigError } from "../errors.ts";
 import { parseBatchSpecKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { apiIssuesOf } from "./issues.ts";
+import { type BatchLimits, DEFAULT_BATCH_LIMITS } from "./plan-batch.ts";
 import { parseBatchSpecText } from "./spec.ts";
 import { registerBatch } from "./submit.ts";
 
@@ -21,7 +22,11 @@ export function uploadResultKey(specKey: string): string {
  * when the spec is invalid; a bad spec is the uploader's mistake, not a reason to retry, so it does not throw.
  * Other keys under batches/ (such as those result files) are ignored.
  */
-export async function startBatchFromUpload(store: ObjectStore, key: string): Promise<UploadOutcome> {
+export async function startBatchFromUpload(
+  store: ObjectStore,
+  key: string,
+  limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+): Promise<UploadOutcome> {
   const parsed = parseBatchSpecKey(key);
   if (parsed === null) return { status: "ignored", key };
   const bytes = await store.get(key);
@@ -29,7 +34,7 @@ export async function startBatchFromUpload(store: ObjectStore, key: string): Pro
   const resultKey = uploadResultKey(key);
   try {
     const spec = parseBatchSpecText(Buffer.from(bytes).toString("utf8"), key);
-    const { id } = await registerBatch(store, spec);
+    const { id } = await registerBatch(store, spec, limits);
     await writeResult(store, resultKey, { id, source: key, status_url: `/v1/batches/${id}` });
     return { status: "started", key, id, resultKey };
   } catch (error) {

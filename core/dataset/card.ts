@@ -1,5 +1,10 @@
+import { stringify as toYaml } from "yaml";
 import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
+import type { FieldSection } from "../export/field-docs.ts";
+import { trajectoryFormat } from "../export/formats.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
+import { ANOMALY_SUMMARIES } from "./anomaly-summaries.ts";
+import { CONFIG_FILE_KEY } from "./config-document.ts";
 import type { DatasetManifest } from "./manifest.ts";
 import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "./splits.ts";
 import {
@@ -14,23 +19,31 @@ import {
 const BAR_WIDTH = 30;
 
 /**
- * The dataset card: a README.md for the directory holding the shards. It says what the dataset is, how it was made
- * (the spec, enough to regenerate it), what is in it (counts per pattern, per anomaly type and split, size and
- * duration distributions) and how to load it. Deterministic: the same manifest and stats give the same bytes.
+ * The dataset card: a README.md for the directory holding the shards, with Hugging Face front matter. It says what
+ * the dataset is, what it is for and where it falls short, how it was made (the spec, and a command that regenerates
+ * it from the `config.yaml` beside it), what is in it (counts per pattern, anomaly type and split, size and duration
+ * distributions), every field of the format (generated from its schema), where the labels are, and Python that loads
+ * it. What depends on the format comes from the format registry. Deterministic: the same manifest and stats give the
+ * same bytes.
  * @example
  * await store.put("README.md", renderDatasetCard(manifest, stats.toJSON()), { contentType: "text/markdown" });
  */
 export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStatsJSON): string {
   const spec = manifest.spec;
+  const format = trajectoryFormat(spec.format);
+  const card = format.card;
+  const layout = { gzip: spec.gzip };
   const total = stats.trajectories;
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
+  push(frontMatter(manifest, card.dataFiles(layout)));
   push(
-    "# agentsynth trajectory dataset",
+    `# agentsynth trajectory dataset (${spec.format} format)`,
     "",
     `${fmt(total)} synthetic agent trajectories (${pct(stats.anomalous, total)} with labelled anomalies) made by agentsynth ` +
       `${manifest.generator.version} from seed ${spec.seed}. Every trajectory is a graph of agent steps (nodes) and the ` +
-      "control, handoff and data flow between them (edges), with timings, resource use and outcome fields.",
+      "control, handoff and data flow between them (edges), with timings, resource use and outcome fields. " +
+      `Format \`${spec.format}\`: ${card.record}.`,
     "",
     "| | |",
     "|---|---|",
@@ -40,7 +53,27 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     `| edges | ${fmt(stats.edges)} |`,
     `| shards | ${fmt(manifest.totals.shards)} (${spec.gzip ? "gzip-compressed " : ""}JSONL, ${fmt(spec.shard_size)} per shard) |`,
     `| size | ${mb(manifest.totals.bytes)} |`,
-    `| format | \`${manifest.format}\` |`,
+    `| licence | MIT |`,
+    "",
+    "## Intended uses",
+    "",
+    "- Training and evaluating anomaly detectors for agent executions, at trajectory, node and edge level (graph",
+    "  classification, node classification, trace analytics), with exact labels of what each anomaly added or changed.",
+    "- Testing pipelines that ingest agent traces (loaders, feature extraction, dashboards, alert rules) at any scale,",
+    "  with data that is the same byte for byte every time.",
+    "",
+    "## Limitations",
+    "",
+    "- Placeholder content: task descriptions, prompts, responses and tool parameters and results are drawn from",
+    "  templates and fixed vocabularies, not written by models. They keep the records realistic in shape but carry no",
+    "  meaning a detector should learn from; use the structure, timings and outcomes.",
+    `- Difficulty: each anomaly type is a rule-made change (see [Anomalies](#anomalies)), sized by its severity; a low`,
+    "  severity is subtle, a critical one is not. A detector that learns these rules scores higher here than it would",
+    "  on real agent traces, so treat results as a test of the method, not an estimate of production accuracy.",
+    `- Rates: the anomalous share (${pct(stats.anomalous, total)}) is a setting of the spec, not a base rate observed in`,
+    "  practice; timings, resource use and error rates come from parametric distributions.",
+    `- Time: timestamps start at \`data_generation.epoch\` (here ${epochOf(manifest)}) plus seeded offsets. Trace stores with`,
+    "  retention drop old spans: regenerate with `--epoch` set to a recent date to load the OTLP export into one.",
     "",
     "## How it was made",
     "",
@@ -51,16 +84,31 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     JSON.stringify(spec, null, 2),
     "```",
     "",
-    "Regenerate with:",
+    spec.config === undefined
+      ? `Regenerate it, byte for byte, with agentsynth ${manifest.generator.version}:`
+      : `Regenerate it, byte for byte, with agentsynth ${manifest.generator.version}, from this directory (it reads the \`${CONFIG_FILE_KEY}\` beside this card):`,
     "",
     "```sh",
     regenerateCommand(manifest),
     "```",
     "",
+  );
+  if (spec.start_index !== 0) {
+    push(
+      `This dataset starts at trajectory ${spec.start_index}; the command above starts at 0, so the trajectories of`,
+      `this one are its lines from index ${spec.start_index} on (request a batch with \`start_index\` for exactly these).`,
+      "",
+    );
+  }
+  push(
     "## Files",
     "",
     "- `manifest.json`: the spec, the resolved config, and every shard with its trajectory range, byte size and sha256.",
-    `- \`shards/NNNNN.jsonl${spec.gzip ? ".gz" : ""}\`: one trajectory per line, in index order.`,
+    ...(spec.config === undefined
+      ? []
+      : [`- \`${CONFIG_FILE_KEY}\`: the generator config of the spec, as given (the regenerate command reads it).`]),
+    `- \`shards/NNNNN.jsonl${spec.gzip ? ".gz" : ""}\`, in index order: ${card.record}.`,
+    ...(format.datasetFiles?.() ?? []).map((file) => `- \`${file.key}\`: ${file.description ?? file.contentType}.`),
     "- `README.md`: this card.",
     "",
   );
@@ -97,31 +145,88 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     "",
     "## Labels",
     "",
-    "- Trajectory: `metadata.is_anomalous`, `metadata.anomaly_types`, `metadata.anomaly_severity`, and",
-    "  `metadata.anomaly_metadata` (the injection parameters).",
-    "- Node and edge: `is_anomalous`, `anomaly_type`, and `anomaly_metadata` (its role in the anomaly) on exactly the",
-    "  nodes and edges the anomaly added or changed, so detectors can be scored per trajectory, node and step.",
+    ...card.labels,
     `- ${fmt(stats.anomalous_nodes)} nodes and ${fmt(stats.anomalous_edges)} edges are labelled anomalous.`,
     "",
+  );
+  pushFields(push, card.fields(), card.schema);
+  push(
     "## Loading",
     "",
+    "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):",
+    "",
     "```python",
-    "import json, glob",
-    "",
-    "def trajectories(split=None):",
-    `    for path in sorted(glob.glob("shards/*.jsonl${spec.gzip ? ".gz" : ""}")):`,
-    spec.gzip ? "        import gzip; lines = gzip.open(path, 'rt')" : "        lines = open(path)",
-    "        for line in lines:",
-    "            t = json.loads(line)",
-    "            if split is None or t.get('split') == split:",
-    "                yield t",
-    "",
-    "train = list(trajectories('train'))",
-    "labels = [t['metadata']['is_anomalous'] for t in train]",
+    card.snippet(layout).trimEnd(),
     "```",
     "",
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** Hugging Face front matter: licence, task, size category, tags, and the data files of each split. */
+function frontMatter(manifest: DatasetManifest, dataFiles: ReadonlyArray<{ split: string; path: string }>): string {
+  const document = {
+    license: "mit",
+    pretty_name: `agentsynth agent trajectories (${manifest.spec.format})`,
+    task_categories: ["graph-ml"],
+    tags: ["synthetic", "anomaly-detection", "agents", ...(manifest.spec.format === "otlp" ? ["opentelemetry"] : [])],
+    size_categories: [sizeCategory(manifest.totals.trajectories)],
+    configs: [{ config_name: "default", data_files: dataFiles.map(({ split, path }) => ({ split, path })) }],
+  };
+  return `---\n${toYaml(document, { lineWidth: 0 })}---\n`;
+}
+
+/** Hugging Face `size_categories` value for a number of examples. */
+export function sizeCategory(count: number): string {
+  const bounds: Array<[number, string]> = [
+    [1e3, "n<1K"],
+    [1e4, "1K<n<10K"],
+    [1e5, "10K<n<100K"],
+    [1e6, "100K<n<1M"],
+    [1e7, "1M<n<10M"],
+    [1e8, "10M<n<100M"],
+    [1e9, "100M<n<1B"],
+  ];
+  return bounds.find(([bound]) => count < bound)?.[1] ?? "1B<n<10B";
+}
+
+function epochOf(manifest: DatasetManifest): string {
+  const generation = (manifest.config as { data_generation?: { epoch?: string } } | null)?.data_generation;
+  return generation?.epoch ?? "the configured epoch";
+}
+
+/** The field dictionary: one table per section of the format's fields. */
+function pushFields(
+  push: (...lines: string[]) => void,
+  sections: readonly FieldSection[],
+  schema: string | undefined,
+): void {
+  push("## Fields", "");
+  if (schema !== undefined) push(`Generated from the JSON Schema \`${schema}\` of the agentsynth source.`, "");
+  push(...renderFieldTables(sections));
+}
+
+/** Markdown tables of a field dictionary, one per section under a `###` title (also used by docs/graph-format.md). */
+export function renderFieldTables(sections: readonly FieldSection[]): string[] {
+  const lines: string[] = [];
+  for (const section of sections) {
+    lines.push(`### ${section.title}`, "", "| field | type | description |", "|---|---|---|");
+    for (const row of section.rows) {
+      lines.push(`| \`${cell(row.name)}\` | ${text(row.type)} | ${text(row.description)} |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+/** Table cell text: pipes escaped (also inside code spans, which GitHub tables require), no line breaks. */
+function cell(value: string): string {
+  return value.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+/** A table cell outside a code span: also `<` and `>` escaped, so `<none>` is not taken for an HTML tag. */
+function text(value: string): string {
+  return cell(value).replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 function pushSplits(push: (...lines: string[]) => void, manifest: DatasetManifest, stats: DatasetStatsJSON): void {
@@ -155,7 +260,10 @@ function pushAnomalies(push: (...lines: string[]) => void, manifest: DatasetMani
     );
   }
   push(
-    "Definitions of each type: docs/anomalies.md in the agentsynth repository.",
+    "What each type is (the full definitions, with what each one changes and labels, are in `docs/anomalies.md` of",
+    "the agentsynth source):",
+    "",
+    ...ANOMALY_TYPES.map((type) => `- \`${type}\`: ${ANOMALY_SUMMARIES[type]}.`),
     "",
     `| type | trajectories | ${SPLIT_NAMES.join(" | ")} | ${SEVERITY_LEVELS.join(" | ")} |`,
     `|---|---:|${SPLIT_NAMES.map(() => "---:").join("|")}|${SEVERITY_LEVELS.map(() => "---:").join("|")}|`,
@@ -201,18 +309,24 @@ function pushDistribution(
   push("");
 }
 
-function regenerateCommand(manifest: DatasetManifest): string {
+/**
+ * The command that regenerates the dataset: the spec's fields as flags, and its config from the file beside the card
+ * (the `--epoch` of the original run is in it), so the new run has the same spec and writes the same files.
+ */
+export function regenerateCommand(manifest: DatasetManifest): string {
   const spec = manifest.spec;
   const parts = [
     "agentsynth trajectories",
     `--count ${spec.total}`,
     `--seed ${spec.seed}`,
     `--shard-size ${spec.shard_size}`,
+    `--format ${spec.format}`,
   ];
   if (spec.anomaly_ratio !== undefined) parts.push(`--anomaly-ratio ${spec.anomaly_ratio}`);
   if (spec.gzip) parts.push("--gzip");
-  if (spec.config !== undefined) parts.push("--config config.yaml  # the spec's config, as YAML");
-  return `${parts.join(" ")} --out DIR`;
+  if (spec.config !== undefined) parts.push(`--config ${CONFIG_FILE_KEY}`);
+  parts.push("--out DIR");
+  return parts.join(" ");
 }
 
 function fmt(value: number): string {
@@ -235,9 +349,24 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
 }
 
+/** A distribution with its histogram's bins spelled out: bin k counts values in [bin_edges[k], bin_edges[k + 1]). */
+export type DistributionWithEdges = Distribution & { unit: string; bin_edges: Array<number | null> };
+
+/** The statistics as the manifest records them: each histogram with its bin edges and unit. */
+export type ManifestStatistics = Omit<DatasetStatsJSON, "nodes" | "duration_ms"> & {
+  nodes: DistributionWithEdges;
+  duration_ms: DistributionWithEdges;
+};
+
+/** Bin k of a histogram over lower bounds runs to the next bound; the last is open, which `null` stands for. */
+function withEdges(distribution: Distribution, bins: readonly number[], unit: string): DistributionWithEdges {
+  return { ...distribution, unit, bin_edges: [...bins, null] };
+}
+
 /**
  * The manifest sections this stage adds, for `buildManifest({ ..., sections })`: the anomaly settings and the split
- * fractions the dataset was made with, and its statistics (so the card can be re-rendered from the manifest alone).
+ * fractions the dataset was made with, and its statistics with the bin edges of each histogram (so the card can be
+ * re-rendered from the manifest alone, and a reader can plot the histograms without our constants).
  * @example
  * buildManifest({ spec, config, shards, sections: datasetManifestSections(config, stats.toJSON()) });
  */
@@ -247,11 +376,15 @@ export function datasetManifestSections(
 ): {
   anomaly_injection: Record<string, unknown>;
   splits: ReturnType<typeof splitsManifestSection>;
-  statistics: DatasetStatsJSON;
+  statistics: ManifestStatistics;
 } {
   return {
     anomaly_injection: describeAnomalyInjectionConfig(config.anomalies),
     splits: splitsManifestSection(config.splits),
-    statistics: stats,
+    statistics: {
+      ...stats,
+      nodes: withEdges(stats.nodes, NODE_COUNT_BINS, "nodes"),
+      duration_ms: withEdges(stats.duration_ms, DURATION_BINS_MS, "milliseconds"),
+    },
   };
 }

@@ -27,7 +27,10 @@ export interface DatasetManifest {
   kind: "trajectories";
   generator: { name: "agentsynth"; version: string };
   spec: TrajectoryDatasetSpec;
-  /** The fully resolved generator config (defaults filled in), so the dataset can be regenerated from it alone. */
+  /**
+   * The fully resolved generator config (defaults filled in) in the shape of a config file (snake_case sections), so
+   * the dataset can be regenerated from it alone; `config.yaml` beside the manifest holds the same as YAML.
+   */
   config: unknown;
   shards: ShardEntry[];
   totals: { trajectories: number; bytes: number; shards: number };

@@ -3,6 +3,7 @@ import type { Seed } from "../random.ts";
 import { generateTrajectory, type TrajectoryConfig } from "../trajectory/index.ts";
 import { GENERATOR_VERSION } from "../version.ts";
 import { datasetManifestSections, renderDatasetCard } from "./card.ts";
+import { CONFIG_FILE_KEY, configDocument, serializeSpecConfig } from "./config-document.ts";
 import { buildManifest, type DatasetManifest, type ShardEntry, serializeManifest } from "./manifest.ts";
 import type { TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";
@@ -12,7 +13,7 @@ export type DatasetFile = FormatFile;
 
 /**
  * Everything a finished dataset holds besides its shards: `manifest.json` (shards, splits, anomaly settings and
- * statistics), the dataset card `README.md`, and the files the format writes beside its shards (the graph format's
+ * statistics), the spec's config as `config.yaml` (when it has one), the dataset card `README.md`, and the files the format writes beside its shards (the graph format's
  * vocabularies).
  * The CLI and the batch service both call this, so the same spec gives the same files either way.
  */
@@ -28,7 +29,7 @@ export function datasetFiles(input: {
   const statistics = total.toJSON();
   const manifest = buildManifest({
     spec: input.spec,
-    config: input.config,
+    config: configDocument(input.config),
     shards: input.shards,
     sections: datasetManifestSections(input.config, statistics),
   });
@@ -36,6 +37,9 @@ export function datasetFiles(input: {
     { key: "manifest.json", body: serializeManifest(manifest), contentType: "application/json" },
     { key: "README.md", body: renderDatasetCard(manifest, statistics), contentType: "text/markdown" },
   ];
+  if (input.spec.config !== undefined) {
+    files.push({ key: CONFIG_FILE_KEY, body: serializeSpecConfig(input.spec.config), contentType: "application/yaml" });
+  }
   files.push(...(trajectoryFormat(input.spec.format).datasetFiles?.() ?? []));
   if (input.spec.eval_set !== undefined) {
     files.push({

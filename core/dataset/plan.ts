@@ -30,6 +30,14 @@ export function planShards(total: number, shardSize: number, startIndex = 0): Sh
   if (!Number.isSafeInteger(startIndex) || startIndex < 0) {
     problems.push({ path: "start_index", message: "must be a non-negative integer", value: startIndex });
   }
+  if (problems.length === 0 && startIndex + total - 1 > Number.MAX_SAFE_INTEGER) {
+    // Past 2^53 consecutive indices round to the same number: trajectories (and their ids) would repeat.
+    problems.push({
+      path: "start_index",
+      message: `plus total must stay within ${Number.MAX_SAFE_INTEGER + 1} (2^53), where indices are still exact; use a start_index of at most ${Number.MAX_SAFE_INTEGER + 1 - total}`,
+      value: startIndex,
+    });
+  }
   if (problems.length === 0 && Math.ceil(total / shardSize) > MAX_SHARDS) {
     problems.push({
       path: "shard_size",

@@ -10,6 +10,26 @@ const SECRET_PATTERN = /^[0-9a-f]{32,128}$/;
 /** Default trajectories per shard: about 10-20 MB of JSONL, a second or two of work per shard. */
 export const DEFAULT_SHARD_SIZE = 10_000;
 
+/** Deepest nesting accepted in `config`: deeper input is not a config, and walking it must stay cheap and shallow. */
+export const MAX_CONFIG_DEPTH = 16;
+
+/**
+ * How deeply `value` nests objects and arrays (a scalar is 0, `{}` is 1), counted without recursion so hostile input
+ * cannot overflow the stack; stops counting once past `limit`.
+ */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== "object") continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /**
  * What a trajectory dataset is made from. Together with the generator version it fixes every byte of the output.
  */
@@ -47,6 +67,9 @@ export const TrajectoryDatasetSpecSchema = z
       ),
     config: z
       .record(z.string(), z.unknown())
+      .refine((value) => jsonDepth(value, MAX_CONFIG_DEPTH) <= MAX_CONFIG_DEPTH, {
+        message: `must not nest objects or arrays more than ${MAX_CONFIG_DEPTH} levels deep (a generator config needs 5)`,
+      })
       .optional()
       .describe("Generator config in the YAML config's shape (random_seed, data_generation, anomaly_injection)."),
   })
@@ -58,7 +81,10 @@ export type TrajectoryDatasetSpecInput = z.input<typeof TrajectoryDatasetSpecSch
 export function parseTrajectoryDatasetSpec(input: unknown): TrajectoryDatasetSpec {
   const result = TrajectoryDatasetSpecSchema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError("Invalid trajectory dataset spec", issuesFromZod(result.error.issues, input));
+    throw new ConfigError(
+      "Invalid trajectory dataset spec",
+      issuesFromZod(result.error.issues, input, "", TrajectoryDatasetSpecSchema),
+    );
   }
   return result.data;
 }

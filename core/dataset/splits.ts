@@ -47,7 +47,7 @@ export const SplitsInputSchema = z.strictObject({
 export function parseSplitConfig(input: unknown): SplitConfig {
   const parsed = SplitsInputSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error.issues, input ?? {}, "splits");
+    const issues = issuesFromZod(parsed.error.issues, input ?? {}, "splits", SplitsInputSchema);
     throw new ConfigError(
       `Invalid splits config:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`,
       issues,

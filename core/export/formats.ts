@@ -1,5 +1,6 @@
 import type { TrajectoryRecord } from "../trajectory/labels.ts";
 import { serializeTrajectory } from "../trajectory/serialize.ts";
+import { type FormatCard, GRAPH_CARD, OTLP_CARD, TRAJECTORY_CARD } from "./format-cards.ts";
 import { graphExportVocabularies, serializeGraphRecord } from "./graph.ts";
 import { serializeOtlpTrace } from "./otlp.ts";
 
@@ -8,6 +9,8 @@ export interface FormatFile {
   key: string;
   body: string;
   contentType: string;
+  /** What the file holds, for the dataset card. */
+  description?: string;
 }
 
 /**
@@ -23,6 +26,8 @@ export interface TrajectoryFormat {
   readonly description: string;
   /** Files written once per dataset beside the shards (the graph format's vocabularies), in a fixed order. */
   readonly datasetFiles?: () => readonly FormatFile[];
+  /** What the dataset card says about the format: record, field dictionary, labels, data files, loading code. */
+  readonly card: FormatCard;
 }
 
 /**
@@ -35,19 +40,27 @@ export const TRAJECTORY_FORMATS = {
   trajectory: {
     serialize: serializeTrajectory,
     description: "agentsynth trajectory JSON (schema/trajectory.schema.json)",
+    card: TRAJECTORY_CARD,
   },
   graph: {
     serialize: serializeGraphRecord,
     description: "graph records: integer node indices, edge_index, feature columns",
+    card: GRAPH_CARD,
     datasetFiles: () => [
       {
         key: "graph-vocabularies.json",
         body: `${JSON.stringify(graphExportVocabularies(), null, 2)}\n`,
         contentType: "application/json",
+        description:
+          "the categories behind every integer column of the graph records: column name to list, code i is the list's entry i",
       },
     ],
   },
-  otlp: { serialize: serializeOtlpTrace, description: "OpenTelemetry OTLP/JSON traces, GenAI semantic conventions" },
+  otlp: {
+    serialize: serializeOtlpTrace,
+    description: "OpenTelemetry OTLP/JSON traces, GenAI semantic conventions",
+    card: OTLP_CARD,
+  },
 } as const satisfies Record<string, TrajectoryFormat>;
 
 export type TrajectoryFormatName = keyof typeof TRAJECTORY_FORMATS;

@@ -90,9 +90,56 @@ const EDGE_NUMERIC = [
 const Codes = z.array(z.int().nonnegative());
 const Numbers = z.array(z.number());
 
-/** A strict object with one column (of the given schema) per feature name. */
-function columns<N extends string, S extends z.ZodType>(names: readonly N[], column: S) {
-  return z.strictObject(Object.fromEntries(names.map((name) => [name, column])) as Record<N, S>);
+/**
+ * What each node feature column holds, with its unit: with EDGE_COLUMN_DESCRIPTIONS, the field reference of the graph format. The JSON Schema
+ * (schema/graph-record.schema.json) and the dataset card are generated from it.
+ */
+export const NODE_COLUMN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  node_type: "step kind: index into vocabularies.node_type",
+  agent_type: "agent that ran the step: index into vocabularies.agent_type",
+  status: "how the step ended: index into vocabularies.status (0 completed)",
+  tool_type: "tool of a TOOL_CALL: index into vocabularies.tool_type, 0 (<none>) on other nodes",
+  llm_model: "model of an LLM_CALL: index into vocabularies.llm_model, 0 (<none>) on other nodes",
+  llm_purpose: "purpose of an LLM_CALL: index into vocabularies.llm_purpose, 0 (<none>) on other nodes",
+  memory_operation: "operation of a MEMORY_ACCESS: index into vocabularies.memory_operation, 0 (<none>) on other nodes",
+  planning_type: "kind of PLANNING: index into vocabularies.planning_type, 0 (<none>) on other nodes",
+  reasoning_type: "kind of REASONING: index into vocabularies.reasoning_type, 0 (<none>) on other nodes",
+  observation_source: "source of an OBSERVATION: index into vocabularies.observation_source, 0 (<none>) on other nodes",
+  start_offset: "seconds from the trajectory's start_time to the node's start (ms precision)",
+  duration: "seconds the step took",
+  cpu_usage: "percent, 0 to 100",
+  memory_usage: "MB",
+  network_calls: "count of network calls the step made",
+  retry_count: "earlier attempts of the same call (0 for a first attempt)",
+  performance_score: "0 to 1: 1 for a clean step, lowered by failure, timeout, retries and low confidence",
+  confidence: "0 to 1: the planning, reasoning, LLM or validation confidence; 1 for other node types",
+  tokens: "tokens an LLM_CALL generated; 0 on other nodes",
+};
+
+/** What each edge feature column holds, with its unit. */
+export const EDGE_COLUMN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  edge_type: "index into vocabularies.edge_type (execution_flow, handoff, data_dependency)",
+  relationship_type: "index into vocabularies.relationship_type",
+  data_type: "data a data_dependency edge carries: index into vocabularies.data_type, 0 (<none>) on other edges",
+  latency: "seconds from the source's end to the earliest start of the target",
+  probability: "0 to 1",
+  confidence: "0 to 1",
+  success_rate: "0 to 1",
+  error_count: "count",
+  timeout_count: "count",
+  reliability_score: "0 to 1",
+  data_size_bytes: "bytes passed along a handoff or data_dependency edge; 0 on execution_flow edges",
+};
+
+/** A strict object with one column (of the given schema) per feature name, each with its description. */
+function columns<N extends string, S extends z.ZodType>(
+  names: readonly N[],
+  column: S,
+  descriptions: Readonly<Record<string, string>>,
+) {
+  return z.strictObject(
+    Object.fromEntries(names.map((name) => [name, column.describe(descriptions[name] as string)])) as Record<N, S>,
+  );
 }
 
 /**
@@ -103,29 +150,66 @@ function columns<N extends string, S extends z.ZodType>(names: readonly N[], col
  */
 export const GraphRecordSchema = z
   .strictObject({
-    format: z.literal(GRAPH_EXPORT_FORMAT),
-    trajectory_id: z.uuid(),
-    index: z.int().nonnegative().optional().describe("absent in an evaluation set"),
-    pattern: z.int().nonnegative(),
-    split: z.int().nonnegative(),
-    num_nodes: z.int().positive(),
-    num_edges: z.int().nonnegative(),
-    node_ids: z.array(z.uuid()),
-    edge_ids: z.array(z.uuid()),
-    edge_index: z.tuple([Codes, Codes]),
-    node_categorical: columns(NODE_CATEGORICAL, Codes),
-    node_numeric: columns(NODE_NUMERIC, Numbers),
-    edge_categorical: columns(EDGE_CATEGORICAL, Codes),
-    edge_numeric: columns(EDGE_NUMERIC, Numbers),
+    format: z.literal(GRAPH_EXPORT_FORMAT).describe("record format and version"),
+    trajectory_id: z.uuid().describe("trajectory_id of the trajectory this graph is"),
+    index: z.int().nonnegative().optional().describe("position of the trajectory in its dataset"),
+    pattern: z.int().nonnegative().describe("workflow pattern: index into vocabularies.pattern"),
+    split: z
+      .int()
+      .nonnegative()
+      .describe("dataset split: index into vocabularies.split (1 train, 2 validation, 3 test; 0 <none>)"),
+    num_nodes: z.int().positive().describe("number of nodes; nodes are 0..num_nodes-1 in trajectory order"),
+    num_edges: z.int().nonnegative().describe("number of edges"),
+    node_ids: z.array(z.uuid()).describe("node_id of node i in the trajectory JSON"),
+    edge_ids: z.array(z.uuid()).describe("edge_id of edge j in the trajectory JSON"),
+    edge_index: z
+      .tuple([Codes, Codes])
+      .describe("[sources, targets], 2 x num_edges: edge j goes from node edge_index[0][j] to edge_index[1][j]"),
+    node_categorical: columns(NODE_CATEGORICAL, Codes, NODE_COLUMN_DESCRIPTIONS).describe(
+      "categorical node features, one entry per node",
+    ),
+    node_numeric: columns(NODE_NUMERIC, Numbers, NODE_COLUMN_DESCRIPTIONS).describe(
+      "numeric node features, one entry per node",
+    ),
+    edge_categorical: columns(EDGE_CATEGORICAL, Codes, EDGE_COLUMN_DESCRIPTIONS).describe(
+      "categorical edge features, one entry per edge",
+    ),
+    edge_numeric: columns(EDGE_NUMERIC, Numbers, EDGE_COLUMN_DESCRIPTIONS).describe(
+      "numeric edge features, one entry per edge",
+    ),
     // Labels: absent when the trajectory was published without them (an evaluation set keeps them apart).
-    y: z.union([z.literal(0), z.literal(1)]).optional(),
-    y_type: z.int().nonnegative().optional(),
-    y_severity: z.int().nonnegative().optional(),
-    node_y: z.array(z.union([z.literal(0), z.literal(1)])).optional(),
-    node_y_type: Codes.optional(),
-    edge_y: z.array(z.union([z.literal(0), z.literal(1)])).optional(),
-    edge_y_type: Codes.optional(),
-    vocabularies: z.record(z.string(), z.array(z.string())).optional(),
+    y: z
+      .union([z.literal(0), z.literal(1)])
+      .optional()
+      .describe("graph label: 1 if the trajectory is anomalous"),
+    y_type: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("anomaly type of the trajectory: index into vocabularies.anomaly_type (0 normal)"),
+    y_severity: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("anomaly severity: index into vocabularies.severity (0 none)"),
+    node_y: z
+      .array(z.union([z.literal(0), z.literal(1)]))
+      .optional()
+      .describe("node labels: 1 on the nodes the anomaly added or changed"),
+    node_y_type: Codes.optional().describe(
+      "anomaly type of each node: index into vocabularies.anomaly_type (0 normal)",
+    ),
+    edge_y: z
+      .array(z.union([z.literal(0), z.literal(1)]))
+      .optional()
+      .describe("edge labels: 1 on the edges the anomaly added or changed"),
+    edge_y_type: Codes.optional().describe(
+      "anomaly type of each edge: index into vocabularies.anomaly_type (0 normal)",
+    ),
+    vocabularies: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .describe("the vocabularies, only when asked for per record; otherwise in graph-vocabularies.json"),
   })
   .superRefine((record, ctx) => {
     const check = (name: string, length: number, expected: number) => {

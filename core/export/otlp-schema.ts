@@ -74,8 +74,10 @@ export const OtlpTraceRequestSchema = z.strictObject({
         z.strictObject({
           scope: z.strictObject({ name: z.string(), version: z.string() }),
           spans: z.array(SpanSchema),
+          schemaUrl: z.url().optional(),
         }),
       ),
+      schemaUrl: z.url().optional(),
     }),
   ),
 });

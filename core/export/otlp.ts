@@ -2,15 +2,27 @@ import { createHash } from "node:crypto";
 import type { RecordEdge, RecordNode, TrajectoryRecord } from "../trajectory/labels.ts";
 import { nodeConfidence } from "../trajectory/metrics.ts";
 import type { AnomalyMetadata, TrajectoryNode } from "../trajectory/model.ts";
-import type { LlmPurpose } from "../trajectory/vocabulary.ts";
+import type { LLM_MODELS, LlmPurpose } from "../trajectory/vocabulary.ts";
 import { GENERATOR_VERSION } from "../version.ts";
 import { type KeyValue, type OtlpSpan, type OtlpTraceRequest, SPAN_KIND, STATUS_CODE } from "./otlp-schema.ts";
 
-/** GenAI provider names (semantic conventions `gen_ai.provider.name`) of the models the generator uses. */
-const PROVIDERS: Readonly<Record<string, string>> = {
+/**
+ * The version of the OpenTelemetry semantic conventions the export follows; every `gen_ai.*` attribute it writes is
+ * defined there (attributes of our own are under `agentsynth.*`). Recorded as the `schemaUrl` of every trace.
+ */
+export const SEMCONV_VERSION = "1.40.0";
+export const SEMCONV_SCHEMA_URL = `https://opentelemetry.io/schemas/${SEMCONV_VERSION}`;
+
+/**
+ * `gen_ai.provider.name` of each model the generator uses, from the conventions' well-known values. Llama 2 is open
+ * weights with no provider of its own, so it takes the conventions' fallback `_OTHER`; `gen_ai.request.model` still
+ * names it.
+ */
+const PROVIDERS: Readonly<Record<(typeof LLM_MODELS)[number], string>> = {
   "gpt-4": "openai",
   "claude-3": "anthropic",
   "gemini-pro": "gcp.gemini",
+  "llama-2": "_OTHER",
 };
 
 /**
@@ -111,6 +123,7 @@ export function toOtlpTrace(trajectory: TrajectoryRecord): OtlpTraceRequest {
       ? {}
       : { status: { code: STATUS_CODE.error, message: `trajectory ${trajectory.status}` } }),
   };
+  if (trajectory.status !== "completed") rootAttributes.push(str("error.type", trajectory.status));
   const spans = [root];
   for (const node of trajectory.nodes) {
     const links = (incoming.get(node.node_id) ?? []).map((edge) => ({
@@ -123,7 +136,8 @@ export function toOtlpTrace(trajectory: TrajectoryRecord): OtlpTraceRequest {
       spanId: spanIds.get(node.node_id) as string,
       parentSpanId: rootId,
       name: spanName(node),
-      kind: node.node_type === "TOOL_CALL" || node.node_type === "LLM_CALL" ? SPAN_KIND.client : SPAN_KIND.internal,
+      // A model call goes out to a provider (CLIENT); tools, memory and handoffs run inside the agent (INTERNAL).
+      kind: node.node_type === "LLM_CALL" ? SPAN_KIND.client : SPAN_KIND.internal,
       startTimeUnixNano: unixNanos(node.start_time),
       endTimeUnixNano: unixNanos(node.end_time),
       attributes: nodeAttributes(node),
@@ -137,7 +151,14 @@ export function toOtlpTrace(trajectory: TrajectoryRecord): OtlpTraceRequest {
     resourceSpans: [
       {
         resource: { attributes: [str("service.name", "agentsynth"), str("service.version", GENERATOR_VERSION)] },
-        scopeSpans: [{ scope: { name: "agentsynth.trajectories", version: GENERATOR_VERSION }, spans }],
+        scopeSpans: [
+          {
+            scope: { name: "agentsynth.trajectories", version: GENERATOR_VERSION },
+            spans,
+            schemaUrl: SEMCONV_SCHEMA_URL,
+          },
+        ],
+        schemaUrl: SEMCONV_SCHEMA_URL,
       },
     ],
   };
@@ -171,12 +192,14 @@ function nodeAttributes(node: RecordNode): KeyValue[] {
   ];
   switch (node.node_type) {
     case "LLM_CALL": {
-      attributes.push(str("gen_ai.request.model", node.llm_model), str("gen_ai.response.model", node.llm_model));
-      const provider = PROVIDERS[node.llm_model];
-      if (provider !== undefined) attributes.push(str("gen_ai.provider.name", provider));
+      // The generator draws one token count per call and makes the call's latency grow with it, as generated
+      // tokens do: it is the output token count. Input tokens are not modelled, so none are reported.
       attributes.push(
+        str("gen_ai.provider.name", PROVIDERS[node.llm_model]),
+        str("gen_ai.request.model", node.llm_model),
+        str("gen_ai.response.model", node.llm_model),
+        int("gen_ai.usage.output_tokens", node.llm_tokens_used),
         str("agentsynth.llm.purpose", node.llm_purpose as LlmPurpose),
-        int("agentsynth.llm.tokens_used", node.llm_tokens_used),
       );
       break;
     }
@@ -208,7 +231,7 @@ function nodeAttributes(node: RecordNode): KeyValue[] {
     case "PLANNING":
       attributes.push(
         str("agentsynth.planning.type", node.planning_type),
-        int("gen_ai.plan.step.count", node.planning_output.planned_steps),
+        int("agentsynth.planning.planned_steps", node.planning_output.planned_steps),
       );
       break;
     case "VALIDATION":
@@ -232,7 +255,8 @@ function nodeAttributes(node: RecordNode): KeyValue[] {
     double("agentsynth.confidence", nodeConfidence(node)),
   );
   if (node.is_anomalous !== undefined) attributes.push(bool("agentsynth.is_anomalous", node.is_anomalous));
-  if (node.error_code !== null) attributes.push(str("error.type", node.error_code));
+  // Every span that ended in an error names its class: the node's error code, else how it ended (timeout, ...).
+  if (node.status !== "completed") attributes.push(str("error.type", node.error_code ?? node.status));
   if (node.anomaly_type !== null && node.anomaly_type !== undefined)
     attributes.push(str("agentsynth.anomaly_type", node.anomaly_type));
   if (node.anomaly_metadata !== undefined) attributes.push(...anomalyAttributes(node.anomaly_metadata));

@@ -11,6 +11,8 @@ interface Grounding {
   seed: number;
   index: number;
   attempt: number;
+  /** Another candidate task for the same index (a batch asks when a task cannot take its drawn scenario kind). */
+  draw?: number;
 }
 
 /**
@@ -27,7 +29,8 @@ export function createTemplateLanguageModel(options: LanguageModelOptions = { pr
     modelId: options.model ?? DEFAULT_MODELS.template,
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const grounding = readGrounding(request);
-      const rng = createRandomizer(grounding.seed, "template", modelSeed, grounding.index, grounding.attempt);
+      const draw = grounding.draw === undefined ? [] : ["draw", grounding.draw];
+      const rng = createRandomizer(grounding.seed, "template", modelSeed, grounding.index, grounding.attempt, ...draw);
       const reply = writeTemplateTask(grounding.categories, grounding.context, rng);
       return { text: formatTaskReply(reply), finishReason: "stop", usage: { inputTokens: 0, outputTokens: 0 } };
     },

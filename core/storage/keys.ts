@@ -45,6 +45,8 @@ export interface DatasetKeys {
   shardDone(index: number): string;
   readonly failedPrefix: string;
   shardFailed(index: number): string;
+  /** Present while the batch is cancelled (DELETE /v1/batches/{id}); workers skip its shards. */
+  readonly cancelled: string;
 }
 
 /** Checks an id used inside keys; throws InputError naming the field, the value and the allowed charset. */
@@ -97,6 +99,7 @@ export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
     shardDone: (index) => `${donePrefix}${formatShardIndex(index)}.json`,
     failedPrefix,
     shardFailed: (index) => `${failedPrefix}${formatShardIndex(index)}.json`,
+    cancelled: `${statusPrefix}cancelled.json`,
   };
 }
 

@@ -14,6 +14,8 @@ export interface ObjectInfo {
   size: number;
   /** Driver-specific version tag (S3 ETag, fs mtime+size); only compare it with the same driver. */
   etag?: string;
+  /** When the object was last written, in epoch milliseconds (S3 LastModified, fs mtime), where the driver knows. */
+  modified?: number;
 }
 
 export interface ListPage {

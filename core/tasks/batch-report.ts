@@ -12,25 +12,19 @@ export interface CategoryReport {
   failed: number;
 }
 
+export type OptionalKind = Exclude<ScenarioKind, "standard">;
+
 export interface KindReport {
   /** Produced scenarios per kind. */
   produced: Record<ScenarioKind, number>;
-  /** Tasks the seeded draw picked for insufficient information (produced or not). */
-  insufficientInformationDrawn: number;
-  /** Indices of drawn tasks that stayed standard because nothing in their trajectory feeds a later call. */
-  withoutEnabler: number[];
-  /** Tasks the seeded draw picked for multiple user turns (produced or not). */
-  multipleUserTurnDrawn: number;
-  /** Indices of drawn tasks that stayed standard because their text has no detail the user could hold back. */
-  withoutWithheldDetail: number[];
-  /** Indices of tasks drawn for both kinds that became insufficient-information scenarios (that kind wins). */
-  multipleUserTurnSuperseded: number[];
-}
-
-/** Seeded draws per optional scenario kind, counted whether or not the kind could be produced. */
-export interface KindDraws {
-  insufficientInformation: number;
-  multipleUserTurn: number;
+  /** Tasks the seeded draw gave each optional kind: the share the ratio asks for. */
+  requested: Record<OptionalKind, number>;
+  /** requested − produced per optional kind; non-zero when drawn tasks could not take their kind. */
+  shortfall: Record<OptionalKind, number>;
+  /** Indices of drawn tasks kept standard because no candidate task (after rerolls) could take the kind. */
+  keptStandard: Record<OptionalKind, number[]>;
+  /** Extra candidate tasks written to find one that could take its drawn kind. */
+  rerolls: number;
 }
 
 export interface TaskBatchReport {
@@ -47,13 +41,8 @@ export interface TaskBatchReport {
   modelId: string;
 }
 
-/** Summarises a finished batch; `drawn` counts the seeded draws per optional kind, produced or not. */
-export function buildReport(
-  results: readonly TaskResult[],
-  usage: TokenUsage,
-  model: LanguageModel,
-  drawn: KindDraws,
-): TaskBatchReport {
+/** Summarises a finished batch, including what each drawn task got and which stayed standard. */
+export function buildReport(results: readonly TaskResult[], usage: TokenUsage, model: LanguageModel): TaskBatchReport {
   const groups = new Map<string, CategoryReport>();
   for (const result of results) {
     const key = result.categories.join("+");
@@ -66,18 +55,21 @@ export function buildReport(
   const produced = results.filter((result) => result.ok).length;
   const byKind: KindReport = {
     produced: { standard: 0, insufficient_information: 0, multiple_user_turn: 0 },
-    insufficientInformationDrawn: drawn.insufficientInformation,
-    withoutEnabler: [],
-    multipleUserTurnDrawn: drawn.multipleUserTurn,
-    withoutWithheldDetail: [],
-    multipleUserTurnSuperseded: [],
+    requested: { insufficient_information: 0, multiple_user_turn: 0 },
+    shortfall: { insufficient_information: 0, multiple_user_turn: 0 },
+    keptStandard: { insufficient_information: [], multiple_user_turn: [] },
+    rerolls: 0,
   };
   for (const result of results) {
+    if (result.drawnKind !== undefined) byKind.requested[result.drawnKind]++;
+    byKind.rerolls += result.rerolls ?? 0;
     if (!result.ok) continue;
-    byKind.produced[scenarioKind(result.scenario)]++;
-    if (result.noEnabler === true) byKind.withoutEnabler.push(result.index);
-    if (result.noWithheldDetail === true) byKind.withoutWithheldDetail.push(result.index);
-    if (result.multiTurnSuperseded === true) byKind.multipleUserTurnSuperseded.push(result.index);
+    const kind = scenarioKind(result.scenario);
+    byKind.produced[kind]++;
+    if (result.drawnKind !== undefined && kind === "standard") byKind.keptStandard[result.drawnKind].push(result.index);
+  }
+  for (const kind of ["insufficient_information", "multiple_user_turn"] as const) {
+    byKind.shortfall[kind] = byKind.requested[kind] - byKind.produced[kind];
   }
   return {
     requested: results.length,

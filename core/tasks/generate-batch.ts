@@ -1,7 +1,7 @@
 import { ConfigError, type CoreError, type Issue } from "../errors.ts";
 import { addUsage, type LanguageModel, type TokenUsage, ZERO_USAGE } from "../llm/language-model.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
-import { buildReport, type TaskBatchReport } from "./batch-report.ts";
+import { buildReport, type OptionalKind, type TaskBatchReport } from "./batch-report.ts";
 import { TASK_CATEGORIES } from "./catalog.ts";
 import { createExecutionContext, DEFAULT_NOW, type ExecutionContext } from "./execution-context.ts";
 import { runTaskGeneration, type TaskAttempt } from "./generate-task.ts";
@@ -13,6 +13,9 @@ import type { Scenario } from "./scenario.ts";
 import type { GeneratedTask } from "./task-schema.ts";
 
 export type { CategoryReport, KindReport, TaskBatchReport } from "./batch-report.ts";
+
+/** Candidate tasks written after the first when a task cannot take its drawn kind, before it stays standard. */
+export const MAX_KIND_REROLLS = 3;
 
 /** Enough to keep a remote API busy without tripping most rate limits at once; raise it for local servers. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -34,13 +37,14 @@ export interface TaskBatchOptions {
   prompts?: TaskPrompts;
   /**
    * Share of tasks (0..1, default 0) turned into INSUFFICIENT_INFORMATION scenarios: a tool the task needs is
-   * denied. Whether task i is drawn depends only on (seed, i); drawn tasks without an enabler stay standard.
+   * denied. Task i's kind is drawn from (seed, i) alone; a drawn task that cannot take it is replaced by another
+   * candidate (up to MAX_KIND_REROLLS), and the report states any that stayed standard.
    */
   insufficientInformationRatio?: number;
   /**
    * Share of tasks (0..1, default 0) turned into MULTIPLE_USER_TURN scenarios: the first user message leaves out a
-   * detail the agent must ask for. Drawn per task from (seed, i) on its own stream; drawn tasks without a withholdable
-   * detail stay standard. A task that becomes insufficient-information is not also made multi-turn (that kind wins).
+   * detail the agent must ask for. Drawn with the other kind from one draw per task, so the two shares add up
+   * (their sum must not exceed 1); candidates are rerolled the same way.
    */
   multiTurnRatio?: number;
   /** Called after each task finishes (success or failure), e.g. for a progress bar. */
@@ -56,12 +60,10 @@ export type TaskResult =
       scenario: Scenario;
       usage: TokenUsage;
       attempts: TaskAttempt[];
-      /** Drawn for insufficient information, but no tool in the trajectory feeds a later call: kept standard. */
-      noEnabler?: true;
-      /** Drawn for multiple user turns, but the task text has no detail the user could hold back: kept standard. */
-      noWithheldDetail?: true;
-      /** Drawn for multiple user turns, but made an insufficient-information scenario, which takes precedence. */
-      multiTurnSuperseded?: true;
+      /** The optional kind the seeded draw gave this task (absent: standard). */
+      drawnKind?: OptionalKind;
+      /** Candidate tasks written after the first to find one that could take the drawn kind. */
+      rerolls?: number;
     }
   | {
       ok: false;
@@ -70,6 +72,8 @@ export type TaskResult =
       error: { code: string; message: string };
       usage: TokenUsage;
       attempts: TaskAttempt[];
+      drawnKind?: OptionalKind;
+      rerolls?: number;
     };
 
 export interface TaskBatchResult {
@@ -100,9 +104,14 @@ export function taskContext(
   now = DEFAULT_NOW,
 ): ExecutionContext {
   const rng: Randomizer = createRandomizer(seed, "task-context", index);
-  const variant = categories.includes("setting")
-    ? (STATEFUL_VARIANTS[rng.weightedIndex(STATEFUL_VARIANTS.map(([, weight]) => weight))] as [string, number])[0]
-    : "base";
+  // Only variants that block something the categories use, so a task never starts in settings it does not touch.
+  const variants = categories.includes("setting")
+    ? STATEFUL_VARIANTS.filter(([name]) => blocksUsed(name, categories))
+    : [];
+  const variant =
+    variants.length === 0
+      ? "base"
+      : (variants[rng.weightedIndex(variants.map(([, weight]) => weight))] as [string, number])[0];
   const context = createExecutionContext({ now, variant });
   return populateExecutionContext(context, categories, rng.fork("population"));
 }
@@ -120,7 +129,6 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   const startIndex = options.startIndex ?? 0;
   const ratio = options.insufficientInformationRatio ?? 0;
   const multiTurnRatio = options.multiTurnRatio ?? 0;
-  const drawn = { insufficientInformation: 0, multipleUserTurn: 0 };
   const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
   const results: TaskResult[] = new Array(options.count);
   let cursor = 0;
@@ -133,55 +141,48 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
       return failed(index, categories, { code: "batch_failed", message: "Not started: the batch was aborted." });
     }
     const context = taskContext(options.seed, index, categories, options.now);
-    // No draw at ratio 0, so batches without the option are unchanged.
-    const insufficient = ratio > 0 && createRandomizer(options.seed, "insufficient-information", index).chance(ratio);
-    if (insufficient) drawn.insufficientInformation++;
-    const multiTurn =
-      multiTurnRatio > 0 && createRandomizer(options.seed, "multiple-user-turn", index).chance(multiTurnRatio);
-    if (multiTurn) drawn.multipleUserTurn++;
-    const run = await runTaskGeneration({
-      categories,
-      context,
-      model: options.model,
-      seed: options.seed,
-      index,
-      prompts,
-      ...(options.maxRetryAttempts === undefined ? {} : { maxRetryAttempts: options.maxRetryAttempts }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    if (run.ok) {
-      const denied = insufficient
-        ? toInsufficientInformationScenario(
-            run.task,
-            run.scenario,
-            context,
-            createRandomizer(options.seed, "insufficient-information", index, "enabler"),
-          )
-        : null;
-      // Insufficient information wins: a scenario whose enabler is denied cannot also be completed over more turns.
-      const withheld =
-        multiTurn && denied === null
-          ? toMultipleUserTurnScenario(
-              run.task,
-              run.scenario,
-              context,
-              createRandomizer(options.seed, "multiple-user-turn", index, "detail"),
-            )
-          : null;
-      return {
-        ok: true,
-        index,
+    const drawnKind = drawKind(options.seed, index, ratio, multiTurnRatio);
+    const marks = drawnKind === undefined ? {} : { drawnKind };
+    let usage = ZERO_USAGE;
+    const attempts: TaskAttempt[] = [];
+    for (let draw = 0; ; draw++) {
+      const run = await runTaskGeneration({
         categories,
-        task: run.task,
-        scenario: denied ?? withheld ?? run.scenario,
-        usage: run.usage,
-        attempts: run.attempts,
-        ...(insufficient && denied === null ? { noEnabler: true as const } : {}),
-        ...(multiTurn && denied === null && withheld === null ? { noWithheldDetail: true as const } : {}),
-        ...(multiTurn && denied !== null ? { multiTurnSuperseded: true as const } : {}),
-      };
+        context,
+        model: options.model,
+        seed: options.seed,
+        index,
+        prompts,
+        draw,
+        ...(options.maxRetryAttempts === undefined ? {} : { maxRetryAttempts: options.maxRetryAttempts }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      usage = addUsage(usage, run.usage);
+      attempts.push(...run.attempts);
+      const rerolls = draw === 0 ? {} : { rerolls: draw };
+      if (!run.ok) return { ...failed(index, categories, describe(run.error), usage, attempts), ...marks, ...rerolls };
+      const kindRng = (label: string): Randomizer =>
+        createRandomizer(options.seed, label, index, ...(draw === 0 ? [] : [draw]));
+      const scenario =
+        drawnKind === "insufficient_information"
+          ? toInsufficientInformationScenario(run.task, run.scenario, context, kindRng("insufficient-information"))
+          : drawnKind === "multiple_user_turn"
+            ? toMultipleUserTurnScenario(run.task, run.scenario, context, kindRng("multiple-user-turn"))
+            : run.scenario;
+      if (scenario !== null || draw >= MAX_KIND_REROLLS) {
+        return {
+          ok: true,
+          index,
+          categories,
+          task: run.task,
+          scenario: scenario ?? run.scenario,
+          usage,
+          attempts,
+          ...marks,
+          ...rerolls,
+        };
+      }
     }
-    return failed(index, categories, describe(run.error), run.usage, run.attempts);
   };
 
   const worker = async (): Promise<void> => {
@@ -195,7 +196,33 @@ export async function generateTaskBatch(options: TaskBatchOptions): Promise<Task
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const usage = results.reduce((sum, result) => addUsage(sum, result.usage), ZERO_USAGE);
-  return { results, usage, report: buildReport(results, usage, options.model, drawn) };
+  return { results, usage, report: buildReport(results, usage, options.model) };
+}
+
+/** Task i's kind from one seeded draw: the two ratios are adjacent slices of [0, 1), so their shares add up. */
+function drawKind(seed: number, index: number, insufficient: number, multiTurn: number): OptionalKind | undefined {
+  if (insufficient === 0 && multiTurn === 0) return undefined; // no draw, so batches without the options are unchanged
+  const u = createRandomizer(seed, "scenario-kind", index).next();
+  if (u < insufficient) return "insufficient_information";
+  if (u < insufficient + multiTurn) return "multiple_user_turn";
+  return undefined;
+}
+
+/** Services each category's tools need (NOTES.md §d); the setting category alone can use any of them. */
+const SERVICES_USED: Readonly<Record<string, readonly string[]>> = {
+  messaging: ["cellular"],
+  rapid_api_search_tools: ["wifi", "location_service"],
+  setting: ["wifi", "cellular", "location_service"],
+};
+
+function blocksUsed(variant: string, categories: readonly string[]): boolean {
+  if (variant === "base") return true;
+  const others = categories.filter((c) => c !== "setting");
+  const used = new Set((others.length === 0 ? ["setting"] : others).flatMap((c) => SERVICES_USED[c] ?? []));
+  if (variant.startsWith("base_low_battery_mode_on")) return used.size > 0;
+  return ["wifi", "cellular", "location_service"].some(
+    (service) => variant.includes(`${service}_off`) && used.has(service),
+  );
 }
 
 function failed(
@@ -250,6 +277,13 @@ function checkOptions(options: TaskBatchOptions): void {
     options.multiTurnRatio,
     "the share of tasks whose first message leaves a detail out",
   );
+  if ((options.insufficientInformationRatio ?? 0) + (options.multiTurnRatio ?? 0) > 1) {
+    issues.push({
+      path: "multiTurnRatio",
+      message: `together with insufficientInformationRatio (${options.insufficientInformationRatio}) must not exceed 1: each task gets one kind`,
+      value: options.multiTurnRatio,
+    });
+  }
   if (options.categories.length === 0) {
     issues.push({ path: "categories", message: "needs at least one category combination" });
   }

@@ -30,6 +30,8 @@ export interface GenerateTaskOptions {
   maxRetryAttempts?: number;
   prompts?: TaskPrompts;
   signal?: AbortSignal;
+  /** Which candidate for this index (0 first): a batch asks for another when a task cannot take its drawn kind. */
+  draw?: number;
 }
 
 /** One model call of the feedback loop. `response` and `error` are kept only for rejected replies. */
@@ -119,6 +121,7 @@ export async function runTaskGeneration(options: GenerateTaskOptions): Promise<T
               seed: options.seed,
               index: options.index,
               attempt,
+              ...(options.draw === undefined || options.draw === 0 ? {} : { draw: options.draw }),
             },
           },
         },

@@ -39,7 +39,7 @@ export {
   type TaskAttempt,
 } from "./generate-task.ts";
 export {
-  denyEnabler,
+  denyTool,
   type Enabler,
   findEnablers,
   refusalSentence,

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { cloneExecutionContext, type ExecutionContext, SETTING_VARIANT_NAMES } from "./execution-context.ts";
+import { deriveExpectedCalls } from "./expected-calls.ts";
+import { buildMilestonePlan } from "./milestones.ts";
 import { checkWithheldDetail } from "./multiple-user-turn.ts";
 import { fillTemplate, type TaskPrompts } from "./prompts.ts";
 import type { Simulation } from "./simulate-trajectory.ts";
 import type { GeneratedTask } from "./task-schema.ts";
-import { referencedContacts, referencedReminders } from "./task-text.ts";
 
 // A ToolSandbox-shaped scenario (NOTES.md §c) from a validated task: the starting state, the two opening messages,
 // the allowed tools and milestones that an evaluator can match against snapshots.
@@ -25,25 +26,60 @@ export const MAX_MESSAGES = 30;
 const RoleSchema = z.enum(["SYSTEM", "USER", "AGENT", "EXECUTION_ENVIRONMENT"]);
 const NamespaceSchema = z.enum(["SANDBOX", "SETTING", "CONTACT", "MESSAGING", "REMINDER"]);
 
+const ExtractSchema = z.object({
+  /** Keys or list positions walked into the earlier call's result; empty = the whole result. */
+  path: z.array(z.union([z.string(), z.number().int()])),
+  /** Argument (fill_to tool_trace) or `{placeholder}` of the content (fill_to content) the value goes into. */
+  as: z.string(),
+  /** How a number or timestamp is written into content: several roundings, or a local calendar date. */
+  format: z.enum(["number", "date", "weekday", "two_digits"]).optional(),
+});
+
 const SnapshotConstraintSchema = z.object({
   database_namespace: NamespaceSchema,
   /**
-   * snapshot: rows equal; addition/removal/update: diff against the reference snapshot; tool_trace: a call made;
-   * guardrail: the table is unchanged since the reference snapshot (target empty).
+   * Upstream's snapshot similarities: snapshot (rows equal, e.g. one message with its tool_trace), addition / removal /
+   * update (the diff against the reference milestone's snapshot), tool_trace_dependent (the target completed with
+   * values from the reference milestone's tool result), guardrail (the table unchanged since the reference).
    */
-  similarity: z.enum(["snapshot", "addition", "removal", "update", "tool_trace", "guardrail"]),
-  /** Milestone whose snapshot the diff is taken against; -1 = the snapshot at the first user message. */
-  reference_milestone_index: z.number().int().min(-1),
-  /** Rows to match; only the columns given are compared, an empty row matches any row. */
+  similarity: z.enum(["snapshot", "addition", "removal", "update", "tool_trace_dependent", "guardrail"]),
+  /** Milestone whose snapshot is the reference; -1 = the first user message. Left out where upstream leaves it unset. */
+  reference_milestone_index: z.number().int().min(-1).optional(),
+  /**
+   * Rows to match; only the columns given are compared. A `tool_trace` is a JSON string of a list of acceptable
+   * `{tool_name, arguments}` calls; timestamps are `{"$now_offset_seconds": n}`, made absolute when loaded.
+   */
   target: z.array(z.record(z.string(), z.unknown())),
-  /** Per-column measure where exact equality is too strict, e.g. ROUGE-L F for the agent's free-text answer. */
-  column_similarity: z.record(z.string(), z.enum(["exact", "rouge_l"])).optional(),
+  /** Per-column measure where exact equality is wrong: ROUGE-L F for free text, contains, close (with tolerance). */
+  column_similarity: z.record(z.string(), z.enum(["exact", "rouge_l", "contains", "close"])).optional(),
+  /** Absolute tolerances for close columns and for numeric tool-trace arguments. */
+  tolerance: z.record(z.string(), z.number().nonnegative()).optional(),
+  /** For tool_trace_dependent: where the extracted values go. */
+  dependent: z
+    .object({ fill_to: z.enum(["tool_trace", "content"]), extract: z.array(ExtractSchema).min(1) })
+    .optional(),
 });
 const MilestoneSchema = z.object({
   index: z.number().int().min(0),
   description: z.string(),
   snapshot_constraints: z.array(SnapshotConstraintSchema).min(1),
+  /** Tables other milestones change in a free order, exempt from upstream's automatic guardrails. */
+  guardrail_database_exclusion_list: z.array(NamespaceSchema).optional(),
 });
+
+const ArgumentValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.object({ $result_of: z.number().int().min(0), path: z.array(z.union([z.string(), z.number().int()])) }),
+]);
+const ExpectedCallSchema = z.object({
+  tool: z.string(),
+  arguments: z.record(z.string(), ArgumentValueSchema),
+  tolerance: z.record(z.string(), z.number()).optional(),
+  alternatives: z.array(z.record(z.string(), ArgumentValueSchema)).optional(),
+});
+const OffsetSchema = z.object({ $now_offset_seconds: z.number() });
 
 const SettingRowSchema = z.object({
   device_id: z.string(),
@@ -83,12 +119,15 @@ export const ScenarioSchema = z
     kind: z.enum(SCENARIO_KINDS).optional(),
     /** The tool withheld from an insufficient-information scenario (also in `tool_deny_list`). */
     denied_tool: z.string().optional(),
+    /** What the denial takes away: a value a later call needs, the acting tool itself, or the main data lookup. */
+    denial_kind: z.enum(["enabler", "acting_tool", "data_tool"]).optional(),
     /** The detail a multiple-user-turn scenario's first user message leaves out (the goal still has it). */
     withheld_detail: WithheldDetailSchema.optional(),
     base_scenario: z.enum(SETTING_VARIANT_NAMES as [string, ...string[]]),
     categories: z.array(z.enum(SCENARIO_CATEGORIES)).min(1),
     max_messages: z.number().int().positive(),
     starting_context: z.object({
+      /** The instant the generator resolved relative wording against; tables hold offsets from it. */
       now: z.number(),
       trace_tool: z.boolean(),
       tables: z.object({
@@ -110,15 +149,15 @@ export const ScenarioSchema = z
             recipient_person_id: z.string().nullable(),
             recipient_phone_number: z.string(),
             content: z.string(),
-            creation_timestamp: z.number(),
+            creation_timestamp: OffsetSchema,
           }),
         ),
         REMINDER: z.array(
           z.object({
             reminder_id: z.string(),
             content: z.string(),
-            creation_timestamp: z.number(),
-            reminder_timestamp: z.number(),
+            creation_timestamp: OffsetSchema,
+            reminder_timestamp: OffsetSchema,
             latitude: z.number().nullable(),
             longitude: z.number().nullable(),
           }),
@@ -138,9 +177,11 @@ export const ScenarioSchema = z
     tool_allow_list: z.array(z.string()).min(1),
     tool_deny_list: z.array(z.string()),
     milestones: z.array(MilestoneSchema).min(1),
-    /** Edges of the milestone DAG; a generated scenario is a simple chain. */
+    /** Edges of the milestone DAG: only where data or a precondition forces an order. */
     milestone_edges: z.array(z.tuple([z.number().int(), z.number().int()])),
     minefields: z.array(MilestoneSchema),
+    /** The calls of a reference solution; `{$result_of, path}` is a value an earlier call returns. */
+    expected_calls: z.array(ExpectedCallSchema).min(1),
   })
   .superRefine((scenario, context) => {
     if (scenario.kind === "multiple_user_turn") {
@@ -160,6 +201,7 @@ export type Scenario = z.infer<typeof ScenarioSchema>;
 export type WithheldDetail = z.infer<typeof WithheldDetailSchema>;
 export type Milestone = z.infer<typeof MilestoneSchema>;
 export type SnapshotConstraint = z.infer<typeof SnapshotConstraintSchema>;
+export type ScenarioTables = Scenario["starting_context"]["tables"];
 
 /** The kind a scenario record stands for; an absent `kind` means standard. */
 export function scenarioKind(scenario: Scenario): ScenarioKind {
@@ -198,7 +240,8 @@ export function createScenarioFromTask(
   }
   if (calls.some((call) => CANONICALIZING_TOOLS.has(call))) categories.push("CANONICALIZATION");
 
-  const milestones = buildMilestones(task, simulation, start);
+  const expectedCalls = deriveExpectedCalls(task.description, simulation, start);
+  const plan = buildMilestonePlan(expectedCalls, simulation, start, task.description);
   return {
     scenario_id: task.task_id,
     name: `generated_${task.task_id.replace(/-/g, "_")}`,
@@ -206,16 +249,7 @@ export function createScenarioFromTask(
     base_scenario: start.variant,
     categories,
     max_messages: MAX_MESSAGES,
-    starting_context: {
-      now: start.now,
-      trace_tool: true,
-      tables: {
-        SETTING: start.databases.SETTING,
-        CONTACT: start.databases.CONTACT,
-        MESSAGING: start.databases.MESSAGING,
-        REMINDER: start.databases.REMINDER,
-      },
-    },
+    starting_context: { now: start.now, trace_tool: true, tables: relativeTables(start) },
     messages: [
       {
         sender: "SYSTEM",
@@ -227,77 +261,27 @@ export function createScenarioFromTask(
     ],
     tool_allow_list: [...new Set(calls), "end_conversation"],
     tool_deny_list: [],
-    milestones,
-    milestone_edges: milestones.slice(1).map((milestone) => [milestone.index - 1, milestone.index] as [number, number]),
+    milestones: plan.milestones,
+    milestone_edges: plan.edges,
     minefields: [],
+    expected_calls: expectedCalls,
   };
 }
 
-function buildMilestones(task: GeneratedTask, simulation: Simulation, context: ExecutionContext): Milestone[] {
-  const milestones: Milestone[] = [];
-  const push = (description: string, constraint: Milestone["snapshot_constraints"][number]): void => {
-    milestones.push({ index: milestones.length, description, snapshot_constraints: [constraint] });
+/** The starting tables with every timestamp as an offset from `now`, so a loader can anchor them to its own clock. */
+function relativeTables(context: ExecutionContext): ScenarioTables {
+  const since = (seconds: number): { $now_offset_seconds: number } => ({ $now_offset_seconds: seconds - context.now });
+  return {
+    SETTING: context.databases.SETTING,
+    CONTACT: context.databases.CONTACT,
+    MESSAGING: context.databases.MESSAGING.map((row) => ({
+      ...row,
+      creation_timestamp: since(row.creation_timestamp),
+    })),
+    REMINDER: context.databases.REMINDER.map((row) => ({
+      ...row,
+      creation_timestamp: since(row.creation_timestamp),
+      reminder_timestamp: since(row.reminder_timestamp),
+    })),
   };
-  const reference = (): number => milestones.length - 1;
-  for (const step of simulation.steps) {
-    const change = step.change;
-    if (change === undefined) {
-      push(`The agent calls ${step.tool}.`, {
-        database_namespace: "SANDBOX",
-        similarity: "tool_trace",
-        reference_milestone_index: -1,
-        target: [{ sender: "EXECUTION_ENVIRONMENT", recipient: "AGENT", tool_trace: { tool_name: step.tool } }],
-      });
-    } else if (change.namespace === "SETTING") {
-      push(`${step.tool} leaves the settings as the task asks.`, {
-        database_namespace: "SETTING",
-        similarity: "snapshot",
-        reference_milestone_index: reference(),
-        target: [{ ...step.settings }],
-      });
-    } else {
-      push(`${step.tool} makes one ${change.kind} in ${change.namespace}.`, {
-        database_namespace: change.namespace,
-        similarity: change.kind,
-        reference_milestone_index: reference(),
-        target: [targetRow(step.tool, task.description, context)],
-      });
-    }
-  }
-  push("The agent reports the outcome to the user.", {
-    database_namespace: "SANDBOX",
-    similarity: "snapshot",
-    reference_milestone_index: -1,
-    target: [{ sender: "AGENT", recipient: "USER" }],
-  });
-  return milestones;
-}
-
-/** The columns of a written row that the task text pins down; unknown ones are left out (they match anything). */
-function targetRow(tool: string, description: string, context: ExecutionContext): Record<string, unknown> {
-  const quoted = /"([^"]+)"/.exec(description)?.[1];
-  const phone = /\+\d[\d\s().-]{5,}\d/.exec(description)?.[0].replace(/[^\d+]/g, "");
-  const contacts = referencedContacts(description, context.databases.CONTACT);
-  const contact = contacts.length === 1 ? contacts[0] : undefined;
-  const reminders = referencedReminders(description, context.databases.REMINDER);
-  const reminder = reminders.length === 1 ? reminders[0] : undefined;
-  switch (tool) {
-    case "add_contact":
-      return phone === undefined ? {} : { phone_number: phone };
-    case "modify_contact":
-    case "remove_contact":
-      return contact === undefined ? {} : { person_id: contact.person_id };
-    case "send_message_with_phone_number": {
-      const row: Record<string, unknown> = {};
-      const recipient = phone ?? contact?.phone_number;
-      if (recipient !== undefined) row.recipient_phone_number = recipient;
-      if (quoted !== undefined) row.content = quoted;
-      return row;
-    }
-    case "modify_reminder":
-    case "remove_reminder":
-      return reminder === undefined ? {} : { reminder_id: reminder.reminder_id };
-    default:
-      return {};
-  }
 }

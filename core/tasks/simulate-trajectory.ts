@@ -1,12 +1,6 @@
 import { findTool, type ToolSpec } from "./catalog.ts";
 import { currentSettings, type ExecutionContext } from "./execution-context.ts";
-import {
-  intendedSwitchValue,
-  literalKinds,
-  referencedContacts,
-  referencedReminders,
-  type SwitchName,
-} from "./task-text.ts";
+import { intendedSwitchValue, literalKinds, pickContacts, pickReminder, type SwitchName } from "./task-text.ts";
 
 export interface SwitchState {
   wifi: boolean;
@@ -107,7 +101,7 @@ export function simulateTrajectory(
   const sourceOf = new Map<string, string>([...literal].map((kind) => [kind, "task"]));
   const called = new Set<string>();
   const intentUsed = new Set<SwitchName>();
-  const contactsNamed = referencedContacts(description, context.databases.CONTACT);
+  const contactsNamed = pickContacts(description, context.databases.CONTACT);
 
   trajectory.forEach((name, index) => {
     const at = `${name} (step ${index + 1})`;
@@ -259,9 +253,14 @@ function checkEntities(name: string, at: string, check: EntityCheck): void {
     dependencies.add("has_reminders");
     if (REMINDER.length === 0) {
       reasons.push(`${at} acts on an existing reminder, but there are no reminders.`);
-    } else if (referencedReminders(description, REMINDER).length === 0 && sourceOf.get("reminder_id") !== "task") {
+    } else if (
+      pickReminder(description, REMINDER, context.now) === undefined &&
+      sourceOf.get("reminder_id") !== "task"
+    ) {
       const contents = REMINDER.map((reminder) => `"${reminder.content}"`);
-      reasons.push(`${at} acts on a reminder, but the task matches none of the stored ones (${contents.join(", ")}).`);
+      reasons.push(
+        `${at} acts on a reminder, but the task names none of the stored ones by content or by time (${contents.join(", ")}).`,
+      );
     }
   }
   if (name === "search_messages") dependencies.add("has_messages");

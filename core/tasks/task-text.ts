@@ -3,7 +3,9 @@ import type { ContactRow, ExecutionContext, ReminderRow } from "./execution-cont
 // What a task's wording gives the agent for free (literal values) and which stored entities it refers to.
 
 const PHONE = /\+\d[\d\s().-]{5,}\d/;
-const COORDINATES = /-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+/;
+// Bare ("37.33, -122.03") or labelled ("lattitude: 37.33, longitude: -122.03") coordinate pairs.
+const COORDINATES =
+  /-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+|lat(?:t)?itude\s*[:=]?\s*-?\d{1,3}(?:\.\d+)?[\s,;]*(?:and\s+)?long?(?:itude)?\s*[:=]?\s*-?\d{1,3}(?:\.\d+)?/i;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const POSIX_SECONDS = /\b\d{9,10}(?:\.\d+)?\b/;
 
@@ -45,11 +47,77 @@ export function referencedContacts(description: string, contacts: readonly Conta
     if (digits.length >= 7 && digits.includes(digitsOf(contact.phone_number))) return true;
     if (lower.includes(contact.person_id.toLowerCase())) return true;
     const relationship = contact.relationship?.toLowerCase().trim();
-    return relationship !== undefined && relationship !== "" && text.includes(` my ${relationship} `);
+    if (relationship === undefined || relationship === "") return false;
+    return text.includes(` my ${relationship} `) || new RegExp(` my (?:\\w+ )?${relationship}s `).test(text);
   });
 }
 
+/** "all my friends" / "my coworkers": the relationship a plural reference names, when contacts have it. */
+export function pluralRelationship(description: string, contacts: readonly ContactRow[]): string | undefined {
+  const text = ` ${normalize(description)} `;
+  for (const contact of contacts) {
+    const relationship = contact.relationship?.toLowerCase().trim();
+    if (relationship === undefined || relationship === "" || contact.is_self) continue;
+    if (new RegExp(` (?:all )?(?:of )?my ${relationship}s `).test(text)) return relationship;
+  }
+  return undefined;
+}
+
+/** The contacts a task acts on: everyone with a relationship it names in the plural, else the contacts it names. */
+export function pickContacts(description: string, contacts: readonly ContactRow[]): ContactRow[] {
+  const plural = pluralRelationship(description, contacts);
+  if (plural !== undefined) return contacts.filter((c) => !c.is_self && c.relationship?.toLowerCase() === plural);
+  const referenced = referencedContacts(description, contacts);
+  // A contact named outright wins over one whose number merely appears elsewhere in the task.
+  const text = ` ${normalize(description)} `;
+  const byName = referenced.filter((c) => text.includes(` ${normalize(c.name).trim()} `));
+  return byName.length > 0 ? byName : referenced;
+}
+
+const UPCOMING =
+  /\b(?:upcoming|next|soonest|coming up)\b[^.?!]{0,20}\breminder|\breminder\b[^.?!]{0,20}\b(?:coming up|due next)\b/i;
+const LATEST = /\b(?:most recent|latest|newest|last)\b[^.?!]{0,20}\breminder/i;
+
+/** A reminder picked by time ("my upcoming reminder", "the most recent reminder"), when the wording does so. */
+export function reminderByTime(
+  description: string,
+  reminders: readonly ReminderRow[],
+  now: number,
+): ReminderRow | undefined | null {
+  if (UPCOMING.test(description)) {
+    const upcoming = reminders.filter((r) => r.reminder_timestamp > now);
+    return upcoming.sort((a, b) => a.reminder_timestamp - b.reminder_timestamp)[0];
+  }
+  if (LATEST.test(description)) {
+    return [...reminders].sort((a, b) => b.creation_timestamp - a.creation_timestamp)[0];
+  }
+  return null;
+}
+
+/** The one reminder a task acts on: picked by time when worded so, else the single reminder it names by content. */
+export function pickReminder(
+  description: string,
+  reminders: readonly ReminderRow[],
+  now: number,
+): ReminderRow | undefined {
+  const quotedTexts = [...description.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
+  const exact = reminders.find((r) => quotedTexts.includes(r.content));
+  if (exact !== undefined) return exact;
+  const byTime = reminderByTime(description, reminders, now);
+  if (byTime !== null) return byTime;
+  const named = referencedReminders(description, reminders);
+  return named.length === 1 ? named[0] : undefined;
+}
+
 const STOP_WORDS = new Set([
+  // Time words pick a reminder by when it is due, never by its title ("my next reminder" is not "... next week").
+  "next",
+  "upcoming",
+  "latest",
+  "recent",
+  "last",
+  "soonest",
+  "week",
   "about",
   "after",
   "change",
@@ -84,7 +152,8 @@ function significantWords(text: string): Set<string> {
 
 /** Reminders whose content shares a meaningful word with the task (or whose id the task quotes). */
 export function referencedReminders(description: string, reminders: readonly ReminderRow[]): ReminderRow[] {
-  const words = significantWords(description);
+  // Only quoted text or the words outside a time reference name a reminder by content.
+  const words = significantWords(description.replace(UPCOMING, " ").replace(LATEST, " "));
   const lower = description.toLowerCase();
   return reminders.filter(
     (reminder) =>

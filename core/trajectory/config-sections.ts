@@ -24,6 +24,11 @@ import {
 
 const NodeCount = z.int().min(1).max(MAX_NODES_LIMIT);
 
+/** Timestamps are written as `YYYY-MM-DDTHH:mm:ss.sssZ`: the epoch leaves room for offsets of months, not centuries. */
+const EPOCH_RANGE = ["1970-01-01T00:00:00Z", "9900-01-01T00:00:00Z"] as const;
+const EPOCH_MIN_MS = Date.parse(EPOCH_RANGE[0]);
+const EPOCH_MAX_MS = Date.parse(EPOCH_RANGE[1]);
+
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export const PatternEntrySchema = z.strictObject({
@@ -153,6 +158,14 @@ export function resolveEpoch(input: string | undefined, issues: Issue[]): number
     issues.push({
       path: "data_generation.epoch",
       message: "must be an ISO-8601 time with a zone, e.g. 2024-06-01T10:00:00Z",
+      value: input,
+    });
+    return Date.parse(DEFAULT_EPOCH);
+  }
+  if (parsed < EPOCH_MIN_MS || parsed > EPOCH_MAX_MS) {
+    issues.push({
+      path: "data_generation.epoch",
+      message: `must be from ${EPOCH_RANGE[0]} to ${EPOCH_RANGE[1]}, so that every generated timestamp (up to 30 days and the trajectory's duration later) has a 4-digit year`,
       value: input,
     });
     return Date.parse(DEFAULT_EPOCH);

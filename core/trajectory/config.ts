@@ -53,11 +53,11 @@ export const DataGenerationSchema = z.strictObject({
 });
 
 /**
- * The top level of a config file as far as trajectories are concerned. `anomaly_injection` and `splits` are
- * validated by their own parsers (core/anomalies/config.ts, core/dataset/splits.ts); other top-level sections
- * (`system`, ...) are not this schema's business and are ignored here.
+ * The top level of a config file. `anomaly_injection` and `splits` are validated by their own parsers
+ * (core/anomalies/config.ts, core/dataset/splits.ts). Unknown top-level keys are errors too: a misspelt section
+ * (`anomaly_injecton:`) must not fall back to the defaults silently.
  */
-export const TrajectoryConfigInputSchema = z.object({
+export const TrajectoryConfigInputSchema = z.strictObject({
   random_seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   data_generation: DataGenerationSchema.nullable().optional(),
   anomaly_injection: z.unknown().optional().describe("see core/anomalies/config.ts and docs/anomalies.md"),
@@ -74,7 +74,8 @@ export type TrajectoryConfigInput = z.input<typeof TrajectoryConfigInputSchema>;
  */
 export function parseTrajectoryConfig(input: unknown): TrajectoryConfig {
   const parsed = TrajectoryConfigInputSchema.safeParse(input ?? {});
-  if (!parsed.success) throw configError(zodIssues(parsed.error.issues, input ?? {}));
+  if (!parsed.success)
+    throw configError(issuesFromZod(parsed.error.issues, input ?? {}, "", TrajectoryConfigInputSchema));
   const issues: Issue[] = [];
   const section = parsed.data.data_generation ?? {};
   const patterns = resolvePatterns(section.trajectory_patterns, issues);
@@ -140,27 +141,6 @@ export function parseConfigYaml(yamlText: string): unknown {
  */
 export function loadTrajectoryConfig(yamlText: string): TrajectoryConfig {
   return parseTrajectoryConfig(parseConfigYaml(yamlText));
-}
-
-/** Zod issues as ours; an unknown key is reported at its own path with the keys allowed there. */
-function zodIssues(issues: readonly z.core.$ZodIssue[], input: unknown): Issue[] {
-  const result: Issue[] = [];
-  for (const issue of issues) {
-    if (issue.code !== "unrecognized_keys") {
-      result.push(...issuesFromZod([issue], input));
-      continue;
-    }
-    const allowed = allowedKeys(issue.path);
-    for (const key of issue.keys) {
-      result.push({ path: [...issue.path, key].join("."), message: `unknown key; allowed: ${allowed}` });
-    }
-  }
-  return result;
-}
-
-function allowedKeys(path: readonly PropertyKey[]): string {
-  if (path.length === 1) return Object.keys(DataGenerationSchema.shape).join(", ");
-  return Object.keys(PatternEntrySchema.shape).join(", ");
 }
 
 function configError(issues: Issue[]): ConfigError {

@@ -1,28 +1,46 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { isBatchId } from "../../core/batch/batch-id.ts";
 import { batchKeys, loadBatchSpec } from "../../core/batch/batch-store.ts";
-import { storeTrajectoryShard } from "../../core/batch/on-demand.ts";
-import { type BatchSpec, datasetSpecOf, parseBatchSpec, type TrajectoryBatchSpec } from "../../core/batch/spec.ts";
+import type { FailureLedger } from "../../core/batch/failure-ledger.ts";
+import { type StoredShard, storeTrajectoryShard } from "../../core/batch/on-demand.ts";
+import {
+  type BatchEstimate,
+  type BatchLimits,
+  DEFAULT_BATCH_LIMITS,
+  type PlannedBatch,
+  planBatch,
+} from "../../core/batch/plan-batch.ts";
+import { type BatchSpec, parseBatchSpec, type TrajectoryBatchSpec } from "../../core/batch/spec.ts";
 import { getBatchStatus } from "../../core/batch/status.ts";
 import { generateTaskRecords, type TaskModelFactory } from "../../core/batch/task-shard.ts";
+import type { DoneRecordCache } from "../../core/batch/verify-done.ts";
 import { renderTrajectoryShard } from "../../core/dataset/render-shard.ts";
-import { resolveDatasetConfig } from "../../core/dataset/resolve-config.ts";
-import { issuesFromZod } from "../../core/errors.ts";
+import { ConfigError, issuesFromZod } from "../../core/errors.ts";
+import type { SchemaLike } from "../../core/schema-keys.ts";
 import { MAX_SHARD_INDEX } from "../../core/storage/keys.ts";
 import type { ObjectStore } from "../../core/storage/object-store.ts";
+import type { TrajectoryConfig } from "../../core/trajectory/index.ts";
 import { bearerAuth } from "./auth.ts";
-import { docsPage } from "./docs-page.ts";
 import { apiIssues, errorBody, toErrorResponse } from "./errors.ts";
 import {
   batchStatusRoute,
+  cancelBatchRoute,
   createBatchRoute,
   manifestRoute,
   shardRoute,
   tasksRoute,
   trajectoriesRoute,
 } from "./routes.ts";
-import { MAX_BODY_BYTES, MAX_ON_DEMAND_TRAJECTORIES, MAX_SYNC_TASKS } from "./schemas.ts";
+import {
+  BatchSpecRequestSchema,
+  MAX_BODY_BYTES,
+  MAX_ON_DEMAND_TRAJECTORIES,
+  MAX_SYNC_TASKS,
+  TasksRequestSchema,
+  TrajectoriesRequestSchema,
+} from "./schemas.ts";
 
 export interface AppDeps {
   store: ObjectStore;
@@ -30,11 +48,26 @@ export interface AppDeps {
    * Starts (or resumes) a batch and returns its id and shard count. Deployed, registering the spec is enough (the
    * spec write notifies the fan-out function); locally it also sends the jobs to the in-process queue.
    */
-  startBatch(spec: BatchSpec): Promise<{ id: string; shards: number }>;
+  startBatch(spec: BatchSpec): Promise<{ id: string; shards: number; estimate: BatchEstimate }>;
+  /** What one batch may ask for; default DEFAULT_BATCH_LIMITS. */
+  limits?: BatchLimits;
+  /** Shard failures the store could not take (local server), merged into batch status. */
+  ledger?: FailureLedger;
+  /** A batch with pending shards and no write for this long is reported `stalled`. */
+  stallAfterMs?: number;
+  /** Drops a cancelled batch's queued jobs where the queue allows it (locally); deployed, workers skip them. */
+  cancelQueued?(batchId: string): void;
   taskModels: TaskModelFactory;
   /** When set, every /v1 route needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string | undefined;
 }
+
+/** Request body schemas by path, so validation errors can list the keys each body allows. */
+const BODY_SCHEMAS: Record<string, SchemaLike> = {
+  "/v1/trajectories": TrajectoriesRequestSchema,
+  "/v1/tasks": TasksRequestSchema,
+  "/v1/batches": BatchSpecRequestSchema,
+};
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -55,12 +88,19 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({
     defaultHook: async (result, c) => {
       if (result.success) return;
-      // Zod issues carry paths, not values: look the values up in what was sent.
-      const sent = result.target === "json" ? await c.req.json().catch(() => undefined) : c.req.param();
-      const issues = apiIssues(issuesFromZod(result.error.issues, sent));
-      return c.json(errorBody("input_invalid", `Invalid ${result.target}: ${issues.length} problem(s)`, issues), 400);
+      // Zod issues carry paths, not values: look the values up in what was sent (the body parsed, or we would not
+      // be here: malformed JSON is answered before validation).
+      const isBody = result.target === "json";
+      const sent = isBody ? await c.req.json().catch(() => undefined) : c.req.param();
+      const schema = isBody ? BODY_SCHEMAS[c.req.path] : undefined;
+      const issues = apiIssues(issuesFromZod(result.error.issues, sent, "", schema));
+      const where = isBody ? "request body" : result.target === "param" ? "path parameters" : result.target;
+      const noun = issues.length === 1 ? "problem" : "problems";
+      const fields = issues.map((issue) => issue.field).join(", ");
+      return c.json(errorBody("input_invalid", `Invalid ${where}: ${issues.length} ${noun} (${fields}).`, issues), 400);
     },
   });
+  const limits = deps.limits ?? DEFAULT_BATCH_LIMITS;
   app.onError(toErrorResponse);
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}; see /docs.`), 404));
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
@@ -74,6 +114,20 @@ export function createApp(deps: AppDeps) {
     }),
   );
   if (deps.apiToken !== undefined && deps.apiToken !== "") app.use("/v1/*", bearerAuth(deps.apiToken));
+
+  // Identical store requests in flight share one generation: one answers 201, the others 200 with the same shard.
+  const storing = new Map<string, Promise<StoredShard>>();
+  const storeOnce = async (planned: PlannedBatch): Promise<StoredShard> => {
+    const running = storing.get(planned.id);
+    if (running !== undefined) return { ...(await running), created: false };
+    const started = storeTrajectoryShard(deps.store, planned.spec as TrajectoryBatchSpec, planned.config);
+    storing.set(planned.id, started);
+    try {
+      return await started;
+    } finally {
+      storing.delete(planned.id);
+    }
+  };
 
   app.openapi(trajectoriesRoute, async (c) => {
     const body = c.req.valid("json");
@@ -89,8 +143,10 @@ export function createApp(deps: AppDeps) {
       ...(body.config === undefined ? {} : { config: body.config }),
       ...(body.anomaly_ratio === undefined ? {} : { anomaly_ratio: body.anomaly_ratio }),
     };
+    // Checked before anything is streamed or stored: a bad config or index range is a 400, not a broken stream.
+    const planned = planOnDemand(spec, limits);
     if (body.store) {
-      const stored = await storeTrajectoryShard(deps.store, spec);
+      const stored = await storeOnce(planned);
       const reply = {
         id: stored.id,
         key: stored.key,
@@ -102,10 +158,8 @@ export function createApp(deps: AppDeps) {
       };
       return c.json(reply, stored.created ? 201 : 200);
     }
-    // Resolve before streaming: a bad config must be a 400, not a broken stream.
-    const config = resolveDatasetConfig(datasetSpecOf(spec));
     const chunks = renderTrajectoryShard({
-      config,
+      config: planned.config as TrajectoryConfig,
       seed: spec.seed,
       startIndex: spec.start_index,
       count: spec.total,
@@ -139,18 +193,61 @@ export function createApp(deps: AppDeps) {
   app.openapi(createBatchRoute, async (c) => {
     const spec = parseBatchSpec(c.req.valid("json"));
     const started = await deps.startBatch(spec);
-    return c.json({ id: started.id, status_url: `/v1/batches/${started.id}`, shards: started.shards }, 202);
+    return c.json(
+      {
+        id: started.id,
+        status_url: `/v1/batches/${started.id}`,
+        shards: started.shards,
+        estimate: started.estimate,
+      },
+      202,
+    );
   });
 
-  app.openapi(batchStatusRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const status = isBatchId(id) ? await getBatchStatus(deps.store, id) : null;
-    if (status === null) return c.json(errorBody("not_found", `No batch with id ${JSON.stringify(id)}.`), 404);
+  const doneRecords: DoneRecordCache = new Map();
+  const statusOf = async (id: string) => {
+    const status = isBatchId(id)
+      ? await getBatchStatus(deps.store, id, {
+          cache: doneRecords,
+          ...(deps.ledger === undefined ? {} : { ledger: deps.ledger }),
+          ...(deps.stallAfterMs === undefined ? {} : { stallAfterMs: deps.stallAfterMs }),
+        })
+      : null;
+    if (status === null) return null;
+    const { damaged, ...reply } = status;
+    if (damaged.length > 0 && status.status !== "cancelled") {
+      // Shards whose bytes no longer match their records are refilled: registering the spec again fans out only
+      // what is missing (deployed, through the spec write's notification).
+      const spec = await loadBatchSpec(deps.store, id);
+      if (spec !== null) await deps.startBatch(spec);
+    }
     const links =
       status.status === "complete"
         ? { manifest: `/v1/batches/${id}/manifest`, shard: `/v1/batches/${id}/shards/{index}` }
         : null;
-    return c.json({ ...status, links }, 200);
+    return { ...reply, links };
+  };
+  const noBatch = (id: string) => errorBody("not_found", `No batch with id ${JSON.stringify(id)}.`);
+
+  app.openapi(batchStatusRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const status = await statusOf(id);
+    if (status === null) return c.json(noBatch(id), 404);
+    return c.json(status, 200);
+  });
+
+  app.openapi(cancelBatchRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const before = await statusOf(id);
+    if (before === null) return c.json(noBatch(id), 404);
+    if (before.status === "complete") {
+      return c.json(errorBody("batch_complete", `Batch ${id} is complete; there is nothing left to cancel.`), 409);
+    }
+    await deps.store.put(batchKeys(id).cancelled, `${JSON.stringify({ id, cancelled: true })}\n`, {
+      contentType: "application/json",
+    });
+    deps.cancelQueued?.(id);
+    return c.json((await statusOf(id)) ?? before, 200);
   });
 
   app.openapi(manifestRoute, async (c) => {
@@ -174,12 +271,26 @@ export function createApp(deps: AppDeps) {
   });
 
   app.doc31("/openapi.json", OPENAPI_INFO);
-  app.get("/docs", (c) => c.html(docsPage(app.getOpenAPI31Document(OPENAPI_INFO))));
+  // Scalar's interactive reference, rendered from the same document; its script loads from Scalar's CDN in the
+  // browser, so the page needs a network connection while the API itself does not.
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "agentsynth API" }));
   app.get("/", (c) => c.redirect("/docs"));
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** An on-demand request checked as the one-shard batch it is (config, index range), without a size estimate. */
+function planOnDemand(spec: TrajectoryBatchSpec, limits: BatchLimits): PlannedBatch {
+  try {
+    return planBatch(spec, { ...limits, maxShardSize: MAX_ON_DEMAND_TRAJECTORIES }, { estimate: false });
+  } catch (error) {
+    // The request calls the batch's `total` `count`: name the field the caller sent.
+    if (!(error instanceof ConfigError)) throw error;
+    const issues = error.issues.map((issue) => (issue.path === "total" ? { ...issue, path: "count" } : issue));
+    throw new ConfigError("Invalid request", issues, { listIssues: true });
+  }
+}
 
 function tooMany(c: { json: (body: unknown, status: 413) => Response }, field: string, value: number, max: number) {
   const message = `${field} ${value} is above the limit of ${max} for a synchronous request; use POST /v1/batches.`;

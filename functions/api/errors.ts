@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { apiIssuesOf, type FieldIssue } from "../../core/batch/issues.ts";
 import { CoreError, type ErrorCode, type Issue } from "../../core/errors.ts";
+import { logger } from "../logger.ts";
 
 export type ApiIssue = FieldIssue;
 
@@ -15,6 +16,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   input_invalid: 400,
   task_invalid: 400,
   not_found: 404,
+  storage_failed: 503,
   llm_call_failed: 502,
   llm_output_invalid: 502,
   task_generation_failed: 502,
@@ -22,6 +24,16 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
 };
 
 export const apiIssues = apiIssuesOf;
+
+/** What a caller is told about a failure on our side; the details (paths, buckets, provider replies) go to the log. */
+const SERVER_SIDE_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  storage_failed:
+    "The data store could not be written or read (read-only, full, throttled or unreachable); the details are in the service log. Try again once the operator has fixed it.",
+  llm_call_failed: "The model provider failed; try again later.",
+  llm_output_invalid: "The model provider failed; try again later.",
+  task_generation_failed: "The model provider failed; try again later.",
+  task_format_invalid: "The model provider failed; try again later.",
+};
 
 export function errorBody(code: string, message: string, issues?: ApiIssue[]): ApiErrorBody {
   return { error: issues === undefined ? { code, message } : { code, message, issues } };
@@ -36,8 +48,8 @@ export function toErrorResponse(error: unknown, c: Context): Response {
     const status = STATUS_BY_CODE[error.code];
     if (status !== undefined) {
       const issues = Array.isArray(error.details) ? apiIssues(error.details as Issue[]) : undefined;
-      const message = status >= 500 ? "The model provider failed; try again later." : error.message;
-      if (status >= 500) console.error(JSON.stringify({ level: "error", code: error.code, message: error.message }));
+      const message = status >= 500 ? (SERVER_SIDE_MESSAGES[error.code] ?? "Try again later.") : error.message;
+      if (status >= 500) logger.error("request failed", { code: error.code, error: error.message });
       return c.json(errorBody(error.code, message, status >= 500 ? undefined : issues), status);
     }
   }
@@ -52,14 +64,10 @@ export function toErrorResponse(error: unknown, c: Context): Response {
     }
     if (status < 500) return c.json(errorBody("input_invalid", error.message || "Bad request"), status);
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      message: "unhandled error",
-      name: error instanceof Error ? error.name : typeof error,
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  );
+  logger.error("unhandled error", {
+    name: error instanceof Error ? error.name : typeof error,
+    error: error instanceof Error ? error.message : String(error),
+  });
   return c.json(
     errorBody("internal", "Internal error. The request was logged; try again or contact the operator."),
     500,

@@ -1,5 +1,4 @@
 import { streamHandle } from "hono/aws-lambda";
-import { planShardJobs } from "../../core/batch/shard-job.ts";
 import { registerBatch } from "../../core/batch/submit.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { loadTaskPrompts } from "../../core/tasks/index.ts";
@@ -20,9 +19,10 @@ const app = createApp({
   store: deps.store,
   taskModels: deps.taskModels,
   apiToken,
+  limits: deps.limits,
   async startBatch(spec) {
-    const { id } = await registerBatch(deps.store, spec);
-    return { id, shards: planShardJobs(id, spec).length };
+    const { id, jobs, estimate } = await registerBatch(deps.store, spec, deps.limits);
+    return { id, shards: jobs.length, estimate };
   },
 });
 

@@ -70,6 +70,18 @@ export const BatchAcceptedSchema = z
     id: z.string().describe("Deterministic: the same spec always gets the same id."),
     status_url: z.string(),
     shards: z.int().describe("Shards in the batch."),
+    estimate: z
+      .object({
+        items: z.int().describe("Trajectories or tasks in the batch."),
+        shards: z.int(),
+        bytes: z
+          .int()
+          .nullable()
+          .describe("Approximate uncompressed size of the batch (trajectories; null for tasks)."),
+        largest_shard_bytes: z.int().nullable().describe("Approximate uncompressed size of the largest shard."),
+        max_model_calls: z.int().nullable().describe("Most model calls the batch can make, retries included (tasks)."),
+      })
+      .describe("What the batch will cost, from a sample rendered before it was accepted."),
   })
   .openapi("BatchAccepted");
 
@@ -89,13 +101,18 @@ export const BatchStatusSchema = z
   .object({
     id: z.string(),
     kind: z.enum(["trajectories", "tasks"]),
-    status: z.enum(["running", "complete", "failed"]),
+    status: z
+      .enum(["running", "complete", "failed", "stalled", "cancelled"])
+      .describe(
+        "`stalled`: no shard has finished for a while and some are still pending (see `hint`); `cancelled`: DELETE was called.",
+      ),
     shards: z.object({ total: z.int(), done: z.int(), failed: z.int(), pending: z.int() }),
     manifest_key: z.string().nullable().describe("Object key of the manifest once every shard is done."),
     shards_prefix: z.string(),
     errors: z.array(
       z.object({ shard: z.int(), attempts: z.int(), final: z.boolean(), code: z.string(), message: z.string() }),
     ),
+    hint: z.string().nullable().describe("What to do, when the batch is stalled, failed, damaged or cancelled."),
     links: z
       .object({ manifest: z.string(), shard: z.string().describe("URL template; replace {index}.") })
       .nullable()

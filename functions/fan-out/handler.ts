@@ -1,7 +1,8 @@
-import type { S3Event } from "aws-lambda";
+import type { Context, S3Event } from "aws-lambda";
 import { batchIdFromSpecKey } from "../../core/batch/batch-store.ts";
 import { type FanOutResult, fanOutBatch } from "../../core/batch/submit.ts";
 import { createLambdaDeps } from "../deps.ts";
+import { logger } from "../logger.ts";
 import { createdObjectKeys } from "../s3-event.ts";
 
 const deps = createLambdaDeps();
@@ -16,7 +17,8 @@ export interface FanOutRequest {
  * `{datasets|task-batches}/{id}/spec.json`), or of the batch named in a direct invocation. Errors propagate, so S3's
  * asynchronous invocation retries the fan-out (which is idempotent).
  */
-export async function handler(event: S3Event | FanOutRequest): Promise<FanOutResult[]> {
+export async function handler(event: S3Event | FanOutRequest, context?: Context): Promise<FanOutResult[]> {
+  if (context !== undefined) logger.addContext(context);
   const ids =
     "batch_id" in event
       ? [event.batch_id]
@@ -26,7 +28,7 @@ export async function handler(event: S3Event | FanOutRequest): Promise<FanOutRes
   const results: FanOutResult[] = [];
   for (const id of ids) {
     const result = await fanOutBatch(deps.store, deps.queue, id);
-    console.log(JSON.stringify({ level: "info", message: "fan-out", ...result }));
+    logger.info("fan-out", { ...result });
     results.push(result);
   }
   return results;

@@ -3,6 +3,7 @@ import type { SQSHandler, SQSRecord } from "aws-lambda";
 import { handleShardMessage } from "../../core/batch/shard-message.ts";
 import { loadTaskPrompts } from "../../core/tasks/index.ts";
 import { createLambdaDeps } from "../deps.ts";
+import { logger } from "../logger.ts";
 
 const deps = createLambdaDeps();
 // Prompts ship with the function (copyFiles); a missing or invalid file fails the cold start, not a task shard.
@@ -12,12 +13,14 @@ const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const outcome = await handleShardMessage(record.body, { attempt, maxReceives: deps.maxReceives }, runner);
-  console.log(
-    JSON.stringify({ level: "info", message: "shard job", messageId: record.messageId, attempt, ...outcome }),
-  );
+  const outcome = await handleShardMessage(record.body, { attempt, maxReceives: deps.maxReceives }, runner, {
+    onFailure: (failure) => logger.error("shard job failed", { messageId: record.messageId, ...failure }),
+  });
+  logger.info("shard job", { messageId: record.messageId, attempt, ...outcome });
 }
 
 /** SQS consumer with partial batch responses: failed records are retried, then dead-lettered, the rest deleted. */
-export const handler: SQSHandler = (event, context) =>
-  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+export const handler: SQSHandler = (event, context) => {
+  logger.addContext(context);
+  return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+};

@@ -147,8 +147,9 @@ describe("runTasksCommand", () => {
     }
     const report = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
     expect(report.byKind.produced.insufficient_information).toBe(insufficient.length);
-    expect(report.byKind.insufficientInformationDrawn).toBe(4);
-    expect(capture.stdout()).toContain(`  insufficient information: ${insufficient.length} of 4 drawn`);
+    expect(report.byKind.requested.insufficient_information).toBe(4);
+    expect(report.byKind.shortfall.insufficient_information).toBe(4 - insufficient.length);
+    expect(capture.stdout()).toContain(`  insufficient information: ${insufficient.length} of 4 requested`);
   });
 
   it("rejects an --insufficient-ratio outside 0..1 or not a number", async () => {
@@ -195,9 +196,9 @@ describe("runTasksCommand", () => {
     }
     const report = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
     expect(report.byKind.produced.multiple_user_turn).toBe(multi.length);
-    expect(report.byKind.multipleUserTurnDrawn).toBe(4);
-    expect(report.byKind.withoutWithheldDetail).toHaveLength(4 - multi.length);
-    expect(capture.stdout()).toContain(`  multiple user turn: ${multi.length} of 4 drawn`);
+    expect(report.byKind.requested.multiple_user_turn).toBe(4);
+    expect(report.byKind.keptStandard.multiple_user_turn).toHaveLength(4 - multi.length);
+    expect(capture.stdout()).toContain(`  multiple user turn: ${multi.length} of 4 requested`);
   });
 
   it("rejects a --multi-turn-ratio outside 0..1 or not a number", async () => {

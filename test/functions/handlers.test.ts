@@ -46,9 +46,13 @@ beforeAll(async () => {
     ...awsTestEnv(emulator.endpoint),
     ...sstResourceEnv({ bucket: emulator.bucket, queueUrl: emulator.queueUrl, apiToken: "test-token" }),
     SHARD_MAX_RECEIVES: "2",
+    // The handlers log through Powertools Logger; in dev mode it writes to the global console, where tests read it.
+    POWERTOOLS_DEV: "true",
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
+  for (const method of ["log", "info", "warn", "error"] as const) {
+    vi.spyOn(console, method).mockImplementation(() => undefined);
+  }
   installAwsLambdaShim();
   api = (await import("../../functions/api/handler.ts")).handler as unknown as ApiHandler;
   worker = (await import("../../functions/worker/handler.ts")).handler as unknown as SqsHandler;

@@ -84,9 +84,12 @@ beforeAll(async () => {
     ...awsTestEnv(emulator.endpoint),
     ...sstResourceEnv({ bucket: emulator.bucket, queueUrl: emulator.queueUrl, apiToken: "test-token" }),
     SHARD_MAX_RECEIVES: "2",
+    // The handlers log through Powertools Logger; in dev mode it writes to the global console, where tests read it.
+    POWERTOOLS_DEV: "true",
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  logs = vi.spyOn(console, "log").mockImplementation(() => undefined);
+  logs = vi.spyOn(console, "info").mockImplementation(() => undefined);
+  for (const method of ["log", "warn", "error"] as const) vi.spyOn(console, method).mockImplementation(() => undefined);
   installAwsLambdaShim();
   store = createObjectStore({ driver: "s3", bucket: emulator.bucket, clientConfig: { forcePathStyle: true } });
   worker = (await import("../../functions/worker/handler.ts")).handler as unknown as SqsHandler;

@@ -42,9 +42,23 @@ export interface Emulator extends QueuePair {
   ): Promise<QueuePair>;
   /** Creates another bucket (e.g. to test a store pointed at a second bucket). */
   createBucket(name: string): Promise<void>;
+  /**
+   * Answers matching S3 requests with an S3 error (e.g. 503 SlowDown, 500 InternalError) instead of handling them,
+   * `times` times (default: until removed). Returns a handle with the number of requests failed so far.
+   */
+  injectS3Fault(fault: S3Fault): { readonly injected: number; remove(): void };
   /** Empties the default bucket and purges the default queue and its DLQ. */
   reset(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface S3Fault {
+  /** Which requests fail: by method, and the path (`/{bucket}/{key}`) and query as the emulator sees them. */
+  match(request: { method: string; path: string; query: URLSearchParams }): boolean;
+  status: number;
+  /** S3 error code in the reply body, e.g. "SlowDown", "InternalError". */
+  code: string;
+  times?: number;
 }
 
 const S3_XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -60,6 +74,7 @@ const S3_XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const app = buildApp({ logger: false, defaultRegion: TEST_AWS_REGION });
+  const faults = addFaultInjection(app);
   addIfNoneMatchCheck(app, options.conditionalWriteDelayMs ?? 0);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   const endpoint = address.replace("localhost", "127.0.0.1");
@@ -103,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sqsClient,
       createQueuePair,
       createBucket,
+      injectS3Fault: faults,
       async reset() {
         await emptyBucket(s3Client, bucket);
         await sqsClient.send(new PurgeQueueCommand({ QueueUrl: pair.queueUrl }));
@@ -123,6 +139,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 type FauxqsApp = ReturnType<typeof buildApp>;
+
+/** Registers the hook that answers S3 requests matching an injected fault with that fault's error. */
+function addFaultInjection(app: FauxqsApp): Emulator["injectS3Fault"] {
+  const active = new Set<{ fault: S3Fault; injected: number }>();
+  app.addHook("preHandler", async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = new URL(request.url, "http://emulator");
+    // SQS requests are POSTs to / or to a queue path with an Action or a JSON target; S3 paths name a bucket.
+    if (request.headers["x-amz-target"] !== undefined) return undefined;
+    for (const entry of active) {
+      if (!entry.fault.match({ method: request.method, path: url.pathname, query: url.searchParams })) continue;
+      entry.injected += 1;
+      if (entry.fault.times !== undefined && entry.injected >= entry.fault.times) active.delete(entry);
+      return sendS3Error(reply, entry.fault.status, entry.fault.code, "Injected by the test.");
+    }
+    return undefined;
+  });
+  return (fault) => {
+    const entry = { fault, injected: 0 };
+    active.add(entry);
+    return {
+      get injected() {
+        return entry.injected;
+      },
+      remove: () => active.delete(entry),
+    };
+  };
+}
 
 /**
  * Enforces `If-None-Match: *` on object writes: 412 PreconditionFailed when the key exists, and 409

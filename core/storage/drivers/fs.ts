@@ -179,7 +179,7 @@ export function createFsObjectStore(options: FsObjectStoreOptions): ObjectStore 
       try {
         const info = await lstat(target);
         if (!info.isFile()) return null;
-        return { key, size: info.size, etag: etagOf(info) };
+        return { key, size: info.size, etag: etagOf(info), modified: info.mtimeMs };
       } catch (error) {
         const code = errnoOf(error);
         if (code !== undefined && MISSING.has(code)) return null;
@@ -202,7 +202,7 @@ export function createFsObjectStore(options: FsObjectStoreOptions): ObjectStore 
       for (const key of pageKeys) {
         const info = await lstat(path.join(root, ...key.split("/"))).catch(() => null);
         // A file deleted between the walk and this stat is simply no longer listed.
-        if (info?.isFile()) page.push({ key, size: info.size, etag: etagOf(info) });
+        if (info?.isFile()) page.push({ key, size: info.size, etag: etagOf(info), modified: info.mtimeMs });
       }
       const last = pageKeys.at(-1);
       return matching.length > limit && last ? { keys: page, cursor: last } : { keys: page };

@@ -5,6 +5,8 @@ import { assertValidKey, assertValidPrefix, normalizeListLimit } from "../valida
 interface StoredObject {
   bytes: Uint8Array;
   etag: string;
+  /** Write time (wall clock): what S3 and the file system report too; never part of generated data. */
+  modified: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export function createMemoryObjectStore(): ObjectStore {
 
   const write = (key: string, bytes: Uint8Array): void => {
     version += 1;
-    objects.set(key, { bytes: Uint8Array.from(bytes), etag: `"m${version}"` });
+    objects.set(key, { bytes: Uint8Array.from(bytes), etag: `"m${version}"`, modified: Date.now() });
   };
 
   return {
@@ -61,7 +63,7 @@ export function createMemoryObjectStore(): ObjectStore {
     async head(key: string): Promise<ObjectInfo | null> {
       assertValidKey("memory", key);
       const stored = objects.get(key);
-      return stored ? { key, size: stored.bytes.byteLength, etag: stored.etag } : null;
+      return stored ? { key, size: stored.bytes.byteLength, etag: stored.etag, modified: stored.modified } : null;
     },
 
     async list(prefix: string, options: { cursor?: string; limit?: number } = {}): Promise<ListPage> {
@@ -73,7 +75,7 @@ export function createMemoryObjectStore(): ObjectStore {
         .sort();
       const page = matching.slice(0, limit).map((key) => {
         const stored = objects.get(key)!;
-        return { key, size: stored.bytes.byteLength, etag: stored.etag };
+        return { key, size: stored.bytes.byteLength, etag: stored.etag, modified: stored.modified };
       });
       const last = page.at(-1);
       return matching.length > limit && last ? { keys: page, cursor: last.key } : { keys: page };

@@ -80,7 +80,12 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     assertValidKey("s3", key);
     try {
       const result = await getClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { key, size: result.ContentLength ?? 0, ...(result.ETag === undefined ? {} : { etag: result.ETag }) };
+      return {
+        key,
+        size: result.ContentLength ?? 0,
+        ...(result.ETag === undefined ? {} : { etag: result.ETag }),
+        ...(result.LastModified === undefined ? {} : { modified: result.LastModified.getTime() }),
+      };
     } catch (error) {
       if (isS3NotFound(error)) return null;
       throw s3StorageError("Reading", bucket, key, error);
@@ -168,7 +173,14 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
         const keys: ObjectInfo[] = (result.Contents ?? []).flatMap((item) =>
           item.Key === undefined
             ? []
-            : [{ key: item.Key, size: item.Size ?? 0, ...(item.ETag === undefined ? {} : { etag: item.ETag }) }],
+            : [
+                {
+                  key: item.Key,
+                  size: item.Size ?? 0,
+                  ...(item.ETag === undefined ? {} : { etag: item.ETag }),
+                  ...(item.LastModified === undefined ? {} : { modified: item.LastModified.getTime() }),
+                },
+              ],
         );
         return result.IsTruncated && result.NextContinuationToken
           ? { keys, cursor: result.NextContinuationToken }

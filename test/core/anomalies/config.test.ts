@@ -53,9 +53,14 @@ describe("parseAnomalyInjectionConfig", () => {
   it("names the field, value and what is allowed when the input is wrong", () => {
     expect(errorOf({ ratio: 1.5 }).issues).toMatchObject([{ path: "anomaly_injection.ratio", value: 1.5 }]);
     expect(errorOf({ types: { infinite_loop: { weight: 1 } } }).issues).toStrictEqual([
-      { path: "anomaly_injection.types.infinite_loop", message: `unknown key; allowed: ${ANOMALY_TYPES.join(", ")}` },
+      {
+        path: "anomaly_injection.types.infinite_loop",
+        message: `unknown key "infinite_loop"; did you mean "infinite_loops"? allowed: ${ANOMALY_TYPES.join(", ")}`,
+      },
     ]);
-    expect(errorOf({ anomaly_types: {} }).issues[0]?.message).toBe("unknown key; allowed: ratio, types, severity");
+    expect(errorOf({ anomaly_types: {} }).issues[0]?.message).toMatch(
+      /^unknown key "anomaly_types"; allowed: ratio, types, severity/,
+    );
     expect(errorOf({ types: { infinite_loops: { iterations: [5, 2] } } }).message).toMatchInlineSnapshot(`
       "Invalid anomaly_injection config (1 problem):
         - anomaly_injection.types.infinite_loops.iterations: min (5) must not exceed max (2) (got [5,2])"
@@ -65,7 +70,7 @@ describe("parseAnomalyInjectionConfig", () => {
     );
     expect(errorOf({ types: { infinite_loops: { delay: [1, 2] } } }).issues[0]).toStrictEqual({
       path: "anomaly_injection.types.infinite_loops.delay",
-      message: "unknown key; allowed: weight, loop_length, iterations",
+      message: 'unknown key "delay"; allowed: weight, loop_length, iterations',
     });
     expect(errorOf({ severity: { low: 0, medium: 0, high: 0, critical: 0 } }).issues[0]?.path).toBe(
       "anomaly_injection.severity",

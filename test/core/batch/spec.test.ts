@@ -31,9 +31,9 @@ describe("parseBatchSpec", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const issues = (error as ConfigError).issues;
-    expect(issues.map((issue) => issue.path).sort()).toStrictEqual(["(root)", "seed", "shard_size", "total"]);
+    expect(issues.map((issue) => issue.path).sort()).toStrictEqual(["colour", "seed", "shard_size", "total"]);
     expect(issues.find((issue) => issue.path === "total")).toMatchObject({ value: 0 });
-    expect(issues.find((issue) => issue.path === "(root)")?.message).toContain("colour");
+    expect(issues.find((issue) => issue.path === "colour")?.message).toMatch(/^unknown key "colour"; allowed: kind, /);
   });
 
   it("rejects an unknown kind naming the allowed kinds", () => {

@@ -4,7 +4,7 @@ import { datasetManifestSections, renderDatasetCard } from "../../../core/datase
 import { buildManifest } from "../../../core/dataset/manifest.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
 import { parseSplitConfig } from "../../../core/dataset/splits.ts";
-import { createDatasetStats } from "../../../core/dataset/stats.ts";
+import { createDatasetStats, DURATION_BINS_MS, NODE_COUNT_BINS } from "../../../core/dataset/stats.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function datasetCard(): string {
@@ -33,11 +33,13 @@ function datasetCard(): string {
 describe("renderDatasetCard", () => {
   it("describes the spec, the counts per pattern, anomaly type and split, and the distributions", () => {
     const card = datasetCard();
-    expect(card).toMatch(/^# agentsynth trajectory dataset\n/);
+    expect(card).toMatch(/^---\nlicense: mit\n[\s\S]*\n---\n\n# agentsynth trajectory dataset \(trajectory format\)\n/);
     expect(card).toContain("| trajectories | 60 |");
     expect(card).toContain("| anomalous | 12 (20.0%) |");
     expect(card).toContain('"anomaly_ratio": 0.2');
-    expect(card).toContain("agentsynth trajectories --count 60 --seed 1 --shard-size 30 --anomaly-ratio 0.2 --out DIR");
+    expect(card).toContain(
+      "agentsynth trajectories --count 60 --seed 1 --shard-size 30 --format trajectory --anomaly-ratio 0.2 --out DIR",
+    );
     expect(card).toMatch(/\| validation_loops \| 12 \| \d+ \| 0 \| \d+ \| 12 \| 0 \| 0 \| 0 \|/);
     expect(card).toContain("Configured fractions: train 0.6, validation 0.2, test 0.2");
     expect(card).toMatch(/## Patterns\n\n\| pattern \| trajectories \| share \| anomalous \|/);
@@ -54,7 +56,11 @@ describe("renderDatasetCard", () => {
     );
     expect(sections.anomaly_injection).toMatchObject({ ratio: 0.1, severity: { low: 0.3 } });
     expect(sections.splits.fractions).toStrictEqual({ train: 1, validation: 0, test: 0 });
-    expect(sections.statistics).toBe(stats);
+    expect(sections.statistics).toStrictEqual({
+      ...stats,
+      nodes: { ...stats.nodes, unit: "nodes", bin_edges: [...NODE_COUNT_BINS, null] },
+      duration_ms: { ...stats.duration_ms, unit: "milliseconds", bin_edges: [...DURATION_BINS_MS, null] },
+    });
   });
 
   it("renders the same bytes for the same manifest and stats", () => {

@@ -1,7 +1,22 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as semconv from "@opentelemetry/semantic-conventions/incubating";
 import { describe, expect, it } from "vitest";
-import { serializeOtlpTrace, toOtlpTrace, traceIdOf } from "../../../core/export/otlp.ts";
+import {
+  SEMCONV_SCHEMA_URL,
+  SEMCONV_VERSION,
+  serializeOtlpTrace,
+  toOtlpTrace,
+  traceIdOf,
+} from "../../../core/export/otlp.ts";
+import { documentedOtlpAttributes } from "../../../core/export/otlp-fields.ts";
 import { type AnyValue, type OtlpSpan, OtlpTraceRequestSchema } from "../../../core/export/otlp-schema.ts";
-import type { Trajectory } from "../../../core/trajectory/index.ts";
+import {
+  DEFAULT_TRAJECTORY_CONFIG,
+  generateTrajectory,
+  parseTrajectoryConfig,
+  type Trajectory,
+} from "../../../core/trajectory/index.ts";
 import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
@@ -80,5 +95,156 @@ describe("toOtlpTrace", () => {
 
   it("gives the same trace for the same trajectory", () => {
     expect(serializeOtlpTrace(normalAt(6, 7))).toBe(serializeOtlpTrace(normalAt(6, 7)));
+  });
+});
+
+/** The conventions' package of the version the export declares, read independently of our code. */
+const SEMCONV_ROOT = createRequire(import.meta.url)
+  .resolve("@opentelemetry/semantic-conventions/incubating")
+  .replace(/build\/.*$/, "");
+const SEMCONV_PACKAGE = `${SEMCONV_ROOT}package.json`;
+const SEMCONV_DTS = readFileSync(`${SEMCONV_ROOT}build/src/experimental_attributes.d.ts`, "utf8");
+
+/** `gen_ai.*` attribute names the conventions define and have not deprecated, from the package's constants. */
+function definedGenAiAttributes(): Set<string> {
+  const defined = new Set<string>();
+  for (const [name, value] of Object.entries(semconv)) {
+    if (!name.startsWith("ATTR_GEN_AI_") || typeof value !== "string") continue;
+    const declaration = SEMCONV_DTS.indexOf(`export declare const ${name}:`);
+    const comment = SEMCONV_DTS.slice(SEMCONV_DTS.lastIndexOf("/**", declaration), declaration);
+    if (!comment.includes("@deprecated")) defined.add(value);
+  }
+  return defined;
+}
+
+function wellKnown(prefix: string): Set<string> {
+  return new Set(
+    Object.entries(semconv)
+      .filter(([name, value]) => name.startsWith(prefix) && typeof value === "string")
+      .map(([, value]) => value as string),
+  );
+}
+
+function text(span: OtlpSpan, key: string): string | undefined {
+  const value = attribute(span, key);
+  return value !== undefined && "stringValue" in value ? value.stringValue : undefined;
+}
+
+describe("toOtlpTrace against the GenAI semantic conventions it declares", () => {
+  const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.6 } });
+  const trajectories = Array.from({ length: 300 }, (_, i) => generateTrajectory(config, 11, i));
+  const requests = trajectories.map((trajectory) => toOtlpTrace(trajectory));
+  const spansOf = (k: number) => requests[k]?.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+
+  it("declares the version of the conventions package the test reads", () => {
+    const installed = (JSON.parse(readFileSync(SEMCONV_PACKAGE, "utf8")) as { version: string }).version;
+    expect(installed).toBe(SEMCONV_VERSION);
+    for (const request of requests.slice(0, 5)) {
+      expect(request.resourceSpans[0]?.schemaUrl).toBe(SEMCONV_SCHEMA_URL);
+      expect(request.resourceSpans[0]?.scopeSpans[0]?.schemaUrl).toBe(SEMCONV_SCHEMA_URL);
+    }
+  });
+
+  it("writes no gen_ai.* attribute the conventions do not define; its own are under agentsynth.*", () => {
+    const defined = definedGenAiAttributes();
+    expect(defined.has("gen_ai.provider.name")).toBe(true);
+    expect(defined.has("gen_ai.system")).toBe(false); // deprecated in this version
+    const used = new Set<string>();
+    for (const [k] of requests.entries()) {
+      for (const span of spansOf(k)) {
+        for (const { key } of [...span.attributes, ...(span.links ?? []).flatMap((link) => link.attributes)]) {
+          used.add(key);
+        }
+      }
+    }
+    const genAi = [...used].filter((key) => key.startsWith("gen_ai."));
+    expect(genAi.filter((key) => !defined.has(key))).toEqual([]);
+    const foreign = [...used].filter((key) => !key.startsWith("gen_ai.") && !key.startsWith("agentsynth."));
+    expect(foreign).toEqual(["error.type"]);
+  });
+
+  it("documents exactly the attributes it writes in the card's field dictionary", () => {
+    const used = new Set<string>();
+    trajectories.forEach((_, k) => {
+      for (const span of spansOf(k)) {
+        for (const { key } of [...span.attributes, ...(span.links ?? []).flatMap((link) => link.attributes)]) {
+          used.add(key.startsWith("agentsynth.anomaly.") ? "agentsynth.anomaly.<parameter>" : key);
+        }
+      }
+    });
+    expect([...used].sort()).toEqual([...new Set(documentedOtlpAttributes())].sort());
+  });
+
+  it("uses well-known operation and provider values, chat spans CLIENT, tool spans INTERNAL", () => {
+    const operations = wellKnown("GEN_AI_OPERATION_NAME_VALUE_");
+    const providers = wellKnown("GEN_AI_PROVIDER_NAME_VALUE_");
+    // The conventions list the tool types in the attribute's note (Extension, Function, Datastore), not as constants.
+    const declaration = SEMCONV_DTS.indexOf("export declare const ATTR_GEN_AI_TOOL_TYPE:");
+    const note = SEMCONV_DTS.slice(SEMCONV_DTS.lastIndexOf("/**", declaration), declaration);
+    const toolTypes = new Set([...note.matchAll(/(\w+): A tool/g)].map((match) => (match[1] as string).toLowerCase()));
+    expect([...toolTypes].sort()).toEqual(["datastore", "extension", "function"]);
+    let chats = 0;
+    let tools = 0;
+    trajectories.forEach((trajectory, k) => {
+      const [, ...children] = spansOf(k);
+      children.forEach((span, n) => {
+        const node = trajectory.nodes[n] as Trajectory["nodes"][number];
+        const operation = text(span, "gen_ai.operation.name");
+        if (operation === "chat") {
+          chats++;
+          expect(span.kind).toBe(3);
+          expect(span.name).toBe(`chat ${text(span, "gen_ai.request.model")}`);
+          const provider = text(span, "gen_ai.provider.name") as string;
+          expect(providers.has(provider) || provider === "_OTHER", provider).toBe(true);
+          expect(node.node_type === "LLM_CALL" && attribute(span, "gen_ai.usage.output_tokens")).toStrictEqual({
+            intValue: String(node.node_type === "LLM_CALL" ? node.llm_tokens_used : -1),
+          });
+        }
+        if (operation === "execute_tool") {
+          tools++;
+          expect(span.kind).toBe(1);
+          expect(span.name).toBe(`execute_tool ${text(span, "gen_ai.tool.name")}`);
+          expect(toolTypes.has(text(span, "gen_ai.tool.type") as string)).toBe(true);
+        }
+        if (operation === "invoke_agent") expect(span.kind).toBe(1);
+        if (["chat", "execute_tool", "invoke_agent"].includes(operation as string))
+          expect(operations.has(operation as string)).toBe(true);
+      });
+    });
+    expect(chats).toBeGreaterThan(100);
+    expect(tools).toBeGreaterThan(100);
+  });
+
+  it("puts error.type on every span that ended in an error", () => {
+    let errors = 0;
+    trajectories.forEach((_, k) => {
+      for (const span of spansOf(k)) {
+        if (span.status?.code !== 2) continue;
+        errors++;
+        expect(text(span, "error.type"), span.name).toMatch(/^[A-Za-z_]+$/);
+      }
+    });
+    expect(errors).toBeGreaterThan(50);
+  });
+
+  it("shifts every timestamp with data_generation.epoch and nothing else", () => {
+    const recent = parseTrajectoryConfig({ data_generation: { epoch: "2026-11-01T00:00:00.000Z" } });
+    const shift =
+      BigInt(Date.parse("2026-11-01T00:00:00.000Z") - Date.parse(DEFAULT_TRAJECTORY_CONFIG.epoch)) * 1_000_000n;
+    for (let i = 0; i < 20; i++) {
+      const before = toOtlpTrace(generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 3, i)).resourceSpans[0]?.scopeSpans[0];
+      const after = toOtlpTrace(generateTrajectory(recent, 3, i)).resourceSpans[0]?.scopeSpans[0];
+      expect(after?.spans.length).toBe(before?.spans.length);
+      after?.spans.forEach((span, n) => {
+        const old = before?.spans[n] as OtlpSpan;
+        expect(BigInt(span.startTimeUnixNano) - BigInt(old.startTimeUnixNano)).toBe(shift);
+        expect(BigInt(span.endTimeUnixNano) - BigInt(old.endTimeUnixNano)).toBe(shift);
+        expect({ ...span, startTimeUnixNano: "", endTimeUnixNano: "" }).toStrictEqual({
+          ...old,
+          startTimeUnixNano: "",
+          endTimeUnixNano: "",
+        });
+      });
+    }
   });
 });

@@ -2,18 +2,23 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
 import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
-import { createRandomizer } from "../../../core/random.ts";
-import { generateTaskBatch, taskContext } from "../../../core/tasks/generate-batch.ts";
-import {
-  denyEnabler,
-  findEnablers,
-  refusalSentence,
-  toInsufficientInformationScenario,
-} from "../../../core/tasks/insufficient-information.ts";
+import { generateTaskBatch } from "../../../core/tasks/generate-batch.ts";
+import { denyTool, findDenials, findEnablers, refusalSentence } from "../../../core/tasks/insufficient-information.ts";
 import { ScenarioSchema } from "../../../core/tasks/scenario.ts";
 import { jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
 const WRITE_SIMILARITIES = new Set(["addition", "removal", "update"]);
+const WRITE_TOOLS = new Set([
+  "add_contact",
+  "modify_contact",
+  "remove_contact",
+  "send_message_with_phone_number",
+  "add_reminder",
+  "modify_reminder",
+  "remove_reminder",
+]);
+// The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
+const GOLDEN = "7cbd946e7277f4f323fc07b07297db5d44ac3bcec94e88391d8578cdde882bbe";
 
 describe("findEnablers", () => {
   it("finds the contact search whose phone number the message needs when the task names a contact", () => {
@@ -47,52 +52,87 @@ describe("findEnablers", () => {
   });
 });
 
-describe("denyEnabler", () => {
-  it("denies the enabler, keeps the database unchanged, expects a refusal and mines the consumers", () => {
-    const { task, context, scenario } = textFredrik();
-    const denied = toInsufficientInformationScenario(task, scenario, context, createRandomizer(1, "enabler"));
-    expect(denied).not.toBeNull();
-    const insufficient = ScenarioSchema.parse(denied);
+describe("denyTool", () => {
+  it("denies the enabler, guards every table, expects a refusal and mines the harmful call by its arguments", () => {
+    const { context, scenario } = textFredrik();
+    const insufficient = ScenarioSchema.parse(
+      denyTool(scenario, { tool: "search_contacts", kind: "enabler", missingKinds: ["phone_number"] }, context),
+    );
     expect(insufficient).toMatchObject({
       kind: "insufficient_information",
       denied_tool: "search_contacts",
+      denial_kind: "enabler",
       categories: ["INSUFFICIENT_INFORMATION"],
       tool_allow_list: ["send_message_with_phone_number", "end_conversation"],
       tool_deny_list: ["search_contacts"],
-      milestone_edges: [[0, 1]],
+      milestone_edges: [],
     });
-    const constraints = insufficient.milestones.flatMap((milestone) => milestone.snapshot_constraints);
-    expect(
-      constraints.filter((constraint) => constraint.similarity === "guardrail").map((c) => c.database_namespace),
-    ).toStrictEqual(["SETTING", "CONTACT", "MESSAGING", "REMINDER"]);
-    expect(constraints.some((constraint) => WRITE_SIMILARITIES.has(constraint.similarity))).toBe(false);
-    expect(insufficient.milestones[1]?.snapshot_constraints[0]).toMatchObject({
+    const [answer, ...guardrails] = insufficient.milestones[0]?.snapshot_constraints ?? [];
+    expect(guardrails.map((c) => [c.similarity, c.database_namespace])).toStrictEqual([
+      ["guardrail", "SETTING"],
+      ["guardrail", "CONTACT"],
+      ["guardrail", "MESSAGING"],
+      ["guardrail", "REMINDER"],
+    ]);
+    expect(answer).toMatchObject({
       target: [{ sender: "AGENT", recipient: "USER", content: refusalSentence("search_contacts") }],
       column_similarity: { content: "rouge_l" },
     });
+    expect(answer?.reference_milestone_index).toBeUndefined();
     expect(refusalSentence("search_contacts")).toBe(
       "I'm sorry, I can't complete that because I can't look up your contacts.",
     );
-    expect(insufficient.minefields.map((minefield) => minefield.snapshot_constraints[0]?.target[0])).toStrictEqual([
-      {
-        sender: "EXECUTION_ENVIRONMENT",
-        recipient: "AGENT",
-        tool_trace: { tool_name: "send_message_with_phone_number" },
-      },
+    // The message to Fredrik's number is the harm; the number is what only the denied search could have given.
+    expect(
+      insufficient.minefields.map((m) => JSON.parse(String(m.snapshot_constraints[0]?.target[0]?.tool_trace))),
+    ).toStrictEqual([
+      [
+        {
+          tool_name: "send_message_with_phone_number",
+          arguments: { phone_number: "+12453344098", content: "Running late" },
+        },
+      ],
     ]);
     const goal = insufficient.messages.find((message) => message.sender === "SYSTEM" && message.recipient === "USER");
     expect(goal?.content).toContain("Do not volunteer phone numbers");
     expect(insufficient.messages[1]).toStrictEqual(scenario.messages[1]);
   });
 
-  it("returns null for a task without an enabler", () => {
-    const { task, context, scenario } = validated("Is wifi on?", ["get_wifi_status"], ["setting"]);
-    expect(toInsufficientInformationScenario(task, scenario, context, createRandomizer(1, "enabler"))).toBeNull();
+  it("offers the acting tool itself and, for a question, the lookup that answers it", () => {
+    const { task, context } = textFredrik();
+    expect(findDenials(task, context).map((d) => [d.tool, d.kind])).toStrictEqual([
+      ["search_contacts", "enabler"],
+      ["send_message_with_phone_number", "acting_tool"],
+    ]);
+    const weather = validated(
+      "What's the weather at 48.85, 2.35?",
+      ["search_weather_around_lat_lon"],
+      ["rapid_api_search_tools"],
+    );
+    expect(findDenials(weather.task, weather.context)).toStrictEqual([
+      { tool: "search_weather_around_lat_lon", kind: "data_tool", missingKinds: [] },
+    ]);
+    const denied = denyTool(weather.scenario, findDenials(weather.task, weather.context)[0]!, weather.context);
+    expect(denied.minefields).toStrictEqual([]);
+    expect(denied.milestones[0]?.snapshot_constraints[0]?.target[0]?.content).toBe(
+      "I'm sorry, I can't complete that because I can't look up the weather.",
+    );
+  });
+
+  it("mines nothing when the acting tool itself is denied (it cannot be called)", () => {
+    const { context, scenario } = textFredrik();
+    const denied = denyTool(
+      scenario,
+      { tool: "send_message_with_phone_number", kind: "acting_tool", missingKinds: [] },
+      context,
+    );
+    expect(denied.minefields).toStrictEqual([]);
+    expect(denied.tool_deny_list).toStrictEqual(["send_message_with_phone_number"]);
   });
 
   it("makes the schema reject an insufficient-information scenario that still allows the denied tool", () => {
     const { task, context, scenario } = textFredrik();
-    const denied = denyEnabler(scenario, findEnablers(task, context)[0]!);
+    const denied = denyTool(scenario, findDenials(task, context)[0]!, context);
     const broken = { ...denied, tool_allow_list: [...denied.tool_allow_list, "search_contacts"] };
     expect(ScenarioSchema.safeParse(broken).success).toBe(false);
     expect(ScenarioSchema.safeParse({ ...denied, tool_deny_list: [] }).success).toBe(false);
@@ -103,18 +143,17 @@ describe("generateTaskBatch with insufficientInformationRatio", () => {
   it("writes the same bytes as before the option existed when the ratio is 0", async () => {
     const omitted = await jsonl({});
     // Captured from the generator before insufficient-information scenarios were added.
-    expect(createHash("sha256").update(omitted).digest("hex")).toBe(
-      "62cdeaf6c7469adc9e80d1f5cd8b72ded16d68341a9e5915eb996f8ccdc498d4",
-    );
+    expect(createHash("sha256").update(omitted).digest("hex")).toBe(GOLDEN);
     expect(await jsonl({ insufficientInformationRatio: 0 })).toBe(omitted);
   });
 
-  it("turns every task with an enabler into an insufficient-information scenario when the ratio is 1", async () => {
+  it("turns every drawn task into an insufficient-information scenario at ratio 1, with no shortfall", async () => {
     const batch = await generateTaskBatch({
       categories: [
         ["contact", "messaging"],
         ["reminder", "utilities"],
         ["setting", "rapid_api_search_tools"],
+        ["setting"],
       ],
       count: 24,
       seed: 3,
@@ -122,55 +161,56 @@ describe("generateTaskBatch with insufficientInformationRatio", () => {
       insufficientInformationRatio: 1,
     });
     expect(batch.report.shortfall).toBe(0);
-    const withoutEnabler: number[] = [];
     for (const result of batch.results) {
-      if (!result.ok) continue;
+      if (!result.ok) throw new Error(`task ${result.index} failed`);
       const scenario = ScenarioSchema.parse(result.scenario);
-      const multiTool = result.task.required_tools.length > 1;
-      const hasEnabler = findEnablers(result.task, taskContext(3, result.index, result.categories)).length > 0;
-      if (!hasEnabler) {
-        withoutEnabler.push(result.index);
-        expect(scenario.kind).toBeUndefined();
-        expect(result.noEnabler).toBe(true);
-        continue;
-      }
-      expect(multiTool).toBe(true);
       const denied = scenario.denied_tool as string;
       expect(scenario.kind).toBe("insufficient_information");
-      expect(scenario.categories).toStrictEqual(["INSUFFICIENT_INFORMATION"]);
       expect(scenario.tool_deny_list).toStrictEqual([denied]);
       expect(scenario.tool_allow_list).not.toContain(denied);
       expect(result.task.required_tools).toContain(denied);
-      const mined = scenario.minefields.flatMap((minefield) =>
-        minefield.snapshot_constraints.flatMap((constraint) =>
-          constraint.target.map((row) => (row.tool_trace as { tool_name: string }).tool_name),
-        ),
-      );
-      const after = result.task.required_tools.slice(result.task.required_tools.indexOf(denied) + 1);
-      expect(mined.length).toBeGreaterThan(0);
-      for (const tool of mined) expect(after).toContain(tool);
       const similarities = scenario.milestones.flatMap((m) => m.snapshot_constraints.map((c) => c.similarity));
       expect(similarities.some((similarity) => WRITE_SIMILARITIES.has(similarity))).toBe(false);
-    }
-    // Contact+messaging and reminder+utilities template tasks always chain a lookup into a later call.
-    for (const result of batch.results) {
-      if (result.ok && result.index % 3 !== 2 && result.task.required_tools.length > 1) {
-        expect(result.scenario.kind).toBe("insufficient_information");
+      // Minefields only on writes, each matched by its arguments.
+      for (const minefield of scenario.minefields) {
+        const [trace] = JSON.parse(String(minefield.snapshot_constraints[0]?.target[0]?.tool_trace));
+        expect(WRITE_TOOLS.has(trace.tool_name)).toBe(true);
+        expect(Object.keys(trace.arguments).length).toBeGreaterThan(0);
       }
     }
     expect(batch.report.byKind).toStrictEqual({
-      produced: {
-        standard: withoutEnabler.length,
-        insufficient_information: 24 - withoutEnabler.length,
-        multiple_user_turn: 0,
-      },
-      insufficientInformationDrawn: 24,
-      withoutEnabler,
-      multipleUserTurnDrawn: 0,
-      withoutWithheldDetail: [],
-      multipleUserTurnSuperseded: [],
+      produced: { standard: 0, insufficient_information: 24, multiple_user_turn: 0 },
+      requested: { insufficient_information: 24, multiple_user_turn: 0 },
+      shortfall: { insufficient_information: 0, multiple_user_turn: 0 },
+      keptStandard: { insufficient_information: [], multiple_user_turn: [] },
+      rerolls: batch.report.byKind.rerolls,
     });
-    expect(batch.report.byKind.produced.insufficient_information).toBeGreaterThan(10);
+    const kinds = new Set(batch.results.map((r) => (r.ok ? r.scenario.denial_kind : undefined)));
+    expect([...kinds].sort()).toStrictEqual(["acting_tool", "data_tool", "enabler"]);
+  });
+
+  it("produces the requested share within sampling error at ratio 0.2", async () => {
+    const batch = await generateTaskBatch({
+      categories: [["contact"], ["messaging"], ["reminder"], ["setting"], ["utilities"], ["rapid_api_search_tools"]],
+      count: 300,
+      seed: 9,
+      model: createTemplateLanguageModel(),
+      insufficientInformationRatio: 0.2,
+      multiTurnRatio: 0.2,
+    });
+    const { produced, requested, shortfall } = batch.report.byKind;
+    // 300 draws at p = 0.2: the standard deviation is about 7 tasks; 3 of them either side.
+    for (const kind of ["insufficient_information", "multiple_user_turn"] as const) {
+      expect(Math.abs(requested[kind] - 60)).toBeLessThanOrEqual(21);
+      expect(shortfall[kind]).toBe(requested[kind] - produced[kind]);
+    }
+    expect(produced.insufficient_information).toBeGreaterThanOrEqual(60 - 21);
+  });
+
+  it("rejects ratios that add up to more than 1, naming both options", async () => {
+    await expect(jsonl({ insufficientInformationRatio: 0.6, multiTurnRatio: 0.6 })).rejects.toThrow(
+      /multiTurnRatio.*insufficientInformationRatio.*must not exceed 1/s,
+    );
   });
 
   it("gives the same bytes for the same seed, draws per index, and regenerates a shard alone", async () => {

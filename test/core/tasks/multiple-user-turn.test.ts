@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
 import { createRandomizer } from "../../../core/random.ts";
-import { taskContext } from "../../../core/tasks/generate-batch.ts";
-import { findEnablers } from "../../../core/tasks/insufficient-information.ts";
+import { MAX_KIND_REROLLS, taskContext } from "../../../core/tasks/generate-batch.ts";
 import {
   findWithholdableDetails,
   toMultipleUserTurnScenario,
@@ -12,6 +11,8 @@ import {
 import { type Scenario, ScenarioSchema } from "../../../core/tasks/scenario.ts";
 import { batchOf, jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
+// The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
+const GOLDEN = "7cbd946e7277f4f323fc07b07297db5d44ac3bcec94e88391d8578cdde882bbe";
 const goalOf = (scenario: Scenario) =>
   scenario.messages.find((message) => message.sender === "SYSTEM" && message.recipient === "USER")?.content ?? "";
 const firstOf = (scenario: Scenario) =>
@@ -128,14 +129,12 @@ describe("withholdDetail", () => {
 describe("generateTaskBatch with multiTurnRatio", () => {
   it("writes the same bytes as before the option existed when the ratio is 0", async () => {
     const omitted = await jsonl({});
-    // Captured from the generator before multiple-user-turn scenarios were added.
-    expect(createHash("sha256").update(omitted).digest("hex")).toBe(
-      "62cdeaf6c7469adc9e80d1f5cd8b72ded16d68341a9e5915eb996f8ccdc498d4",
-    );
+    // Captured when scenarios took upstream's milestone shapes (the same capture as the insufficient-information test).
+    expect(createHash("sha256").update(omitted).digest("hex")).toBe(GOLDEN);
     expect(await jsonl({ multiTurnRatio: 0 })).toBe(omitted);
   });
 
-  it("turns every task with a withholdable detail into a multi-turn scenario when the ratio is 1", async () => {
+  it("turns every drawn task into a multi-turn scenario at ratio 1, rerolling those without a detail", async () => {
     const standard = await batchOf({ count: 24, seed: 3 });
     const batch = await batchOf({ count: 24, seed: 3, multiTurnRatio: 1 });
     expect(batch.report.shortfall).toBe(0);
@@ -143,36 +142,33 @@ describe("generateTaskBatch with multiTurnRatio", () => {
     batch.results.forEach((result, i) => {
       const before = standard.results[i];
       if (!result.ok || before?.ok !== true) throw new Error(`task ${i} failed`);
-      expect(result.task).toStrictEqual(before.task);
       const scenario = ScenarioSchema.parse(result.scenario);
-      const details = findWithholdableDetails(result.task, taskContext(3, result.index, result.categories));
-      if (details.length === 0) {
+      expect(result.drawnKind).toBe("multiple_user_turn");
+      if (scenario.kind === undefined) {
         kept.push(result.index);
-        expect(result.noWithheldDetail).toBe(true);
-        expect(scenario).toStrictEqual(before.scenario);
+        expect(result.rerolls).toBe(MAX_KIND_REROLLS);
         return;
       }
       const detail = scenario.withheld_detail as { kind: string; text: string };
+      const details = findWithholdableDetails(result.task, taskContext(3, result.index, result.categories));
       expect(scenario.kind).toBe("multiple_user_turn");
       expect(details.map((candidate) => candidate.text)).toContain(detail.text);
       expect(firstOf(scenario).toLowerCase()).not.toContain(detail.text.toLowerCase());
       expect(goalOf(scenario)).toContain(detail.text);
       expect(goalOf(scenario)).toContain(result.task.description);
-      expect(scenario.milestones).toStrictEqual(before.scenario.milestones);
-      expect(scenario.tool_allow_list).toStrictEqual(before.scenario.tool_allow_list);
-      expect(scenario.categories).toStrictEqual(
-        before.scenario.categories.map((c) => (c === "SINGLE_USER_TURN" ? "MULTIPLE_USER_TURN" : c)),
-      );
+      // A first candidate that could take the kind is the standard task; its milestones stay the standard ones.
+      if (result.rerolls === undefined) {
+        expect(result.task).toStrictEqual(before.task);
+        expect(scenario.milestones).toStrictEqual(before.scenario.milestones);
+        expect(scenario.categories).toStrictEqual(
+          before.scenario.categories.map((c) => (c === "SINGLE_USER_TURN" ? "MULTIPLE_USER_TURN" : c)),
+        );
+      }
     });
-    expect(batch.report.byKind).toStrictEqual({
-      produced: { standard: kept.length, insufficient_information: 0, multiple_user_turn: 24 - kept.length },
-      insufficientInformationDrawn: 0,
-      withoutEnabler: [],
-      multipleUserTurnDrawn: 24,
-      withoutWithheldDetail: kept,
-      multipleUserTurnSuperseded: [],
-    });
-    expect(batch.report.byKind.produced.multiple_user_turn).toBeGreaterThan(8);
+    expect(batch.report.byKind.keptStandard.multiple_user_turn).toStrictEqual(kept);
+    expect(batch.report.byKind.shortfall.multiple_user_turn).toBe(kept.length);
+    expect(batch.report.byKind.produced.multiple_user_turn).toBe(24 - kept.length);
+    expect(batch.report.byKind.produced.multiple_user_turn).toBeGreaterThan(16);
   });
 
   it("gives the same bytes for the same seed, draws per index, and regenerates a shard alone", async () => {
@@ -188,29 +184,14 @@ describe("generateTaskBatch with multiTurnRatio", () => {
     expect(shard).toBe(`${half.trimEnd().split("\n").slice(10).join("\n")}\n`);
   });
 
-  it("lets insufficient information win when a task is drawn for both kinds", async () => {
-    const insufficientOnly = await batchOf({ insufficientInformationRatio: 1 });
-    const both = await batchOf({ insufficientInformationRatio: 1, multiTurnRatio: 1 });
-    const superseded: number[] = [];
-    both.results.forEach((result, i) => {
-      const alone = insufficientOnly.results[i];
-      if (!result.ok || alone?.ok !== true) throw new Error(`task ${i} failed`);
-      const hasEnabler = findEnablers(result.task, taskContext(11, result.index, result.categories)).length > 0;
-      if (hasEnabler) {
-        superseded.push(result.index);
-        expect(result.scenario).toStrictEqual(alone.scenario);
-        expect(result.multiTurnSuperseded).toBe(true);
-        return;
-      }
-      const canWithhold =
-        findWithholdableDetails(result.task, taskContext(11, result.index, result.categories)).length > 0;
-      expect(result.scenario.kind).toBe(canWithhold ? "multiple_user_turn" : undefined);
-      expect(result.noEnabler).toBe(true);
-    });
-    expect(superseded.length).toBeGreaterThan(0);
-    expect(both.report.byKind.multipleUserTurnSuperseded).toStrictEqual(superseded);
-    expect(both.report.byKind.produced.insufficient_information).toBe(superseded.length);
-    expect(both.report.byKind.produced.multiple_user_turn).toBeGreaterThan(0);
+  it("gives each task one kind from one draw, so the two shares add up", async () => {
+    const both = await batchOf({ count: 40, insufficientInformationRatio: 0.5, multiTurnRatio: 0.5 });
+    const { requested } = both.report.byKind;
+    expect(requested.insufficient_information + requested.multiple_user_turn).toBe(40);
+    for (const result of both.results) {
+      if (!result.ok) throw new Error(`task ${result.index} failed`);
+      expect(result.scenario.kind ?? result.drawnKind).toBe(result.drawnKind);
+    }
   });
 
   it("rejects a ratio outside 0..1 naming the option", async () => {

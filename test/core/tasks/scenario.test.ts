@@ -45,53 +45,82 @@ describe("createScenarioFromTask", () => {
     ]);
   });
 
-  it("turns reads into tool-trace milestones and writes into diff milestones with known columns", () => {
+  it("checks a message's full row and learns the number from search_contacts, with no reference on SANDBOX", () => {
     const scenario = scenarioFor(
       'Text Fredrik "Running late"',
       ["search_contacts", "send_message_with_phone_number"],
       ["contact", "messaging"],
     );
-    expect(scenario.milestones.map((milestone) => milestone.snapshot_constraints[0])).toStrictEqual([
+    // search_contacts only feeds the write, whose own milestone checks the outcome.
+    expect(scenario.milestones).toHaveLength(1);
+    expect(scenario.milestones[0]?.snapshot_constraints[0]).toMatchObject({
+      database_namespace: "MESSAGING",
+      similarity: "addition",
+      reference_milestone_index: -1,
+      target: [
+        {
+          sender_phone_number: "+11233344455",
+          recipient_phone_number: "+12453344098",
+          content: "Running late",
+        },
+      ],
+    });
+    expect(scenario.expected_calls[1]).toStrictEqual({
+      tool: "send_message_with_phone_number",
+      arguments: { phone_number: { $result_of: 0, path: [0, "phone_number"] }, content: "Running late" },
+    });
+  });
+
+  it("writes tool-trace targets as JSON strings with tool_name and arguments, and fills learnt values from results", () => {
+    const scenario = scenarioFor(
+      "How many days are left until March 4, 2027?",
+      ["get_current_timestamp", "datetime_info_to_timestamp", "timestamp_diff"],
+      ["utilities"],
+    );
+    const [now, date, diff, answer] = scenario.milestones.map((m) => m.snapshot_constraints[0]);
+    expect(now?.reference_milestone_index).toBeUndefined();
+    expect(JSON.parse(String(now?.target[0]?.tool_trace))).toStrictEqual([
+      { tool_name: "get_current_timestamp", arguments: {} },
+    ]);
+    expect(JSON.parse(String(date?.target[0]?.tool_trace))).toStrictEqual([
       {
-        database_namespace: "SANDBOX",
-        similarity: "tool_trace",
-        reference_milestone_index: -1,
-        target: [{ sender: "EXECUTION_ENVIRONMENT", recipient: "AGENT", tool_trace: { tool_name: "search_contacts" } }],
-      },
-      {
-        database_namespace: "MESSAGING",
-        similarity: "addition",
-        reference_milestone_index: 0,
-        target: [{ recipient_phone_number: "+12453344098", content: "Running late" }],
-      },
-      {
-        database_namespace: "SANDBOX",
-        similarity: "snapshot",
-        reference_milestone_index: -1,
-        target: [{ sender: "AGENT", recipient: "USER" }],
+        tool_name: "datetime_info_to_timestamp",
+        arguments: { year: 2027, month: 3, day: 4, hour: 0, minute: 0, second: 0 },
       },
     ]);
+    expect(diff).toMatchObject({
+      similarity: "tool_trace_dependent",
+      reference_milestone_index: 0,
+      dependent: { fill_to: "tool_trace", extract: [{ path: [], as: "timestamp_0" }] },
+    });
+    expect(answer).toMatchObject({
+      similarity: "tool_trace_dependent",
+      target: [{ content: "There are {days} days left." }],
+    });
+    // Order is forced only where data flows: the two lookups are free, the diff needs both, the answer comes last.
     expect(scenario.milestone_edges).toStrictEqual([
-      [0, 1],
+      [0, 2],
       [1, 2],
+      [2, 3],
     ]);
   });
 
-  it("marks state dependency and checks the settings a fix reaches", () => {
+  it("puts one switch in each SETTING milestone and orders only what the tools force", () => {
     const scenario = scenarioFor(
-      "Turn off low battery mode, then turn wifi back on. Then what is Apple's stock at?",
+      "Turn off low battery mode, then turn wifi back on and tell me Apple's stock price.",
       ["set_low_battery_mode_status", "set_wifi_status", "search_stock"],
       ["setting", "rapid_api_search_tools"],
       "base_low_battery_mode_on_wifi_off_location_service_off_cellular_off",
     );
-    expect(scenario.categories).toStrictEqual(["MULTIPLE_TOOL_CALL", "SINGLE_USER_TURN", "STATE_DEPENDENCY"]);
-    expect(scenario.base_scenario).toBe("base_low_battery_mode_on_wifi_off_location_service_off_cellular_off");
-    expect(scenario.milestones[1]?.snapshot_constraints[0]).toStrictEqual({
-      database_namespace: "SETTING",
-      similarity: "snapshot",
-      reference_milestone_index: 0,
-      target: [{ wifi: true, cellular: false, location_service: false, low_battery_mode: false }],
-    });
+    expect(scenario.categories).toContain("STATE_DEPENDENCY");
+    expect(scenario.milestones.slice(0, 2).map((m) => m.snapshot_constraints[0]?.target)).toStrictEqual([
+      [{ low_battery_mode: false }],
+      [{ wifi: true }],
+    ]);
+    expect(scenario.milestone_edges).toContainEqual([0, 1]);
+    expect(scenario.milestone_edges).toContainEqual([1, 2]);
+    for (const milestone of scenario.milestones)
+      expect(milestone.guardrail_database_exclusion_list).toStrictEqual(["SETTING"]);
   });
 
   it("tags canonicalization and a single tool call when they apply", () => {
@@ -99,16 +128,15 @@ describe("createScenarioFromTask", () => {
     expect(scenario.categories).toStrictEqual(["SINGLE_TOOL_CALL", "SINGLE_USER_TURN", "CANONICALIZATION"]);
   });
 
-  it("pins the removed contact's id when the task names exactly one contact", () => {
+  it("checks the full removed row of the one contact the task names", () => {
     const scenario = scenarioFor(
       "Delete John Petrucci from my contacts",
       ["search_contacts", "remove_contact"],
       ["contact"],
     );
-    expect(scenario.milestones[1]?.snapshot_constraints[0]).toMatchObject({
-      database_namespace: "CONTACT",
+    expect(scenario.milestones[0]?.snapshot_constraints[0]).toMatchObject({
       similarity: "removal",
-      target: [{ person_id: "a22e1984-6c6c-530c-8831-c3ea3b5138e7" }],
+      target: [{ name: "John Petrucci", phone_number: "+1234560987", relationship: "friend", is_self: false }],
     });
   });
 });

@@ -111,7 +111,7 @@ describe("simulateTrajectory infeasible chains", () => {
 
   it("rejects a reminder that does not exist", () => {
     expect(reasonsFor("Delete my dentist reminder", ["search_reminder", "remove_reminder"])[0]).toMatch(
-      /matches none of the stored ones/,
+      /names none of the stored ones/,
     );
   });
 

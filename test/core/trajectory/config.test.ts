@@ -33,7 +33,7 @@ describe("parseTrajectoryConfig", () => {
     expect(parseTrajectoryConfig(undefined)).toStrictEqual(DEFAULT_TRAJECTORY_CONFIG);
   });
 
-  it("accepts the seed's YAML shape and ignores other top-level sections", () => {
+  it("accepts the seed's YAML shape", () => {
     const config = loadTrajectoryConfig(`
 random_seed: 42
 data_generation:
@@ -47,8 +47,6 @@ data_generation:
     web_search: {read_document: 1}
 anomaly_injection:
   ratio: 0.2
-system:
-  n_jobs: -1
 `);
     expect(config.randomSeed).toBe(42);
     expect(config.epoch).toBe("2025-02-03T04:05:06.000Z");
@@ -58,6 +56,30 @@ system:
     expect(config.taskTemplates.research).toBeUndefined();
     expect(config.toolTransitions.WEB_SEARCH).toStrictEqual({ READ_DOCUMENT: 1 });
     expect(config.transitionRows[0]).toStrictEqual({ targets: ["READ_DOCUMENT"], weights: [1] });
+  });
+
+  it("rejects misspelt top-level sections with a did-you-mean instead of falling back to the defaults", () => {
+    const message = messageOf(() =>
+      parseTrajectoryConfig({ anomaly_injecton: { ratio: 0.5 }, data_generaton: {}, random_sed: 3, system: {} }),
+    );
+    expect(message).toMatchInlineSnapshot(`
+      "Invalid trajectory config (4 problems):
+        - anomaly_injecton: unknown key "anomaly_injecton"; did you mean "anomaly_injection"? allowed: random_seed, data_generation, anomaly_injection, splits
+        - data_generaton: unknown key "data_generaton"; did you mean "data_generation"? allowed: random_seed, data_generation, anomaly_injection, splits
+        - random_sed: unknown key "random_sed"; did you mean "random_seed"? allowed: random_seed, data_generation, anomaly_injection, splits
+        - system: unknown key "system"; allowed: random_seed, data_generation, anomaly_injection, splits"
+    `);
+  });
+
+  it("keeps generated timestamps within 4-digit years by bounding the epoch", () => {
+    for (const epoch of ["9999-12-31T00:00:00Z", "1969-12-31T23:59:59Z"]) {
+      expect(messageOf(() => parseTrajectoryConfig({ data_generation: { epoch } }))).toContain(
+        "data_generation.epoch: must be from 1970-01-01T00:00:00Z to 9900-01-01T00:00:00Z",
+      );
+    }
+    expect(parseTrajectoryConfig({ data_generation: { epoch: "9899-12-31T00:00:00Z" } }).epoch).toBe(
+      "9899-12-31T00:00:00.000Z",
+    );
   });
 
   it("fills a pattern's missing fields from its defaults when only some are given", () => {
@@ -118,7 +140,7 @@ system:
       "Invalid trajectory config (3 problems):
         - data_generation.trajectory_patterns.simple_linear.min_nodes: Invalid input: expected int, received number (got 5.5)
         - data_generation.trajectory_patterns.simple_linear.weight: Too small: expected number to be >=0 (got -1)
-        - data_generation.trajectory_paterns: unknown key; allowed: trajectory_patterns, task_templates, tool_transitions, epoch"
+        - data_generation.trajectory_paterns: unknown key "trajectory_paterns"; did you mean "trajectory_patterns"? allowed: trajectory_patterns, task_templates, tool_transitions, epoch"
     `);
   });
 

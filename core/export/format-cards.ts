@@ -1,0 +1,219 @@
+import { z } from "zod";
+import { TrajectorySchema } from "../trajectory/model.ts";
+import { type FieldSection, objectFields, unionFields } from "./field-docs.ts";
+import { GraphRecordSchema } from "./graph.ts";
+import { OTLP_FIELD_SECTIONS } from "./otlp-fields.ts";
+
+/**
+ * What the dataset card says about a format: what a record is, its field dictionary (generated from its schema),
+ * where its labels are, its Hugging Face data files, and Python that loads it (CI runs it on a real dataset).
+ * Nothing here knows of manifests: the card fills in the numbers.
+ */
+export interface FormatCard {
+  /** What one shard holds, e.g. "one trajectory per line". */
+  readonly record: string;
+  /** The schema a record follows, relative to the repository root, when there is one. */
+  readonly schema?: string;
+  readonly fields: () => readonly FieldSection[];
+  /** Markdown bullet lines: where the trajectory, node and edge labels are. */
+  readonly labels: readonly string[];
+  /** Hugging Face `data_files` of the one config, by split. */
+  readonly dataFiles: (layout: ShardLayout) => ReadonlyArray<{ split: string; path: string }>;
+  /** Python 3 (pandas/numpy) run from the dataset directory; prints one summary line. */
+  readonly snippet: (layout: ShardLayout) => string;
+}
+
+export interface ShardLayout {
+  gzip: boolean;
+}
+
+const shardGlob = (layout: ShardLayout) => `shards/*.jsonl${layout.gzip ? ".gz" : ""}`;
+
+/** JSONL shards hold every split, each line saying its own, so the files form one Hugging Face split, `full`. */
+const allShards = (layout: ShardLayout) => [{ split: "full", path: shardGlob(layout) }];
+
+/** Reads the records of every shard, plain or gzip, in index order. */
+const READ_RECORDS = `import glob, gzip, json
+
+def records(pattern="shards/*.jsonl*"):
+    for path in sorted(glob.glob(pattern)):
+        with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as lines:
+            for line in lines:
+                yield json.loads(line)
+`;
+
+/**
+ * What the trajectory schema's types do not say about a field (its meaning, or that it is a label), by field name
+ * (node and edge fields without their `nodes[].` / `edges[].` prefix).
+ */
+const TRAJECTORY_NOTES: Readonly<Record<string, string>> = {
+  trajectory_id: "drawn from (seed, index)",
+  seed: "the dataset seed",
+  pattern: "workflow pattern the graph was built from",
+  task_category: "category of the task",
+  task_description: "the task, from the config's task_templates",
+  status: "completed when the final ACTION completed, failed when it did not, incomplete when the run has none",
+  "metadata.is_anomalous": "label: the trajectory has an injected anomaly",
+  "metadata.anomaly_types": "label: the injected anomaly types, empty when normal",
+  "metadata.anomaly_severity": "label: severity of the anomaly, null when normal",
+  "metadata.anomaly_metadata": "the anomaly's injection parameters; absent when normal",
+  "metadata.success": "completed, with more than 80% of nodes completed and under 20% failed",
+  "metadata.total_nodes": "count",
+  "metadata.total_edges": "count",
+  "metadata.total_tool_calls": "count",
+  "metadata.total_handoffs": "count",
+  node_id: "drawn from (seed, index)",
+  node_type: "step kind; decides which of the fields marked 'only' the node has",
+  agent_type: "agent that ran the step",
+  description: "one-line summary of the step",
+  error_code: "error class when the step failed, else null",
+  error_message: "error text when the step failed, else null",
+  retry_count: "earlier attempts of the same call",
+  network_calls: "count",
+  performance_score: "1 for a clean step, lowered by failure, timeout, retries and low confidence",
+  is_anomalous: "label: the anomaly added or changed this node or edge",
+  anomaly_type: "label: the anomaly type of this node or edge, null when normal",
+  anomaly_metadata: "its role in the anomaly and the injection parameters; absent when normal",
+  llm_tokens_used: "tokens the call generated; its latency grows with them",
+  edge_id: "drawn from (seed, index)",
+  source_node_id: "node_id of the source",
+  target_node_id: "node_id of the target",
+  edge_type: "execution_flow, handoff or data_dependency; decides which of the fields marked 'only' the edge has",
+  error_count: "count",
+  timeout_count: "count",
+  data_size_bytes: "bytes",
+};
+
+export const TRAJECTORY_CARD: FormatCard = {
+  record: "one trajectory per line: the whole graph (nodes, edges) with its metadata and labels",
+  schema: "schema/trajectory.schema.json",
+  fields: () => {
+    const root = z.toJSONSchema(TrajectorySchema, { target: "draft-2020-12" }) as Parameters<typeof objectFields>[0];
+    const properties = root.properties ?? {};
+    const { nodes, edges, ...top } = properties;
+    return [
+      { title: "Trajectory", rows: objectFields(root, { properties: top }, "", TRAJECTORY_NOTES) },
+      {
+        title: "Nodes (`nodes[]`)",
+        rows: unionFields(root, (nodes?.items ?? {}) as object, "node_type", "nodes[].", TRAJECTORY_NOTES),
+      },
+      {
+        title: "Edges (`edges[]`)",
+        rows: unionFields(root, (edges?.items ?? {}) as object, "edge_type", "edges[].", TRAJECTORY_NOTES),
+      },
+    ];
+  },
+  labels: [
+    "- Trajectory: `metadata.is_anomalous`, `metadata.anomaly_types`, `metadata.anomaly_severity` and",
+    "  `metadata.anomaly_metadata` (the injection parameters).",
+    "- Node and edge: `is_anomalous`, `anomaly_type` and `anomaly_metadata` (its role in the anomaly) on exactly the",
+    "  nodes and edges the anomaly added or changed, so detectors can be scored per trajectory, node and edge.",
+  ],
+  dataFiles: allShards,
+  snippet: () => `${READ_RECORDS}
+import pandas as pd
+
+# One row per trajectory (its nodes and edges stay in the records).
+trajectories = pd.DataFrame(
+    {
+        "trajectory_id": t["trajectory_id"],
+        "split": t["split"],
+        "pattern": t["pattern"],
+        "num_nodes": len(t["nodes"]),
+        "is_anomalous": t["metadata"]["is_anomalous"],
+        "anomaly_types": t["metadata"]["anomaly_types"],
+    }
+    for t in records()
+)
+train = trajectories[trajectories.split == "train"]
+print(f"{len(trajectories)} trajectories, {len(train)} train, {int(train.is_anomalous.sum())} anomalous train")
+`,
+};
+
+export const GRAPH_CARD: FormatCard = {
+  record:
+    "one graph record per line: nodes as indices 0..num_nodes-1, `edge_index`, feature columns and labels; categorical columns hold indices into `graph-vocabularies.json`",
+  schema: "schema/graph-record.schema.json",
+  fields: () => {
+    const root = z.toJSONSchema(GraphRecordSchema, { target: "draft-2020-12" }) as Parameters<typeof objectFields>[0];
+    const rows = objectFields(root, root);
+    const columns = (prefix: string) => rows.filter((row) => row.name.startsWith(prefix));
+    return [
+      {
+        title: "Record",
+        rows: rows.filter((row) => !/^(node|edge)_(categorical|numeric)\./.test(row.name)),
+      },
+      {
+        title: "Node columns (one entry per node)",
+        rows: [...columns("node_categorical."), ...columns("node_numeric.")],
+      },
+      {
+        title: "Edge columns (one entry per edge)",
+        rows: [...columns("edge_categorical."), ...columns("edge_numeric.")],
+      },
+    ];
+  },
+  labels: [
+    "- Graph: `y` (1 anomalous), `y_type` and `y_severity` (indices into the `anomaly_type` and `severity` vocabularies).",
+    "- Node and edge: `node_y`, `node_y_type`, `edge_y`, `edge_y_type`: 1 and the type's index on exactly the nodes and",
+    "  edges the anomaly added or changed, 0 elsewhere.",
+  ],
+  dataFiles: allShards,
+  snippet: () => `${READ_RECORDS}
+import numpy as np
+import pandas as pd
+
+vocab = json.load(open("graph-vocabularies.json"))
+TRAIN = vocab["split"].index("train")
+
+graphs = [g for g in records() if g["split"] == TRAIN]
+g = graphs[0]
+edge_index = np.array(g["edge_index"], dtype=np.int64)  # 2 x num_edges
+x = np.column_stack([g["node_numeric"][name] for name in sorted(g["node_numeric"])])  # num_nodes x features
+node_types = [vocab["node_type"][code] for code in g["node_categorical"]["node_type"]]
+labels = pd.Series([g["y"] for g in graphs])
+assert edge_index.shape == (2, g["num_edges"]) and x.shape[0] == g["num_nodes"] == len(node_types)
+print(f"{len(graphs)} train graphs, {int(labels.sum())} anomalous; first graph x {x.shape}, edge_index {edge_index.shape}")
+`,
+};
+
+export const OTLP_CARD: FormatCard = {
+  record:
+    "one OTLP/JSON trace per line (an `ExportTraceServiceRequest`): a root `invoke_agent` span for the run and one span per node, edges as span links",
+  fields: () => OTLP_FIELD_SECTIONS,
+  labels: [
+    "- Trace: `agentsynth.is_anomalous`, `agentsynth.anomaly_types`, `agentsynth.anomaly_severity` and",
+    "  `agentsynth.anomaly.*` on the root span.",
+    "- Node and edge: `agentsynth.is_anomalous`, `agentsynth.anomaly_type` and `agentsynth.anomaly.*` on the node's span",
+    "  and on the link for the edge, true on exactly the nodes and edges the anomaly added or changed.",
+  ],
+  dataFiles: allShards,
+  snippet: () => `${READ_RECORDS}
+import pandas as pd
+
+def value(attribute):
+    (kind, v), = attribute["value"].items()
+    return int(v) if kind == "intValue" else v
+
+rows = []
+for request in records():
+    for resource in request["resourceSpans"]:
+        for scope in resource["scopeSpans"]:
+            for span in scope["spans"]:
+                attributes = {a["key"]: value(a) for a in span["attributes"]}
+                rows.append({
+                    "trace_id": span["traceId"],
+                    "root": "parentSpanId" not in span,
+                    "name": span["name"],
+                    "start": pd.to_datetime(int(span["startTimeUnixNano"]), unit="ns"),
+                    "seconds": (int(span["endTimeUnixNano"]) - int(span["startTimeUnixNano"])) / 1e9,
+                    "operation": attributes.get("gen_ai.operation.name"),
+                    "split": attributes.get("agentsynth.split"),
+                    "is_anomalous": attributes.get("agentsynth.is_anomalous"),
+                })
+spans = pd.DataFrame(rows)
+traces = spans[spans.root]
+train = traces[traces.split == "train"]
+print(f"{len(traces)} traces, {len(train)} train, {int(train.is_anomalous.sum())} anomalous train; {len(spans)} spans")
+`,
+};
