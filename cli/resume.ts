@@ -8,7 +8,7 @@ import {
   ShardDoneRecordSchema,
 } from "../core/batch/records.ts";
 import type { ShardPlan } from "../core/dataset/plan.ts";
-import type { TrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import { publicSpec, type TrajectoryDatasetSpec } from "../core/dataset/spec.ts";
 import { ConfigError, CoreError } from "../core/errors.ts";
 import { listAll } from "../core/storage/list-all.ts";
 import type { ObjectStore } from "../core/storage/object-store.ts";
@@ -38,6 +38,33 @@ export function serializeSpec(spec: TrajectoryDatasetSpec): string {
   return `${JSON.stringify(spec, null, 2)}\n`;
 }
 
+/** Where an evaluation set's full spec (with its secret) is kept during a run: with the labels, never in public. */
+export const PRIVATE_SPEC_KEY = "labels/spec.json";
+
+/**
+ * Records the spec a run starts with: spec.json holds what may be published (an evaluation set's secret left out),
+ * and an evaluation set's full spec goes under labels/, so --resume can continue with the same secret.
+ */
+export async function recordSpec(store: ObjectStore, spec: TrajectoryDatasetSpec): Promise<void> {
+  if (spec.eval_set !== undefined) {
+    await store.put(PRIVATE_SPEC_KEY, serializeSpec(spec), { contentType: "application/json" });
+  }
+  await store.put(SPEC_KEY, serializeSpec(publicSpec(spec)), { contentType: "application/json" });
+}
+
+/** The secret an interrupted evaluation set was started with, or undefined when none was recorded. */
+export async function readEvalSecret(store: ObjectStore): Promise<string | undefined> {
+  const bytes = await store.get(PRIVATE_SPEC_KEY);
+  if (bytes === null) return undefined;
+  try {
+    const secret = (JSON.parse(Buffer.from(bytes).toString("utf8")) as { eval_set?: { secret?: unknown } }).eval_set
+      ?.secret;
+    return typeof secret === "string" ? secret : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What `--resume` keeps and what it regenerates: every planned shard whose done record is intact and whose file has
  * exactly the recorded size and sha256 is kept; everything else is written again. The directory must have been
@@ -55,7 +82,21 @@ export async function planResume(
       `--resume: ${outDir} has no readable spec.json, so it was not started by "agentsynth trajectories" (or by a version without --resume). Use another --out, or --force to overwrite it.`,
     );
   }
-  const given = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  if (spec.eval_set !== undefined) {
+    const secret = await readEvalSecret(store);
+    if (secret === undefined) {
+      throw new ConfigError(
+        `--resume: ${outDir} has no readable labels/spec.json, so the evaluation set's secret is lost and its shards cannot be continued. Use --force to start over.`,
+      );
+    }
+    if (secret !== spec.eval_set.secret) {
+      throw new ConfigError(
+        `--resume: ${outDir} was started with another --eval-secret. Leave --eval-secret out to continue with the recorded one, or use --force to start over.`,
+        [{ path: "--eval-secret", message: "differs from the secret in labels/spec.json" }],
+      );
+    }
+  }
+  const given = JSON.parse(JSON.stringify(publicSpec(spec))) as Record<string, unknown>;
   const was = recorded as Record<string, unknown>;
   const differing = [...new Set([...Object.keys(was), ...Object.keys(given)])].filter(
     (key) => !isDeepStrictEqual(was[key], given[key]),

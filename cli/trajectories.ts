@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -7,7 +8,12 @@ import { parseConfigText } from "../core/dataset/config-text.ts";
 import { datasetFiles } from "../core/dataset/outputs.ts";
 import { planShards, type ShardPlan } from "../core/dataset/plan.ts";
 import { resolveDatasetConfig } from "../core/dataset/resolve-config.ts";
-import { DEFAULT_SHARD_SIZE, parseTrajectoryDatasetSpec, type TrajectoryDatasetSpec } from "../core/dataset/spec.ts";
+import {
+  DEFAULT_SHARD_SIZE,
+  parseTrajectoryDatasetSpec,
+  type TrajectoryDatasetSpec,
+  withEvalSecret,
+} from "../core/dataset/spec.ts";
 import { ConfigError } from "../core/errors.ts";
 import { TRAJECTORY_FORMAT_NAMES } from "../core/export/formats.ts";
 import { createFsObjectStore } from "../core/storage/drivers/fs.ts";
@@ -16,8 +22,8 @@ import type { TrajectoryConfig } from "../core/trajectory/index.ts";
 import type { CliIo } from "./io.ts";
 import { prepareOutDir } from "./out-dir.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { forgetDoneRecords, planResume, serializeSpec } from "./resume.ts";
-import { SPEC_KEY, writeShardWithRecord } from "./shard-output.ts";
+import { forgetDoneRecords, planResume, readEvalSecret, recordSpec } from "./resume.ts";
+import { writeShardWithRecord } from "./shard-output.ts";
 import { runShardsOnWorkers } from "./shard-pool.ts";
 
 /** Below this many trajectories (about 3 s on one core), starting worker threads costs more than they save. */
@@ -42,6 +48,11 @@ Options:
   --compress C         compress JSONL shards: zstd (.jsonl.zst, fast; pandas, Polars, DuckDB read it) or gzip
                        (.jsonl.gz, readable everywhere, about twice the run time)
   --gzip               the same as --compress gzip
+  --eval-set           an evaluation set: labels, split, seed and index go to labels/NNNNN.jsonl (keyed by
+                       trajectory_id) and not into the shards, and all randomness is keyed with a secret kept in
+                       labels/manifest.json; publish the directory without labels/
+  --eval-secret HEX    the evaluation set's secret (32-128 hex digits; implies --eval-set); the same seed and secret
+                       give the same bytes. Without it a new secret is generated
   --workers W          worker threads (default: all cores from 30,000 trajectories, else 1); the output is
                        identical for any W
   --resume             finish an interrupted run in --out: shards whose bytes match their record are kept,
@@ -65,6 +76,7 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
   }
   const configInput = withEpoch(values.config === undefined ? {} : readConfigFile(values.config), values.epoch);
   const seedFromConfig = (configInput as { random_seed?: unknown }).random_seed;
+  const evalSet = values["eval-set"] === true || values["eval-secret"] !== undefined;
   const specInput = {
     seed:
       values.seed === undefined
@@ -82,11 +94,12 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
       ? {}
       : { anomaly_ratio: toNumber("--anomaly-ratio", values["anomaly-ratio"]) }),
     ...(values.config === undefined && values.epoch === undefined ? {} : { config: configInput }),
+    ...(evalSet ? { eval_set: values["eval-secret"] === undefined ? {} : { secret: values["eval-secret"] } } : {}),
   };
-  const spec = withFlagNames(() => parseTrajectoryDatasetSpec(specInput));
+  const parsed = withFlagNames(() => parseTrajectoryDatasetSpec(specInput));
   const workers =
     values.workers === undefined
-      ? spec.total < MIN_TOTAL_FOR_WORKERS
+      ? parsed.total < MIN_TOTAL_FOR_WORKERS
         ? 1
         : availableParallelism()
       : toInteger("--workers", values.workers);
@@ -95,8 +108,8 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
       { path: "--workers", message: "must be a whole number >= 1", value: values.workers },
     ]);
   }
-  const config = resolveDatasetConfig(spec);
-  const plan = planShards(spec.total, spec.shard_size, spec.start_index);
+  const config = resolveDatasetConfig(parsed);
+  const plan = planShards(parsed.total, parsed.shard_size, parsed.start_index);
   const outDir = resolve(values.out);
   const { empty } = await prepareOutDir(outDir);
   if (!empty && !values.force && !values.resume) {
@@ -108,9 +121,14 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
   const store = createFsObjectStore({ baseDir: outDir, fsync: false });
   // Temp files of writes that were interrupted (a killed run) are never part of a dataset.
   if (!empty) await store.removeTemps?.("");
+  // An evaluation set's secret is the one value drawn from outside the seed (nobody holding only the seed can
+  // regenerate it); a resumed run takes the interrupted run's secret from its private spec under labels/.
+  const resuming = values.resume === true && !empty;
+  const recordedSecret = resuming && parsed.eval_set !== undefined ? await readEvalSecret(store) : undefined;
+  const spec = withEvalSecret(parsed, () => recordedSecret ?? randomBytes(32).toString("hex"));
   let kept: ShardDoneRecord[] = [];
   let todo: readonly ShardPlan[] = plan;
-  if (values.resume && !empty) {
+  if (resuming) {
     const resumed = await planResume(store, outDir, spec, plan);
     kept = resumed.kept;
     todo = resumed.todo;
@@ -119,7 +137,7 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
   } else {
     if (!empty) await forgetDoneRecords(store);
     // Recorded first, so --resume can tell which run the shards belong to.
-    await store.put(SPEC_KEY, serializeSpec(spec), { contentType: "application/json" });
+    await recordSpec(store, spec);
   }
 
   const keptCount = kept.reduce((sum, record) => sum + record.count, 0);
@@ -161,6 +179,10 @@ export async function runTrajectoriesCommand(argv: string[], io: CliIo): Promise
       `(${Math.round(produced / seconds).toLocaleString("en-US")} trajectories/s` +
       `${keptCount > 0 ? `; ${keptCount.toLocaleString("en-US")} kept from the interrupted run` : ""})\n`,
   );
+  if (spec.eval_set !== undefined)
+    io.stdout.write(
+      `evaluation set: labels and the secret are in ${resolve(outDir, "labels")}; publish ${outDir} without labels/\n`,
+    );
   return 0;
 }
 
@@ -221,6 +243,8 @@ function parseFlags(argv: string[]) {
         config: { type: "string" },
         "shard-size": { type: "string" },
         "anomaly-ratio": { type: "string" },
+        "eval-set": { type: "boolean" },
+        "eval-secret": { type: "string" },
         epoch: { type: "string" },
         gzip: { type: "boolean" },
         compress: { type: "string" },

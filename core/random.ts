@@ -1,3 +1,4 @@
+import { createCipheriv, createHash } from "node:crypto";
 import seedrandom from "seedrandom";
 
 /**
@@ -28,53 +29,72 @@ export interface Randomizer {
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const SEPARATOR = "\u001f";
 
 /**
- * Creates a randomizer for a path of keys, e.g. `createRandomizer(42, "trajectory", 17)`.
+ * A dataset seed together with a secret, for an evaluation set whose labels must not be recoverable: every stream is
+ * then drawn from a keystream keyed with the secret (see `KeystreamRandomizer`), so neither the seed nor the
+ * generated values let anyone reproduce the data or its labels without the secret.
+ */
+export interface SecretSeed {
+  readonly seed: number;
+  /** High-entropy secret (hex), kept with the labels. */
+  readonly secret: string;
+}
+
+/** What a dataset's random streams derive from: a public seed, or a seed with a secret. */
+export type Seed = number | SecretSeed;
+
+/** The public part of a seed. */
+export function publicSeed(seed: Seed): number {
+  return typeof seed === "number" ? seed : seed.seed;
+}
+
+/**
+ * Creates a randomizer for a path of keys, e.g. `createRandomizer(42, "trajectory", 17)`. A `SecretSeed` gives a
+ * keystream randomizer keyed with its secret; a plain seed gives the fast Alea generator.
  * @example
  * const rng = createRandomizer(42, "trajectory", 0);
  * rng.int(1, 6); // same value on every run
  */
-export function createRandomizer(seed: number | string, ...path: Array<string | number>): Randomizer {
-  const key = [String(seed), ...path.map(String)].join("\u001f");
+export function createRandomizer(seed: Seed | string, ...path: Array<string | number>): Randomizer {
+  if (typeof seed === "object")
+    return new KeystreamRandomizer(seed.secret, [String(seed.seed), ...path.map(String)].join(SEPARATOR));
+  const key = [String(seed), ...path.map(String)].join(SEPARATOR);
   return new AleaRandomizer(key);
 }
 
-class AleaRandomizer implements Randomizer {
-  readonly #key: string;
-  readonly #prng: seedrandom.PRNG;
-
-  constructor(key: string) {
-    this.#key = key;
-    this.#prng = seedrandom.alea(key);
-  }
-
-  next(): number {
-    return this.#prng();
-  }
+/**
+ * Everything a randomizer draws, derived from two primitives: `next()` (uniform in [0, 1)) and `uint32()`. The
+ * generators differ only in those.
+ */
+abstract class DerivedDraws implements Randomizer {
+  abstract next(): number;
+  protected abstract uint32(): number;
+  abstract fork(label: string | number): Randomizer;
 
   float(min: number, max: number): number {
-    return min + (max - min) * this.#prng();
+    return min + (max - min) * this.next();
   }
 
   int(min: number, max: number): number {
-    return min + Math.floor(this.#prng() * (max - min + 1));
+    return min + Math.floor(this.next() * (max - min + 1));
   }
 
   chance(p: number): boolean {
-    return this.#prng() < p;
+    return this.next() < p;
   }
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError("pick() needs a non-empty list");
-    return items[Math.floor(this.#prng() * items.length)] as T;
+    return items[Math.floor(this.next() * items.length)] as T;
   }
 
   weightedIndex(weights: readonly number[]): number {
     let total = 0;
     for (const weight of weights) total += weight;
     if (!(total > 0)) throw new RangeError("weightedIndex() needs at least one positive weight");
-    let target = this.#prng() * total;
+    let target = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       target -= weights[i] as number;
       if (target < 0) return i;
@@ -88,7 +108,7 @@ class AleaRandomizer implements Randomizer {
     const pool = items.slice();
     const count = Math.min(k, pool.length);
     for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(this.#prng() * (pool.length - i));
+      const j = i + Math.floor(this.next() * (pool.length - i));
       const swap = pool[i] as T;
       pool[i] = pool[j] as T;
       pool[j] = swap;
@@ -103,7 +123,7 @@ class AleaRandomizer implements Randomizer {
   uuid(): string {
     const bytes = new Array<number>(16);
     for (let i = 0; i < 16; i += 4) {
-      const word = this.#prng.int32() >>> 0;
+      const word = this.uint32();
       bytes[i] = word & 0xff;
       bytes[i + 1] = (word >>> 8) & 0xff;
       bytes[i + 2] = (word >>> 16) & 0xff;
@@ -116,12 +136,73 @@ class AleaRandomizer implements Randomizer {
   }
 
   normal(mean: number, stdDev: number): number {
-    const u1 = 1 - this.#prng();
-    const u2 = this.#prng();
+    const u1 = 1 - this.next();
+    const u2 = this.next();
     return mean + stdDev * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}
+
+class AleaRandomizer extends DerivedDraws {
+  readonly #key: string;
+  readonly #prng: seedrandom.PRNG;
+
+  constructor(key: string) {
+    super();
+    this.#key = key;
+    this.#prng = seedrandom.alea(key);
+  }
+
+  next(): number {
+    return this.#prng();
+  }
+
+  protected uint32(): number {
+    return this.#prng.int32() >>> 0;
   }
 
   fork(label: string | number): Randomizer {
-    return new AleaRandomizer(`${this.#key}\u001f${String(label)}`);
+    return new AleaRandomizer(`${this.#key}${SEPARATOR}${String(label)}`);
+  }
+}
+
+const KEYSTREAM_BLOCK = Buffer.alloc(4096);
+const ZERO_IV = Buffer.alloc(16);
+
+/**
+ * Draws from AES-256-CTR keyed with SHA-256(secret, path). Alea's output is its own state (three draws reveal it, and
+ * every trajectory id shows four), so anyone could continue an Alea stream from published values; a keystream reveals
+ * nothing of its key or of the streams of other paths. Slower than Alea, so only evaluation sets use it.
+ */
+class KeystreamRandomizer extends DerivedDraws {
+  readonly #secret: string;
+  readonly #path: string;
+  readonly #cipher;
+  #block: Buffer = Buffer.alloc(0);
+  #offset = 0;
+
+  constructor(secret: string, path: string) {
+    super();
+    this.#secret = secret;
+    this.#path = path;
+    const key = createHash("sha256").update(secret).update(SEPARATOR).update(path).digest();
+    this.#cipher = createCipheriv("aes-256-ctr", key, ZERO_IV);
+  }
+
+  next(): number {
+    return this.uint32() / 4_294_967_296;
+  }
+
+  protected uint32(): number {
+    if (this.#offset + 4 > this.#block.length) {
+      this.#block = this.#cipher.update(KEYSTREAM_BLOCK);
+      this.#offset = 0;
+    }
+    const word = this.#block.readUInt32LE(this.#offset);
+    this.#offset += 4;
+    return word;
+  }
+
+  fork(label: string | number): Randomizer {
+    return new KeystreamRandomizer(this.#secret, `${this.#path}${SEPARATOR}${String(label)}`);
   }
 }

@@ -1,4 +1,4 @@
-import { createRandomizer, type Randomizer } from "../random.ts";
+import { createRandomizer, type Randomizer, type Seed } from "../random.ts";
 import { type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
 
@@ -15,7 +15,7 @@ export interface AnomalyDecision {
  * @example
  * decideAnomaly(config.anomalies, 42, 7); // null, or { type: "infinite_loops", severity: "high" }
  */
-export function decideAnomaly(config: AnomalyInjectionConfig, seed: number, index: number): AnomalyDecision | null {
+export function decideAnomaly(config: AnomalyInjectionConfig, seed: Seed, index: number): AnomalyDecision | null {
   if (!(config.ratio > 0)) return null;
   const rng = createRandomizer(seed, "anomaly", index);
   if (!rng.chance(config.ratio)) return null;
@@ -25,7 +25,7 @@ export function decideAnomaly(config: AnomalyInjectionConfig, seed: number, inde
 }
 
 /** The stream the injector of trajectory `index` draws from: where the anomaly goes and its exact size. */
-export function injectionRandomizer(seed: number, index: number): Randomizer {
+export function injectionRandomizer(seed: Seed, index: number): Randomizer {
   return createRandomizer(seed, "anomaly", index, "inject");
 }
 

@@ -1,4 +1,4 @@
-import type { Randomizer } from "../random.ts";
+import type { Randomizer, Seed } from "../random.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { finalizeTrajectory } from "../trajectory/finalize.ts";
 import type { AnomalyMetadata, Trajectory } from "../trajectory/model.ts";
@@ -46,7 +46,7 @@ export interface InjectAnomalyInput {
   /** The plan the draft was built with (`planAnomaly`): type, severity and the node-adding effect counts. */
   plan: AnomalyPlan;
   config: AnomalyInjectionConfig;
-  seed: number;
+  seed: Seed;
   index: number;
 }
 

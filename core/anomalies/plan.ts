@@ -1,4 +1,4 @@
-import { createRandomizer } from "../random.ts";
+import { createRandomizer, type Seed } from "../random.ts";
 import { STRUCTURAL_MIN_NODES } from "../trajectory/defaults.ts";
 import type { NodeBudget } from "../trajectory/generate.ts";
 import type { AnomalyType, PatternName } from "../trajectory/vocabulary.ts";
@@ -50,7 +50,7 @@ export interface AnomalyPlan {
  * const plan = planAnomalyStep(config.anomalies, 42, 7);
  * const draft = draftTrajectory(config, 42, 7, plan?.budget);
  */
-export function planAnomalyStep(config: AnomalyInjectionConfig, seed: number, index: number): AnomalyPlan | null {
+export function planAnomalyStep(config: AnomalyInjectionConfig, seed: Seed, index: number): AnomalyPlan | null {
   const decision = decideAnomaly(config, seed, index);
   return decision === null ? null : planAnomaly(decision, config, seed, index);
 }
@@ -59,7 +59,7 @@ export function planAnomalyStep(config: AnomalyInjectionConfig, seed: number, in
 export function planAnomaly(
   decision: AnomalyDecision,
   config: AnomalyInjectionConfig,
-  seed: number,
+  seed: Seed,
   index: number,
 ): AnomalyPlan {
   const names = NODE_EFFECTS[decision.type];

@@ -1,3 +1,4 @@
+import type { Seed } from "../random.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { finalizeTrajectory } from "../trajectory/finalize.ts";
 import type { TrajectoryDraft } from "../trajectory/generate.ts";
@@ -21,7 +22,7 @@ export function finishTrajectory(
   draft: TrajectoryDraft,
   trajectoryConfig: TrajectoryConfig,
   plan: AnomalyPlan | null,
-  seed: number,
+  seed: Seed,
   index: number,
 ): Trajectory {
   if (plan === null) return finalizeTrajectory(draft.trajectory, draft.startMs);

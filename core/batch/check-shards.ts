@@ -14,6 +14,8 @@ export interface ExpectedShard {
    * sha256; `key`, `bytes` and `sha256` then describe the set, and the files are what is checked.
    */
   files?: ReadonlyArray<{ key: string; bytes: number; sha256: string }> | undefined;
+  /** An evaluation set's label file for the shard (done records list it; the public manifest does not). */
+  labels?: { key: string; bytes: number; sha256: string } | undefined;
 }
 
 export type ShardProblem = "missing" | "size_mismatch" | "sha256_mismatch";
@@ -51,20 +53,28 @@ export async function checkShards(
 ): Promise<ShardCheck[]> {
   const hash = options.sha256 ?? true;
   return mapLimit(shards, options.concurrency ?? 4, async (shard): Promise<ShardCheck> => {
-    if (shard.files === undefined) return checkObject(store, prefix, shard.index, shard, hash);
-    // Several files: the shard is whole when every file is; the first wrong one is reported.
-    for (const file of shard.files) {
-      const check = await checkObject(store, prefix, shard.index, file, hash);
-      if (check.problem !== null) return check;
-    }
-    return {
-      index: shard.index,
-      key: shard.key,
-      problem: null,
-      expected: { bytes: shard.bytes, sha256: shard.sha256 },
-      actual: { bytes: shard.bytes },
-    };
+    const check = await checkData(store, prefix, shard, hash);
+    // A shard of an evaluation set is only whole with its labels.
+    if (check.problem !== null || shard.labels === undefined) return check;
+    const labels = await checkObject(store, prefix, shard.index, shard.labels, hash);
+    return labels.problem === null ? check : labels;
   });
+}
+
+async function checkData(store: ObjectStore, prefix: string, shard: ExpectedShard, hash: boolean): Promise<ShardCheck> {
+  if (shard.files === undefined) return checkObject(store, prefix, shard.index, shard, hash);
+  // Several files: the shard is whole when every file is; the first wrong one is reported.
+  for (const file of shard.files) {
+    const check = await checkObject(store, prefix, shard.index, file, hash);
+    if (check.problem !== null) return check;
+  }
+  return {
+    index: shard.index,
+    key: shard.key,
+    problem: null,
+    expected: { bytes: shard.bytes, sha256: shard.sha256 },
+    actual: { bytes: shard.bytes },
+  };
 }
 
 async function checkObject(

@@ -28,6 +28,8 @@ export const ShardDoneRecordSchema = z.object({
       }),
     )
     .optional(),
+  /** An evaluation set's label file for the shard. */
+  labels: z.object({ key: z.string(), bytes: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   stats: z.custom<DatasetStatsJSON>((value) => value !== null && typeof value === "object").optional(),
 });
 export type ShardDoneRecord = z.output<typeof ShardDoneRecordSchema>;

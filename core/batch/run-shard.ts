@@ -1,21 +1,24 @@
 import { createHash } from "node:crypto";
+import { ShardLabels } from "../dataset/eval-labels.ts";
+import type { LabelsEntry } from "../dataset/manifest.ts";
 import { recomputeShardStats } from "../dataset/outputs.ts";
-import { renderTrajectoryShard } from "../dataset/render-shard.ts";
+import { renderTrajectoryChunks, renderTrajectoryShard } from "../dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
-import { shardCompression } from "../dataset/spec.ts";
+import { generationSeed, shardCompression } from "../dataset/spec.ts";
 import { createDatasetStats, type DatasetStats, type DatasetStatsJSON } from "../dataset/stats.ts";
 import { summarize, type WrittenShard, writeShard } from "../dataset/write-shard.ts";
 import { writeTableShard } from "../dataset/write-table-shard.ts";
 import { NotFoundError } from "../errors.ts";
 import { type TableFormat, trajectoryFormat } from "../export/formats.ts";
-import { relativeShardKey } from "../storage/keys.ts";
+import type { Seed } from "../random.ts";
+import { relativeLabelsKey, relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { batchKeys, loadBatchSpec } from "./batch-store.ts";
 import { finalizeBatch } from "./manifest.ts";
 import { type ShardDoneRecord, serializeRecord } from "./records.ts";
 import { checkJobAgainstPlan, type ShardJob } from "./shard-job.ts";
-import { type BatchSpec, datasetSpecOf } from "./spec.ts";
+import { type BatchSpec, datasetSpecOf, type TrajectoryBatchSpec } from "./spec.ts";
 import { renderTaskShard, type TaskModelFactory } from "./task-shard.ts";
 
 /** Specs kept by a warm worker; a worker rarely serves more than a few batches at once. */
@@ -68,6 +71,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
   // A shard stored by a job that crashed before its record is kept only if it is whole (task shards cost model
   // calls, so they are not regenerated when intact); a truncated one is replaced.
   const recovered = await recoverStoredShard(job, spec, config, deps, objectKey);
+  const labels = spec.kind === "trajectories" && spec.eval_set !== undefined ? new ShardLabels() : undefined;
   let written: WrittenShard;
   let shardStats: DatasetStatsJSON | undefined;
   if (recovered !== null) {
@@ -75,15 +79,21 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
     shardStats = recovered.stats;
   } else {
     const stats = spec.kind === "trajectories" ? createDatasetStats() : undefined;
-    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps, stats), { ifAbsent: true });
+    written = await writeShard(store, objectKey, renderShard(job, spec, config, deps, stats, labels), {
+      ifAbsent: true,
+    });
     // A shard another job wrote meanwhile was not rendered here: its statistics come from regenerating it.
     shardStats =
-      stats === undefined || config === undefined
+      stats === undefined || config === undefined || spec.kind !== "trajectories"
         ? undefined
         : written.written
           ? stats.toJSON()
-          : recomputeShardStats(config, spec.seed, job.start_index, job.count);
+          : recomputeShardStats(config, seedOf(spec), job.start_index, job.count);
   }
+  const labelsEntry =
+    spec.kind === "trajectories" && spec.eval_set !== undefined && config !== undefined
+      ? await storeLabels(store, keys.prefix, job, spec, config, written.written ? labels : undefined)
+      : undefined;
 
   const record: ShardDoneRecord = {
     index: job.shard,
@@ -92,6 +102,7 @@ export async function runShardJob(job: ShardJob, deps: ShardRunnerDeps): Promise
     count: job.count,
     bytes: written.bytes,
     sha256: written.sha256,
+    ...(labelsEntry === undefined ? {} : { labels: labelsEntry }),
     ...(shardStats === undefined ? {} : { stats: shardStats }),
   };
   await store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
@@ -119,7 +130,9 @@ async function recoverStoredShard(
   if (spec.kind === "trajectories") {
     summary = await summarize(existing);
     stats = createDatasetStats();
-    const expected = await summarize(renderShard(job, spec, config, deps, stats));
+    // An evaluation set's shard renders without labels: a throwaway collector makes the same bytes.
+    const labels = spec.eval_set === undefined ? undefined : new ShardLabels();
+    const expected = await summarize(renderShard(job, spec, config, deps, stats, labels));
     whole = expected.sha256 === summary.sha256;
   } else {
     const bytes = await collectBytes(existing);
@@ -162,16 +175,20 @@ async function runTableShardJob(
 ): Promise<ShardJobOutcome> {
   const keys = batchKeys(job.batch_id);
   const stats = createDatasetStats();
+  const labels = spec.eval_set === undefined ? undefined : new ShardLabels();
   const written = await writeTableShard(deps.store, {
     format,
     config,
-    seed: spec.seed,
+    seed: seedOf(spec),
     shard: job.shard,
     startIndex: job.start_index,
     count: job.count,
     keyPrefix: keys.prefix,
     onTrajectory: (trajectory) => stats.add(trajectory),
+    ...(labels === undefined ? {} : { onLabels: labels.onLabels }),
   });
+  const labelsEntry =
+    labels === undefined ? undefined : await storeLabels(deps.store, keys.prefix, job, spec, config, labels);
   const record: ShardDoneRecord = {
     index: job.shard,
     key: written.key,
@@ -180,6 +197,7 @@ async function runTableShardJob(
     bytes: written.bytes,
     sha256: written.sha256,
     files: written.files,
+    ...(labelsEntry === undefined ? {} : { labels: labelsEntry }),
     stats: stats.toJSON(),
   };
   await deps.store.put(keys.shardDone(job.shard), serializeRecord(record), { contentType: "application/json" });
@@ -193,6 +211,7 @@ function renderShard(
   config: TrajectoryConfig | undefined,
   deps: ShardRunnerDeps,
   stats: DatasetStats | undefined,
+  labels: ShardLabels | undefined,
 ): AsyncIterable<Uint8Array> {
   if (spec.kind === "tasks") {
     return renderTaskShard({
@@ -206,14 +225,45 @@ function renderShard(
   }
   return renderTrajectoryShard({
     config: config as TrajectoryConfig,
-    seed: spec.seed,
+    seed: seedOf(spec),
     startIndex: job.start_index,
     count: job.count,
     gzip: spec.gzip,
     compression: shardCompression(spec),
     format: spec.format,
     ...(stats === undefined ? {} : { onTrajectory: (trajectory) => stats.add(trajectory) }),
+    ...(labels === undefined ? {} : { onLabels: labels.onLabels }),
   });
+}
+
+function seedOf(spec: TrajectoryBatchSpec): Seed {
+  return generationSeed(datasetSpecOf(spec));
+}
+
+/**
+ * Writes an evaluation set's label file beside the shard (create-only). `collected` holds the labels of a shard this
+ * job rendered; a shard stored by an earlier attempt has its labels rendered again (they are deterministic) unless
+ * that attempt stored them too.
+ */
+async function storeLabels(
+  store: ObjectStore,
+  prefix: string,
+  job: ShardJob,
+  spec: TrajectoryBatchSpec,
+  config: TrajectoryConfig,
+  collected: ShardLabels | undefined,
+): Promise<LabelsEntry> {
+  let labels = collected;
+  if (labels === undefined) {
+    const existing = await store.getStream(`${prefix}${relativeLabelsKey(job.shard)}`);
+    if (existing !== null) return { key: relativeLabelsKey(job.shard), ...(await summarize(existing)) };
+    labels = new ShardLabels();
+    const input = { config, seed: seedOf(spec), startIndex: job.start_index, count: job.count, format: spec.format };
+    for (const _chunk of renderTrajectoryChunks({ ...input, onLabels: labels.onLabels })) {
+      // Only the labels are wanted; the shard itself is already stored.
+    }
+  }
+  return labels.write(store, job.shard, { prefix, ifAbsent: true });
 }
 
 async function loadCached(

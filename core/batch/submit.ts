@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { withEvalSecret } from "../dataset/spec.ts";
 import { NotFoundError } from "../errors.ts";
 import type { JobQueue } from "../queue/job-queue.ts";
 import { DATASET_ROOTS } from "../storage/keys.ts";
@@ -15,20 +17,25 @@ import {
 } from "./plan-batch.ts";
 import { listRecordIndices, RECORD_READ_CONCURRENCY, readRecord, ShardFailedRecordSchema } from "./records.ts";
 import { planShardJobs, type ShardJob } from "./shard-job.ts";
-import type { BatchSpec } from "./spec.ts";
+import { type BatchSpec, datasetSpecOf } from "./spec.ts";
 import { verifyDoneShards } from "./verify-done.ts";
 
 /**
  * Registers a batch: checks it completely (config, shard plan, jobs, the deployment's limits; see planBatch), then
  * stores its normalized spec under the id derived from it, so an invalid spec leaves nothing behind. Registering the
  * same spec again is the same batch; the spec object is rewritten with identical bytes (deployed, that write is what
- * notifies the fan-out).
+ * notifies the fan-out). An evaluation set without a secret gets a fresh one here, before the id is derived, so it
+ * is a new batch each time: give the secret to make a resubmission the same batch.
  */
 export async function registerBatch(
   store: ObjectStore,
-  spec: BatchSpec,
+  submitted: BatchSpec,
   limits: BatchLimits = DEFAULT_BATCH_LIMITS,
 ): Promise<PlannedBatch> {
+  const spec =
+    submitted.kind === "trajectories"
+      ? { ...submitted, ...withEvalSecret(datasetSpecOf(submitted), () => randomBytes(32).toString("hex")) }
+      : submitted;
   const planned = planBatch(spec, limits);
   await saveBatchSpec(store, planned.id, spec);
   return planned;

@@ -1,5 +1,5 @@
 import { GENERATOR_VERSION } from "../version.ts";
-import type { TrajectoryDatasetSpec } from "./spec.ts";
+import { publicSpec, type TrajectoryDatasetSpec } from "./spec.ts";
 
 export const MANIFEST_FORMAT = "agentsynth.dataset/v1";
 
@@ -27,6 +27,15 @@ export interface ShardEntry {
   bytes: number;
   sha256: string;
   files?: ShardFileEntry[] | undefined;
+  /** An evaluation set's label file for this shard; listed only in the labels manifest, never the public one. */
+  labels?: LabelsEntry | undefined;
+}
+
+/** A label file (`labels/NNNNN.jsonl`) of an evaluation set. */
+export interface LabelsEntry {
+  key: string;
+  bytes: number;
+  sha256: string;
 }
 
 export interface DatasetManifest {
@@ -55,7 +64,8 @@ export function buildManifest(input: {
   shards: readonly ShardEntry[];
   sections?: Record<string, unknown>;
 }): DatasetManifest {
-  const shards = [...input.shards].sort((a, b) => a.index - b.index);
+  // A public manifest lists no label files (their hashes would let anyone confirm a guess of the labels).
+  const shards = [...input.shards].sort((a, b) => a.index - b.index).map(({ labels: _labels, ...entry }) => entry);
   let trajectories = 0;
   let bytes = 0;
   for (const shard of shards) {
@@ -66,7 +76,7 @@ export function buildManifest(input: {
     format: MANIFEST_FORMAT,
     kind: "trajectories",
     generator: { name: "agentsynth", version: GENERATOR_VERSION },
-    spec: input.spec,
+    spec: publicSpec(input.spec),
     config: input.config,
     shards,
     totals: { trajectories, bytes, shards: shards.length },

@@ -1,5 +1,7 @@
 import { type FormatFile, trajectoryFormat } from "../export/formats.ts";
+import type { Seed } from "../random.ts";
 import { generateTrajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import { GENERATOR_VERSION } from "../version.ts";
 import { datasetManifestSections, renderDatasetCard } from "./card.ts";
 import { CONFIG_FILE_KEY, configDocument, serializeSpecConfig } from "./config-document.ts";
 import { buildManifest, type DatasetManifest, type ShardEntry, serializeManifest } from "./manifest.ts";
@@ -39,7 +41,42 @@ export function datasetFiles(input: {
     files.push({ key: CONFIG_FILE_KEY, body: serializeSpecConfig(input.spec.config), contentType: "application/yaml" });
   }
   files.push(...(trajectoryFormat(input.spec.format).datasetFiles?.() ?? []));
+  if (input.spec.eval_set !== undefined) {
+    files.push({
+      key: LABELS_MANIFEST_KEY,
+      body: `${JSON.stringify(labelsManifest(input.spec, input.shards), null, 2)}\n`,
+      contentType: "application/json",
+    });
+  }
   return { manifest, files };
+}
+
+/** Where an evaluation set's labels manifest goes, relative to the dataset root. */
+export const LABELS_MANIFEST_KEY = "labels/manifest.json";
+export const LABELS_MANIFEST_FORMAT = "agentsynth.labels/v1";
+
+/**
+ * The private half of an evaluation set: the full spec with its secret (which regenerates the dataset and its
+ * labels), the label schema, and each label file with the shard it belongs to, its size and sha256.
+ */
+function labelsManifest(spec: TrajectoryDatasetSpec, shards: readonly ShardEntry[]) {
+  return {
+    format: LABELS_MANIFEST_FORMAT,
+    generator: { name: "agentsynth", version: GENERATOR_VERSION },
+    keep_private:
+      "This folder holds the labels and the secret that regenerates the whole dataset: publish the dataset without it.",
+    label_schema: "schema/trajectory-labels.schema.json (TrajectoryLabels), one line per trajectory, in shard order",
+    spec,
+    shards: [...shards]
+      .sort((a, b) => a.index - b.index)
+      .map((shard) => ({
+        index: shard.index,
+        shard_key: shard.key,
+        start_index: shard.start_index,
+        count: shard.count,
+        ...(shard.labels ?? {}),
+      })),
+  };
 }
 
 /**
@@ -48,7 +85,7 @@ export function datasetFiles(input: {
  */
 export function recomputeShardStats(
   config: TrajectoryConfig,
-  seed: number,
+  seed: Seed,
   startIndex: number,
   count: number,
 ): DatasetStatsJSON {

@@ -2,10 +2,11 @@ import { trajectoryFormat } from "../export/formats.ts";
 import { relativeShardKey } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
+import { ShardLabels } from "./eval-labels.ts";
 import type { ShardEntry } from "./manifest.ts";
 import type { ShardPlan } from "./plan.ts";
 import { renderTrajectoryShard } from "./render-shard.ts";
-import { shardCompression, type TrajectoryDatasetSpec } from "./spec.ts";
+import { generationSeed, shardCompression, type TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";
 import { writeShard } from "./write-shard.ts";
 import { writeTableShard } from "./write-table-shard.ts";
@@ -24,18 +25,22 @@ export async function produceTrajectoryShard(
   onProgress?: (rendered: number) => void,
 ): Promise<{ entry: ShardEntry; stats: DatasetStatsJSON }> {
   const stats = createDatasetStats();
+  // An evaluation set keeps its labels apart: they are collected here and written beside the shard.
+  const labels = spec.eval_set === undefined ? undefined : new ShardLabels();
   const format = trajectoryFormat(spec.format);
   if (format.layout === "tables") {
     const written = await writeTableShard(store, {
       format,
       config,
-      seed: spec.seed,
+      seed: generationSeed(spec),
       shard: shard.shard,
       startIndex: shard.start_index,
       count: shard.count,
       onTrajectory: (trajectory) => stats.add(trajectory),
+      ...(labels === undefined ? {} : { onLabels: labels.onLabels }),
       ...(onProgress === undefined ? {} : { onProgress }),
     });
+    const labelsEntry = labels === undefined ? undefined : await labels.write(store, shard.shard);
     return {
       entry: {
         index: shard.shard,
@@ -45,6 +50,7 @@ export async function produceTrajectoryShard(
         bytes: written.bytes,
         sha256: written.sha256,
         files: written.files,
+        ...(labelsEntry === undefined ? {} : { labels: labelsEntry }),
       },
       stats: stats.toJSON(),
     };
@@ -53,16 +59,18 @@ export async function produceTrajectoryShard(
   const key = relativeShardKey(shard.shard, compression);
   const chunks = renderTrajectoryShard({
     config,
-    seed: spec.seed,
+    seed: generationSeed(spec),
     startIndex: shard.start_index,
     count: shard.count,
     gzip: spec.gzip,
     compression,
     format: spec.format,
     onTrajectory: (trajectory) => stats.add(trajectory),
+    ...(labels === undefined ? {} : { onLabels: labels.onLabels }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
   const written = await writeShard(store, key, chunks);
+  const labelsEntry = labels === undefined ? undefined : await labels.write(store, shard.shard);
   return {
     entry: {
       index: shard.shard,
@@ -71,6 +79,7 @@ export async function produceTrajectoryShard(
       count: shard.count,
       bytes: written.bytes,
       sha256: written.sha256,
+      ...(labelsEntry === undefined ? {} : { labels: labelsEntry }),
     },
     stats: stats.toJSON(),
   };

@@ -1,11 +1,13 @@
 import { constants, createGzip, createZstdCompress } from "node:zlib";
 import { lineFormat, type TrajectoryFormatName } from "../export/formats.ts";
+import type { Seed } from "../random.ts";
 import type { ShardCompression } from "../storage/keys.ts";
 import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import { separateLabels, type TrajectoryRecord } from "../trajectory/labels.ts";
 
 export interface TrajectoryShardInput {
   config: TrajectoryConfig;
-  seed: number;
+  seed: Seed;
   startIndex: number;
   count: number;
   gzip: boolean;
@@ -17,6 +19,11 @@ export interface TrajectoryShardInput {
   onTrajectory?: (trajectory: Trajectory) => void;
   /** One line of output per trajectory: the trajectory JSON (default) or an export format. */
   format?: TrajectoryFormatName;
+  /**
+   * Evaluation-set mode: receives each trajectory's labels as one JSON line (`TrajectoryLabels`), and the shard line
+   * is rendered from the record without them, whatever the format.
+   */
+  onLabels?: (line: string) => void;
 }
 
 /**
@@ -35,14 +42,20 @@ const NEWLINE = 10;
  * again, which costs more than the encoding itself.
  */
 export function* renderTrajectoryChunks(input: Omit<TrajectoryShardInput, "gzip" | "compression">): Generator<Buffer> {
-  const { config, seed, startIndex, count, onProgress, onTrajectory } = input;
+  const { config, seed, startIndex, count, onProgress, onTrajectory, onLabels } = input;
   const serialize = lineFormat(input.format ?? "trajectory").serialize;
   let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let used = 0;
   for (let k = 0; k < count; k++) {
     const trajectory = generateTrajectory(config, seed, startIndex + k);
     onTrajectory?.(trajectory);
-    const line = serialize(trajectory);
+    let record: TrajectoryRecord = trajectory;
+    if (onLabels !== undefined) {
+      const separated = separateLabels(trajectory);
+      onLabels(JSON.stringify(separated.labels));
+      record = separated.record;
+    }
+    const line = serialize(record);
     // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
     const worstCase = line.length * 3 + 1;
     if (used + worstCase > chunk.length) {

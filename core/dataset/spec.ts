@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
 import { TRAJECTORY_FORMAT_NAMES, trajectoryFormat } from "../export/formats.ts";
+import type { Seed } from "../random.ts";
 import type { ShardCompression } from "../storage/keys.ts";
 import { MAX_TOTAL } from "./plan.ts";
+
+/** An evaluation set's secret: 128 to 512 bits as hex. */
+const SECRET_PATTERN = /^[0-9a-f]{32,128}$/;
 
 /** Default trajectories per shard: about 10-20 MB of JSONL, a second or two of work per shard. */
 export const DEFAULT_SHARD_SIZE = 10_000;
@@ -53,6 +57,21 @@ export const TrajectoryDatasetSpecSchema = z
       .max(1)
       .optional()
       .describe("Fraction of anomalous trajectories; overrides anomaly_injection.ratio in the config."),
+    eval_set: z
+      .strictObject({
+        secret: z
+          .string()
+          .regex(SECRET_PATTERN, {
+            message:
+              "must be 32 to 128 hex digits (e.g. the output of `openssl rand -hex 32`); leave it out to get one",
+          })
+          .optional()
+          .describe("The secret every random stream is keyed with; generated when left out. Keep it with the labels."),
+      })
+      .optional()
+      .describe(
+        "Evaluation-set mode: labels, split, seed and index go to labels/NNNNN.jsonl beside the shards (keyed by trajectory_id), shard lines carry none of them, and all randomness is keyed with a secret kept with the labels, so the public seed and generator cannot reproduce the data.",
+      ),
     config: z
       .record(z.string(), z.unknown())
       .refine((value) => jsonDepth(value, MAX_CONFIG_DEPTH) <= MAX_CONFIG_DEPTH, {
@@ -119,4 +138,31 @@ export function shardCompression(
 export function assertFormatOptions(spec: FormatOptions): void {
   const issues = formatOptionIssues(spec);
   if (issues.length > 0) throw new ConfigError("Invalid trajectory dataset spec", issues, { listIssues: true });
+}
+
+/**
+ * The spec with its evaluation-set secret filled in: `makeSecret` runs only when the spec asks for an evaluation set
+ * without giving one, so a spec that names its secret stays reproducible (same seed and secret, same bytes).
+ * @example
+ * withEvalSecret(spec, () => randomBytes(32).toString("hex"));
+ */
+export function withEvalSecret(spec: TrajectoryDatasetSpec, makeSecret: () => string): TrajectoryDatasetSpec {
+  if (spec.eval_set === undefined || spec.eval_set.secret !== undefined) return spec;
+  return { ...spec, eval_set: { secret: makeSecret() } };
+}
+
+/** The seed every stream of the dataset derives from: the spec's seed, keyed with the secret in an evaluation set. */
+export function generationSeed(spec: TrajectoryDatasetSpec): Seed {
+  if (spec.eval_set === undefined) return spec.seed;
+  const secret = spec.eval_set.secret;
+  if (secret === undefined)
+    throw new ConfigError("An evaluation set needs its secret before it is generated", [
+      { path: "eval_set.secret", message: "missing; generate one with withEvalSecret" },
+    ]);
+  return { seed: spec.seed, secret };
+}
+
+/** The spec as published beside an evaluation set: everything but the secret, which stays with the labels. */
+export function publicSpec(spec: TrajectoryDatasetSpec): TrajectoryDatasetSpec {
+  return spec.eval_set === undefined ? spec : { ...spec, eval_set: {} };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AnomalyInjectionConfig } from "../anomalies/config.ts";
 import { decideAnomaly } from "../anomalies/decide.ts";
 import { ConfigError, issuesFromZod } from "../errors.ts";
-import { createRandomizer } from "../random.ts";
+import { createRandomizer, type Seed } from "../random.ts";
 import { ANOMALY_TYPES } from "../trajectory/vocabulary.ts";
 
 export const SPLIT_NAMES = ["train", "validation", "test"] as const;
@@ -107,11 +107,7 @@ export interface SplitAssigner {
  * @example
  * createSplitAssigner(42, config.anomalies, config.splits).splitOf(17); // "train"
  */
-export function createSplitAssigner(
-  seed: number,
-  anomalies: AnomalyInjectionConfig,
-  splits: SplitConfig,
-): SplitAssigner {
+export function createSplitAssigner(seed: Seed, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitAssigner {
   const bounds = [splits.fractions[0], splits.fractions[0] + splits.fractions[1]];
   const cache = new Map<number, Uint8Array>();
   const computeBlock = (block: number): Uint8Array => {
@@ -148,23 +144,25 @@ export function createSplitAssigner(
 /** Assigners kept by `splitOf`: one per (seed, config) in use, a few for code that alternates between configs. */
 const CACHED_ASSIGNERS = 4;
 const assigners: Array<{
-  seed: number;
+  seed: Seed;
   anomalies: AnomalyInjectionConfig;
   splits: SplitConfig;
   assigner: SplitAssigner;
 }> = [];
 
+function sameSeed(a: Seed, b: Seed): boolean {
+  if (typeof a === "number" || typeof b === "number") return a === b;
+  return a.seed === b.seed && a.secret === b.secret;
+}
+
 /**
  * The split of one trajectory. Reuses the assigner of earlier calls with the same seed and config objects, so calling
  * it for consecutive indices (as generation does) costs one anomaly decision per index.
  */
-export function splitOf(
-  seed: number,
-  index: number,
-  anomalies: AnomalyInjectionConfig,
-  splits: SplitConfig,
-): SplitName {
-  let entry = assigners.find((item) => item.seed === seed && item.anomalies === anomalies && item.splits === splits);
+export function splitOf(seed: Seed, index: number, anomalies: AnomalyInjectionConfig, splits: SplitConfig): SplitName {
+  let entry = assigners.find(
+    (item) => sameSeed(item.seed, seed) && item.anomalies === anomalies && item.splits === splits,
+  );
   if (entry === undefined) {
     entry = { seed, anomalies, splits, assigner: createSplitAssigner(seed, anomalies, splits) };
     if (assigners.length >= CACHED_ASSIGNERS) assigners.shift();

@@ -1,16 +1,18 @@
 import { createHash } from "node:crypto";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { TableFormat } from "../export/formats.ts";
+import type { Seed } from "../random.ts";
 import { formatShardIndex } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import { separateLabels } from "../trajectory/labels.ts";
 import type { ShardFileEntry } from "./manifest.ts";
 import { writeShard } from "./write-shard.ts";
 
 export interface TableShardInput {
   format: TableFormat;
   config: TrajectoryConfig;
-  seed: number;
+  seed: Seed;
   shard: number;
   startIndex: number;
   count: number;
@@ -18,6 +20,11 @@ export interface TableShardInput {
   keyPrefix?: string;
   onProgress?: (rendered: number) => void;
   onTrajectory?: (trajectory: Trajectory) => void;
+  /**
+   * Evaluation-set mode: receives each trajectory's labels as one JSON line, and the files get no label, seed or
+   * index columns.
+   */
+  onLabels?: (line: string) => void;
 }
 
 export interface WrittenTableShard {
@@ -40,10 +47,12 @@ const PROGRESS_EVERY = 256;
  * const written = await writeTableShard(store, { format, config, seed: 42, shard: 0, startIndex: 0, count: 1000 });
  */
 export async function writeTableShard(store: ObjectStore, input: TableShardInput): Promise<WrittenTableShard> {
-  const writer = input.format.createShardWriter(input.shard);
+  const { onLabels } = input;
+  const writer = input.format.createShardWriter(input.shard, onLabels === undefined ? {} : { evaluation: true });
   for (let k = 0; k < input.count; k++) {
     const trajectory = generateTrajectory(input.config, input.seed, input.startIndex + k);
     input.onTrajectory?.(trajectory);
+    if (onLabels !== undefined) onLabels(JSON.stringify(separateLabels(trajectory).labels));
     writer.add(trajectory);
     if ((k + 1) % PROGRESS_EVERY === 0 || k + 1 === input.count) {
       input.onProgress?.(k + 1);

@@ -1,3 +1,4 @@
+import type { TrajectoryRecord } from "../trajectory/labels.ts";
 import type { Trajectory } from "../trajectory/model.ts";
 import { serializeTrajectory } from "../trajectory/serialize.ts";
 import { type FormatCard, GRAPH_CARD, OTLP_CARD, TRAJECTORY_CARD } from "./format-cards.ts";
@@ -32,7 +33,11 @@ interface FormatBase {
 /** A format whose shard is one JSONL file, one line per trajectory. */
 export interface LineFormat extends FormatBase {
   readonly layout: "lines";
-  readonly serialize: (trajectory: Trajectory) => string;
+  /**
+   * One JSONL line per trajectory. A record without labels (an evaluation set's, see `separateLabels`) renders
+   * without label fields or columns.
+   */
+  readonly serialize: (trajectory: TrajectoryRecord) => string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { RecordEdge, RecordNode, TrajectoryRecord } from "../trajectory/labels.ts";
 import { nodeConfidence } from "../trajectory/metrics.ts";
-import type { Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
 import {
   AGENT_TYPES,
   ANOMALY_TYPES,
@@ -152,7 +152,7 @@ export const GraphRecordSchema = z
   .strictObject({
     format: z.literal(GRAPH_EXPORT_FORMAT).describe("record format and version"),
     trajectory_id: z.uuid().describe("trajectory_id of the trajectory this graph is"),
-    index: z.int().nonnegative().describe("position of the trajectory in its dataset"),
+    index: z.int().nonnegative().optional().describe("position of the trajectory in its dataset"),
     pattern: z.int().nonnegative().describe("workflow pattern: index into vocabularies.pattern"),
     split: z
       .int()
@@ -177,20 +177,35 @@ export const GraphRecordSchema = z
     edge_numeric: columns(EDGE_NUMERIC, Numbers, EDGE_COLUMN_DESCRIPTIONS).describe(
       "numeric edge features, one entry per edge",
     ),
-    y: z.union([z.literal(0), z.literal(1)]).describe("graph label: 1 if the trajectory is anomalous"),
+    // Labels: absent when the trajectory was published without them (an evaluation set keeps them apart).
+    y: z
+      .union([z.literal(0), z.literal(1)])
+      .optional()
+      .describe("graph label: 1 if the trajectory is anomalous"),
     y_type: z
       .int()
       .nonnegative()
+      .optional()
       .describe("anomaly type of the trajectory: index into vocabularies.anomaly_type (0 normal)"),
-    y_severity: z.int().nonnegative().describe("anomaly severity: index into vocabularies.severity (0 none)"),
+    y_severity: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("anomaly severity: index into vocabularies.severity (0 none)"),
     node_y: z
       .array(z.union([z.literal(0), z.literal(1)]))
+      .optional()
       .describe("node labels: 1 on the nodes the anomaly added or changed"),
-    node_y_type: Codes.describe("anomaly type of each node: index into vocabularies.anomaly_type (0 normal)"),
+    node_y_type: Codes.optional().describe(
+      "anomaly type of each node: index into vocabularies.anomaly_type (0 normal)",
+    ),
     edge_y: z
       .array(z.union([z.literal(0), z.literal(1)]))
+      .optional()
       .describe("edge labels: 1 on the edges the anomaly added or changed"),
-    edge_y_type: Codes.describe("anomaly type of each edge: index into vocabularies.anomaly_type (0 normal)"),
+    edge_y_type: Codes.optional().describe(
+      "anomaly type of each edge: index into vocabularies.anomaly_type (0 normal)",
+    ),
     vocabularies: z
       .record(z.string(), z.array(z.string()))
       .optional()
@@ -211,8 +226,8 @@ export const GraphRecordSchema = z
     for (const [name, column] of [...Object.entries(record.edge_categorical), ...Object.entries(record.edge_numeric)]) {
       check(`edge column ${name}`, column.length, record.num_edges);
     }
-    check("node_y", record.node_y.length, record.num_nodes);
-    check("edge_y", record.edge_y.length, record.num_edges);
+    if (record.node_y !== undefined) check("node_y", record.node_y.length, record.num_nodes);
+    if (record.edge_y !== undefined) check("edge_y", record.edge_y.length, record.num_edges);
     for (const endpoint of [...record.edge_index[0], ...record.edge_index[1]]) {
       if (endpoint >= record.num_nodes)
         ctx.addIssue({ code: "custom", message: `edge_index names node ${endpoint} of ${record.num_nodes}` });
@@ -243,7 +258,7 @@ function code(column: keyof GraphVocabularies, value: string | null | undefined)
   return found;
 }
 
-function nodeField(node: TrajectoryNode, name: (typeof NODE_CATEGORICAL)[number]): string | null {
+function nodeField(node: RecordNode, name: (typeof NODE_CATEGORICAL)[number]): string | null {
   const value = (node as Record<string, unknown>)[name];
   return typeof value === "string" ? value : null;
 }
@@ -253,7 +268,10 @@ function nodeField(node: TrajectoryNode, name: (typeof NODE_CATEGORICAL)[number]
  * @example
  * const line = JSON.stringify(toGraphRecord(trajectory)); // or use serializeGraphRecord as a shard format
  */
-export function toGraphRecord(trajectory: Trajectory, options: { includeVocabularies?: boolean } = {}): GraphRecord {
+export function toGraphRecord(
+  trajectory: TrajectoryRecord,
+  options: { includeVocabularies?: boolean } = {},
+): GraphRecord {
   const { nodes, edges } = trajectory;
   const position = new Map<string, number>();
   for (const [i, node] of nodes.entries()) position.set(node.node_id, i);
@@ -292,7 +310,7 @@ export function toGraphRecord(trajectory: Trajectory, options: { includeVocabula
   const record: GraphRecord = {
     format: GRAPH_EXPORT_FORMAT,
     trajectory_id: trajectory.trajectory_id,
-    index: trajectory.index,
+    ...(trajectory.index === undefined ? {} : { index: trajectory.index }),
     pattern: code("pattern", trajectory.pattern),
     split: code("split", split),
     num_nodes: nodes.length,
@@ -307,20 +325,23 @@ export function toGraphRecord(trajectory: Trajectory, options: { includeVocabula
     node_numeric: nodeNumeric,
     edge_categorical: edgeCategorical,
     edge_numeric: edgeNumeric,
-    y: trajectory.metadata.is_anomalous ? 1 : 0,
-    y_type: code("anomaly_type", trajectory.metadata.anomaly_types[0]),
-    y_severity: code("severity", trajectory.metadata.anomaly_severity),
-    node_y: nodes.map((node) => (node.is_anomalous ? 1 : 0)),
-    node_y_type: nodes.map((node) => code("anomaly_type", node.anomaly_type)),
-    edge_y: edges.map((edge: TrajectoryEdge) => (edge.is_anomalous ? 1 : 0)),
-    edge_y_type: edges.map((edge) => code("anomaly_type", edge.anomaly_type)),
   };
+  const { metadata } = trajectory;
+  if (metadata.is_anomalous !== undefined) {
+    record.y = metadata.is_anomalous ? 1 : 0;
+    record.y_type = code("anomaly_type", metadata.anomaly_types?.[0]);
+    record.y_severity = code("severity", metadata.anomaly_severity);
+    record.node_y = nodes.map((node) => (node.is_anomalous ? 1 : 0));
+    record.node_y_type = nodes.map((node) => code("anomaly_type", node.anomaly_type));
+    record.edge_y = edges.map((edge: RecordEdge) => (edge.is_anomalous ? 1 : 0));
+    record.edge_y_type = edges.map((edge) => code("anomaly_type", edge.anomaly_type));
+  }
   if (options.includeVocabularies) record.vocabularies = graphExportVocabularies();
   return record;
 }
 
 /** One JSONL line of the graph export (a shard format: pass as `serialize` to the shard renderer). */
-export function serializeGraphRecord(trajectory: Trajectory): string {
+export function serializeGraphRecord(trajectory: TrajectoryRecord): string {
   return JSON.stringify(toGraphRecord(trajectory));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
+import type { RecordEdge, RecordNode, TrajectoryRecord } from "../trajectory/labels.ts";
 import { nodeConfidence } from "../trajectory/metrics.ts";
-import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
+import type { AnomalyMetadata, TrajectoryNode } from "../trajectory/model.ts";
 import type { LLM_MODELS, LlmPurpose } from "../trajectory/vocabulary.ts";
 import { GENERATOR_VERSION } from "../version.ts";
 import { type KeyValue, type OtlpSpan, type OtlpTraceRequest, SPAN_KIND, STATUS_CODE } from "./otlp-schema.ts";
@@ -48,7 +49,7 @@ const double = (key: string, value: number): KeyValue => ({ key, value: { double
 const bool = (key: string, value: boolean): KeyValue => ({ key, value: { boolValue: value } });
 
 /** Lower-case hex of a uuid: the trace id of a trajectory is its trajectory_id without dashes. */
-export function traceIdOf(trajectory: Trajectory): string {
+export function traceIdOf(trajectory: TrajectoryRecord): string {
   return trajectory.trajectory_id.replaceAll("-", "");
 }
 
@@ -71,11 +72,11 @@ export function unixNanos(iso: string): string {
  * @example
  * const request = toOtlpTrace(trajectory); // POST to an OTLP/HTTP JSON endpoint, or write one per line
  */
-export function toOtlpTrace(trajectory: Trajectory): OtlpTraceRequest {
+export function toOtlpTrace(trajectory: TrajectoryRecord): OtlpTraceRequest {
   const traceId = traceIdOf(trajectory);
   const rootId = spanIdOf(`${trajectory.trajectory_id}/run`);
   const spanIds = new Map<string, string>(trajectory.nodes.map((node) => [node.node_id, spanIdOf(node.node_id)]));
-  const incoming = new Map<string, TrajectoryEdge[]>();
+  const incoming = new Map<string, RecordEdge[]>();
   for (const edge of trajectory.edges) {
     const list = incoming.get(edge.target_node_id) ?? [];
     list.push(edge);
@@ -87,22 +88,27 @@ export function toOtlpTrace(trajectory: Trajectory): OtlpTraceRequest {
     str("gen_ai.agent.name", trajectory.pattern),
     str("gen_ai.conversation.id", trajectory.trajectory_id),
     str("agentsynth.trajectory_id", trajectory.trajectory_id),
-    int("agentsynth.index", trajectory.index),
+    // Label attributes only where the record has labels (an evaluation set publishes none).
+    ...(trajectory.index === undefined ? [] : [int("agentsynth.index", trajectory.index)]),
     str("agentsynth.pattern", trajectory.pattern),
     str("agentsynth.task_category", trajectory.task_category),
     str("agentsynth.task_description", trajectory.task_description),
     str("agentsynth.status", trajectory.status),
     double("agentsynth.completion_rate", metadata.completion_rate),
     bool("agentsynth.success", metadata.success),
-    bool("agentsynth.is_anomalous", metadata.is_anomalous),
-    {
-      key: "agentsynth.anomaly_types",
-      value: { arrayValue: { values: metadata.anomaly_types.map((type) => ({ stringValue: type })) } },
-    },
+    ...(metadata.is_anomalous === undefined ? [] : [bool("agentsynth.is_anomalous", metadata.is_anomalous)]),
+    ...(metadata.anomaly_types === undefined
+      ? []
+      : [
+          {
+            key: "agentsynth.anomaly_types",
+            value: { arrayValue: { values: metadata.anomaly_types.map((type) => ({ stringValue: type })) } },
+          },
+        ]),
   ];
   const split = (trajectory as { split?: string }).split;
   if (split !== undefined) rootAttributes.push(str("agentsynth.split", split));
-  if (metadata.anomaly_severity !== null)
+  if (metadata.anomaly_severity !== null && metadata.anomaly_severity !== undefined)
     rootAttributes.push(str("agentsynth.anomaly_severity", metadata.anomaly_severity));
   if (metadata.anomaly_metadata !== undefined) rootAttributes.push(...anomalyAttributes(metadata.anomaly_metadata));
   const root: OtlpSpan = {
@@ -159,11 +165,11 @@ export function toOtlpTrace(trajectory: Trajectory): OtlpTraceRequest {
 }
 
 /** One JSONL line of the OTLP/JSON export (a shard format: pass as `serialize` to the shard renderer). */
-export function serializeOtlpTrace(trajectory: Trajectory): string {
+export function serializeOtlpTrace(trajectory: TrajectoryRecord): string {
   return JSON.stringify(toOtlpTrace(trajectory));
 }
 
-function spanName(node: TrajectoryNode): string {
+function spanName(node: RecordNode): string {
   const operation = OPERATIONS[node.node_type];
   switch (node.node_type) {
     case "LLM_CALL":
@@ -179,7 +185,7 @@ function spanName(node: TrajectoryNode): string {
   }
 }
 
-function nodeAttributes(node: TrajectoryNode): KeyValue[] {
+function nodeAttributes(node: RecordNode): KeyValue[] {
   const attributes: KeyValue[] = [
     str("gen_ai.operation.name", OPERATIONS[node.node_type]),
     str("gen_ai.agent.name", node.agent_type),
@@ -247,25 +253,27 @@ function nodeAttributes(node: TrajectoryNode): KeyValue[] {
     int("agentsynth.network_calls", node.network_calls),
     double("agentsynth.performance_score", node.performance_score),
     double("agentsynth.confidence", nodeConfidence(node)),
-    bool("agentsynth.is_anomalous", node.is_anomalous),
   );
+  if (node.is_anomalous !== undefined) attributes.push(bool("agentsynth.is_anomalous", node.is_anomalous));
   // Every span that ended in an error names its class: the node's error code, else how it ended (timeout, ...).
   if (node.status !== "completed") attributes.push(str("error.type", node.error_code ?? node.status));
-  if (node.anomaly_type !== null) attributes.push(str("agentsynth.anomaly_type", node.anomaly_type));
+  if (node.anomaly_type !== null && node.anomaly_type !== undefined)
+    attributes.push(str("agentsynth.anomaly_type", node.anomaly_type));
   if (node.anomaly_metadata !== undefined) attributes.push(...anomalyAttributes(node.anomaly_metadata));
   return attributes;
 }
 
-function edgeAttributes(edge: TrajectoryEdge): KeyValue[] {
+function edgeAttributes(edge: RecordEdge): KeyValue[] {
   const attributes = [
     str("agentsynth.edge_id", edge.edge_id),
     str("agentsynth.edge_type", edge.edge_type),
     str("agentsynth.relationship_type", edge.relationship_type),
     double("agentsynth.latency", edge.latency),
     double("agentsynth.reliability_score", edge.reliability_score),
-    bool("agentsynth.is_anomalous", edge.is_anomalous),
   ];
-  if (edge.anomaly_type !== null) attributes.push(str("agentsynth.anomaly_type", edge.anomaly_type));
+  if (edge.is_anomalous !== undefined) attributes.push(bool("agentsynth.is_anomalous", edge.is_anomalous));
+  if (edge.anomaly_type !== null && edge.anomaly_type !== undefined)
+    attributes.push(str("agentsynth.anomaly_type", edge.anomaly_type));
   if (edge.anomaly_metadata !== undefined) attributes.push(...anomalyAttributes(edge.anomaly_metadata));
   return attributes;
 }

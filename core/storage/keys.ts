@@ -81,6 +81,11 @@ export function relativeShardKey(index: number, compression: boolean | ShardComp
   return `shards/${formatShardIndex(index)}.jsonl${COMPRESSION_SUFFIXES[codec]}`;
 }
 
+/** An evaluation set's label file for a shard, relative to its dataset folder (`labels/00042.jsonl`). */
+export function relativeLabelsKey(index: number): string {
+  return `labels/${formatShardIndex(index)}.jsonl`;
+}
+
 export function datasetKeys(kind: DatasetKind, id: string): DatasetKeys {
   assertValidId(id);
   const prefix = `${DATASET_ROOTS[kind]}/${id}/`;

@@ -1,6 +1,6 @@
 import { finishTrajectory, planAnomalyStep } from "../anomalies/step.ts";
 import { splitOf } from "../dataset/splits.ts";
-import { createRandomizer, type Randomizer } from "../random.ts";
+import { createRandomizer, publicSeed, type Randomizer, type Seed } from "../random.ts";
 import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
 import { composeTask, taskTopic } from "./content/topic.ts";
@@ -36,7 +36,7 @@ export type NodeBudget = (pattern: PatternName, nodeCount: number) => number;
  */
 export function draftTrajectory(
   config: TrajectoryConfig,
-  seed: number,
+  seed: Seed,
   index: number,
   budget?: NodeBudget,
 ): TrajectoryDraft {
@@ -54,7 +54,7 @@ export function draftTrajectory(
   PATTERN_BUILDERS[pattern](builder, budget === undefined ? nodeCount : budget(pattern, nodeCount), task, nodeCount);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,
-    seed,
+    seed: publicSeed(seed),
     index,
     split: splitOf(seed, index, config.anomalies, config.splits),
     pattern,
@@ -96,7 +96,7 @@ export function draftTrajectory(
  * const trajectory = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0);
  * serializeTrajectory(trajectory); // one JSONL line
  */
-export function generateTrajectory(config: TrajectoryConfig, seed: number, index: number): Trajectory {
+export function generateTrajectory(config: TrajectoryConfig, seed: Seed, index: number): Trajectory {
   const plan = planAnomalyStep(config.anomalies, seed, index);
   const draft = draftTrajectory(config, seed, index, plan?.budget);
   return finishTrajectory(draft, config, plan, seed, index);

@@ -1,4 +1,5 @@
 import { type EdgeEndpoints, edgeEndpoints } from "./endpoints.ts";
+import type { RecordNode } from "./labels.ts";
 import type { Trajectory, TrajectoryEdge, TrajectoryNode } from "./model.ts";
 import { AGENT_TYPES, type AgentType, TOOL_TYPES, type ToolType, type TrajectoryStatus } from "./vocabulary.ts";
 
@@ -8,7 +9,7 @@ export function isNodeFailed(node: TrajectoryNode): boolean {
 }
 
 /** The node's own confidence: planning, reasoning, LLM confidence or validation score; 1 for other types. */
-export function nodeConfidence(node: TrajectoryNode): number {
+export function nodeConfidence(node: TrajectoryNode | RecordNode): number {
   switch (node.node_type) {
     case "PLANNING":
       return node.planning_confidence;

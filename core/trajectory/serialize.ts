@@ -1,4 +1,4 @@
-import type { Trajectory } from "./model.ts";
+import type { TrajectoryRecord } from "./labels.ts";
 
 /**
  * One JSON line, no trailing newline. Byte-stable: the factories create every object with the zod schema's key
@@ -8,6 +8,6 @@ import type { Trajectory } from "./model.ts";
  * @example
  * const line = serializeTrajectory(generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0));
  */
-export function serializeTrajectory(trajectory: Trajectory): string {
+export function serializeTrajectory(trajectory: TrajectoryRecord): string {
   return JSON.stringify(trajectory);
 }

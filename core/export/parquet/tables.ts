@@ -245,7 +245,8 @@ export function trajectoryColumns(): ParquetColumn<Trajectory>[] {
     column("trajectory_id", "string", false, "UUID; nodes and edges refer to it", (t) => t.trajectory_id),
     column("seed", "int64", false, "dataset seed", (t) => t.seed, { provenance: true }),
     column("index", "int64", false, "position in the dataset", (t) => t.index, { provenance: true }),
-    column("split", "category", false, "train, validation or test", (t) => t.split),
+    // An evaluation set keeps the split with its labels (as its JSONL does); its files still sit in split folders.
+    column("split", "category", false, "train, validation or test", (t) => t.split, { provenance: true }),
     column("pattern", "category", false, "workflow pattern", (t) => t.pattern),
     column("task_category", "category", false, "research, analysis, development or planning", (t) => t.task_category),
     column("task_description", "string", false, "the task", (t) => t.task_description),

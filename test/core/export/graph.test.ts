@@ -41,9 +41,11 @@ describe("toGraphRecord", () => {
       expect(record.edge_numeric.latency).toStrictEqual(trajectory.edges.map((e) => e.latency));
       expect(Math.min(...record.node_numeric.start_offset)).toBe(0);
       expect(record.y).toBe(trajectory.metadata.is_anomalous ? 1 : 0);
-      expect(decodeColumn("anomaly_type", [record.y_type])[0]).toBe(trajectory.metadata.anomaly_types[0] ?? "normal");
+      expect(decodeColumn("anomaly_type", [record.y_type as number])[0]).toBe(
+        trajectory.metadata.anomaly_types[0] ?? "normal",
+      );
       expect(record.node_y).toStrictEqual(trajectory.nodes.map((n) => (n.is_anomalous ? 1 : 0)));
-      expect(decodeColumn("anomaly_type", record.edge_y_type)).toStrictEqual(
+      expect(decodeColumn("anomaly_type", record.edge_y_type ?? [])).toStrictEqual(
         trajectory.edges.map((e) => e.anomaly_type ?? "normal"),
       );
     }
@@ -51,7 +53,7 @@ describe("toGraphRecord", () => {
 
   it("rejects a record whose columns do not match its counts", () => {
     const record = toGraphRecord(normalAt(2, 1));
-    const broken = { ...record, node_y: record.node_y.slice(1) };
+    const broken = { ...record, node_y: record.node_y?.slice(1) };
     expect(GraphRecordSchema.safeParse(broken).success).toBe(false);
     const outside = { ...record, edge_index: [record.edge_index[0].map(() => record.num_nodes), record.edge_index[1]] };
     expect(GraphRecordSchema.safeParse(outside).success).toBe(false);
