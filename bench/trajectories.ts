@@ -2,12 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  generateTrajectory,
-  parseTrajectoryConfig,
-  serializeTrajectory,
-  type Trajectory,
-} from "../core/trajectory/index.ts";
+import { generateTrajectory } from "../core/dataset/generate-trajectory.ts";
+import { parseTrajectoryConfig, serializeTrajectory, type Trajectory } from "../core/trajectory/index.ts";
 import { fmt, runCliMeasured } from "./measure.ts";
 
 interface CliRun {

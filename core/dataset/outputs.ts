@@ -1,6 +1,7 @@
 import { graphExportVocabularies } from "../export/graph.ts";
-import { generateTrajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { datasetManifestSections, renderDatasetCard } from "./card.ts";
+import { generateTrajectory } from "./generate-trajectory.ts";
 import { buildManifest, type DatasetManifest, type ShardEntry, serializeManifest } from "./manifest.ts";
 import type { TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";

@@ -1,6 +1,7 @@
 import { createGzip } from "node:zlib";
 import { TRAJECTORY_FORMATS, type TrajectoryFormatName } from "../export/formats.ts";
-import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import type { Trajectory, TrajectoryConfig } from "../trajectory/index.ts";
+import { generateTrajectory } from "./generate-trajectory.ts";
 
 export interface TrajectoryShardInput {
   config: TrajectoryConfig;

@@ -1,4 +1,3 @@
-import { finishTrajectory, planAnomalyStep } from "../anomalies/step.ts";
 import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "./builder.ts";
@@ -83,21 +82,6 @@ export function draftTrajectory(
   };
   applyVariance(trajectory, rng);
   return { trajectory, builder, startMs };
-}
-
-/**
- * Generates trajectory `index` of the dataset `(config, seed)`: anomaly plan (when `config.anomalies` picks this
- * index: type, severity, how many nodes it adds) → build(pattern, leaving room for those) → variance → anomaly step
- * (inject and label) → finalize. Pure: the result depends only on
- * its arguments, whatever shard or worker asks for it; a normal trajectory is the same whatever the anomaly ratio.
- * @example
- * const trajectory = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0);
- * serializeTrajectory(trajectory); // one JSONL line
- */
-export function generateTrajectory(config: TrajectoryConfig, seed: number, index: number): Trajectory {
-  const plan = planAnomalyStep(config.anomalies, seed, index);
-  const draft = draftTrajectory(config, seed, index, plan?.budget);
-  return finishTrajectory(draft, config, plan, seed, index);
 }
 
 export type { Randomizer };

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
-  generateTrajectory,
   parseTrajectoryConfig,
   serializeTrajectory,
   TrajectoryEdgeSchema,

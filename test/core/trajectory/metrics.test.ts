@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
   edgeReliabilityScore,
   finalizeTrajectory,
-  generateTrajectory,
   nodeFactories,
   nodePerformanceScore,
   serializeTrajectory,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import {
-  generateTrajectory,
   PATTERN_NAMES,
   type PatternName,
   parseTrajectoryConfig,

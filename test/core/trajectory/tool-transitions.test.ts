@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import {
   DEFAULT_TOOL_TRANSITIONS,
-  generateTrajectory,
   parseTrajectoryConfig,
   TOOL_TYPES,
   type ToolType,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import {
   applyNodeVariance,
   DEFAULT_TRAJECTORY_CONFIG,
-  generateTrajectory,
   nodeFactories,
   TRAJECTORY_TAGS,
   TrajectoryBuilder,
