@@ -67,6 +67,7 @@ export class TrajectoryBuilder {
       reliability_score: 0,
       is_anomalous: false,
       anomaly_type: null,
+      anomaly_role: null,
     };
     this.edges.push(edge);
     return edge;
@@ -92,6 +93,7 @@ export class TrajectoryBuilder {
       reliability_score: 0,
       is_anomalous: false,
       anomaly_type: null,
+      anomaly_role: null,
     };
     this.edges.push(edge);
     return edge;
@@ -118,6 +120,7 @@ export class TrajectoryBuilder {
       reliability_score: 0,
       is_anomalous: false,
       anomaly_type: null,
+      anomaly_role: null,
     };
     this.edges.push(edge);
     return edge;

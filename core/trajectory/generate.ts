@@ -1,8 +1,9 @@
 import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, type Randomizer } from "../random.ts";
+import { applyBenign, eventCost, planBenign } from "./benign.ts";
 import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
-import { PATTERN_TASK_CATEGORIES, type PatternSettings } from "./defaults.ts";
+import { PATTERN_TASK_CATEGORIES, type PatternSettings, STRUCTURAL_MIN_NODES } from "./defaults.ts";
 import { drawId } from "./ids.ts";
 import type { Trajectory } from "./model.ts";
 import { PATTERN_BUILDERS } from "./patterns/index.ts";
@@ -11,6 +12,13 @@ import type { PatternName } from "./vocabulary.ts";
 
 /** Trajectory start times spread over 30 days after the epoch, so a dataset does not all start at one instant. */
 const START_SPREAD_MS = 30 * 86_400_000;
+
+/**
+ * Nodes of a trajectory's drawn size that benign noise leaves free, whatever it draws: room for the smallest effect
+ * of any anomaly (a rejected validation plus its rework and re-check), so an anomalous trajectory stays within its
+ * drawn size without its noise differing from the normal twin's.
+ */
+const NOISE_HEADROOM = 3;
 
 /** A built trajectory before finalize: its graph, durations and latencies are set, times and metrics are not. */
 export interface TrajectoryDraft {
@@ -22,10 +30,11 @@ export interface TrajectoryDraft {
 }
 
 /**
- * How many of the `nodeCount` nodes drawn for a trajectory of `pattern` the pattern builds; the anomaly step adds
- * the rest, so an anomalous trajectory ends up with as many nodes as a normal one drawn alike.
+ * How many of the `nodeCount` nodes drawn for a trajectory of `pattern` the pattern builds, when benign noise will
+ * add `reserved` of them; the anomaly step adds the rest, so an anomalous trajectory ends up with as many nodes as a
+ * normal one drawn alike.
  */
-export type NodeBudget = (pattern: PatternName, nodeCount: number) => number;
+export type NodeBudget = (pattern: PatternName, nodeCount: number, reserved: number) => number;
 
 /**
  * Steps 1–2 of generation: pattern → build → variance. Every draw comes from `createRandomizer(seed, "trajectory",
@@ -48,7 +57,14 @@ export function draftTrajectory(
   const trajectoryId = drawId(rng);
   // One stream for content and ids: a fork costs a seed hash per trajectory, measurable at this rate.
   const builder = new TrajectoryBuilder(config, rng, rng);
-  PATTERN_BUILDERS[pattern](builder, budget === undefined ? nodeCount : budget(pattern, nodeCount), task, nodeCount);
+  // Benign noise is drawn against the drawn size, so a trajectory has the same noise whether or not an anomaly is
+  // injected; the pattern builds what is left after the anomaly's and the noise's nodes.
+  const floor = STRUCTURAL_MIN_NODES[pattern];
+  const noise = planBenign(rng, config.benign, pattern, nodeCount - floor - NOISE_HEADROOM);
+  const cost = noise.reduce((sum, event) => sum + eventCost(event, pattern), 0);
+  const build = budget === undefined ? Math.max(floor, nodeCount - cost) : budget(pattern, nodeCount, cost);
+  PATTERN_BUILDERS[pattern](builder, build, task, nodeCount);
+  applyBenign(builder, noise, config.benign, pattern);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,
     seed,
@@ -69,6 +85,7 @@ export function draftTrajectory(
       is_anomalous: false,
       anomaly_types: [],
       anomaly_severity: null,
+      anomalies: [],
       completion_rate: 0,
       success: false,
       total_nodes: 0,

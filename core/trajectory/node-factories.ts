@@ -50,6 +50,7 @@ export function userEnquiryNode(b: TrajectoryBuilder, taskDescription: string): 
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -82,6 +83,7 @@ export function planningNode(b: TrajectoryBuilder, agent: AgentType, plannedStep
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -111,6 +113,7 @@ export function reasoningNode(b: TrajectoryBuilder, agent: AgentType = "EXECUTOR
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -138,6 +141,7 @@ export function validationNode(b: TrajectoryBuilder, agent: AgentType = "VALIDAT
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -162,5 +166,6 @@ export function actionNode(b: TrajectoryBuilder, agent: AgentType = "EXECUTOR"):
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }

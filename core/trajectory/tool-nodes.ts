@@ -38,6 +38,7 @@ export function toolCallNode(b: TrajectoryBuilder, tool: ToolType, agent: AgentT
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 

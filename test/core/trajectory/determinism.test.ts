@@ -23,13 +23,13 @@ describe("generateTrajectory determinism", () => {
     // Golden: a change here changes every dataset; update only on purpose and say so in the changelog.
     // Updated for issue #3: trajectories gained the `split` field (all other bytes unchanged; ratio 0 injects nothing).
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"af95f88ea37b9fb8b13e24dff4342e7e9347587982b62abd6ac5bce9881d8a73"`,
+      `"cadad1f5221ae42e19583ff45711f3819ee78e634e24c3a85ec8f6c167ba5239"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"e139a5b155747b48df5e12404e387983d55fe8eb52d354b11ac0d5d289bef448"`,
+      `"614e15bf6023ba011a7d25b1f062f211e0391ffa0f5ab54a9d9c0b6f533d03d9"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"2c00ded0d3f72371dd6fdf8b762f55dfe78e3918f670c21988ec7d65c23d8cb1"`,
+      `"071f092ae562b0caa2480ebd35a8fedda41926f4d75aa88ba1426155536d1e22"`,
     );
   });
 

@@ -12,8 +12,10 @@ import {
 } from "../../../core/trajectory/index.ts";
 import { trajectoryViolations } from "./check-invariants.ts";
 
+/** Pattern shapes are checked on clean runs (difficulty easy); benign noise has its own tests (benign.test.ts). */
 function onlyPattern(pattern: PatternName, minNodes: number, maxNodes: number): TrajectoryConfig {
   return parseTrajectoryConfig({
+    anomaly_injection: { difficulty: "easy" },
     data_generation: { trajectory_patterns: { [pattern]: { min_nodes: minNodes, max_nodes: maxNodes, weight: 1 } } },
   });
 }
