@@ -1,4 +1,5 @@
-import { generateTrajectory, parseTrajectoryConfig, serializeTrajectory } from "../core/trajectory/index.ts";
+import { generateTrajectory } from "../core/dataset/generate-trajectory.ts";
+import { parseTrajectoryConfig, serializeTrajectory } from "../core/trajectory/index.ts";
 import { fmt } from "./measure.ts";
 
 const COUNT = 20_000;

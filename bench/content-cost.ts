@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { generateTrajectory, parseTrajectoryConfig } from "../core/trajectory/index.ts";
+import { generateTrajectory } from "../core/dataset/generate-trajectory.ts";
+import { parseTrajectoryConfig } from "../core/trajectory/index.ts";
 import { buildBaseline, CONTENT_BASELINE } from "./baseline.ts";
 import { fmt, runCliMeasured } from "./measure.ts";
 import { inTempDir } from "./temp-dir.ts";

@@ -2,12 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import {
-  generateTrajectory,
-  parseTrajectoryConfig,
-  serializeTrajectory,
-  type Trajectory,
-} from "../core/trajectory/index.ts";
+import { generateTrajectory } from "../core/dataset/generate-trajectory.ts";
+import { parseTrajectoryConfig, serializeTrajectory, type Trajectory } from "../core/trajectory/index.ts";
 import { benchContentCost } from "./content-cost.ts";
 import { fmt, runCliMeasured } from "./measure.ts";
 import { inTempDir } from "./temp-dir.ts";

@@ -22,6 +22,45 @@ export const ANOMALY_PARAMETER_DEFAULTS = {
   incomplete_responses: { missing_fraction: [0.1, 0.8] },
 } as const satisfies Record<AnomalyType, Record<string, EffectRange>>;
 
+/**
+ * How hard the anomalies are to tell from normal runs. `easy` keeps the clear-cut signals (clean normal runs, the
+ * effect ranges above); `realistic` (the default) gives normal runs benign noise (retries, re-plans, reworks, ...)
+ * and shrinks the effects towards it; `hard` has more noise and smaller effects still.
+ */
+export const ANOMALY_DIFFICULTIES = ["easy", "realistic", "hard"] as const;
+export type AnomalyDifficulty = (typeof ANOMALY_DIFFICULTIES)[number];
+
+/** Effect ranges per difficulty where they differ from `ANOMALY_PARAMETER_DEFAULTS` (the `easy` ranges). */
+const DIFFICULTY_PARAMETER_DEFAULTS: Readonly<
+  Record<AnomalyDifficulty, Partial<Record<AnomalyType, Record<string, EffectRange>>>>
+> = {
+  easy: {},
+  realistic: {
+    infinite_loops: { loop_length: [1, 2], iterations: [2, 4] },
+    suboptimal_paths: { extra_steps: [1, 3] },
+    tool_failure_cascades: { cascade_length: [1, 2] },
+    planning_paralysis: { extra_rounds: [1, 3] },
+    memory_inconsistencies: { inconsistent_reads: [1, 2] },
+    timeout_cascades: { timeouts: [1, 2], timeout_seconds: [5, 60] },
+    handoff_failures: { failed_attempts: [1, 2] },
+    validation_loops: { iterations: [2, 3] },
+    context_drift: { drift_fraction: [0.1, 0.5] },
+    incomplete_responses: { missing_fraction: [0.1, 0.5] },
+  },
+  hard: {
+    infinite_loops: { loop_length: [1, 2], iterations: [2, 3] },
+    suboptimal_paths: { extra_steps: [1, 2] },
+    tool_failure_cascades: { cascade_length: [1, 1] },
+    planning_paralysis: { extra_rounds: [1, 2] },
+    memory_inconsistencies: { inconsistent_reads: [1, 1] },
+    timeout_cascades: { timeouts: [1, 1], timeout_seconds: [5, 30] },
+    handoff_failures: { failed_attempts: [1, 1] },
+    validation_loops: { iterations: [2, 2] },
+    context_drift: { drift_fraction: [0.05, 0.3] },
+    incomplete_responses: { missing_fraction: [0.05, 0.3] },
+  },
+};
+
 export type AnomalyParameters = {
   readonly [T in AnomalyType]: { readonly [P in keyof (typeof ANOMALY_PARAMETER_DEFAULTS)[T]]: EffectRange };
 };
@@ -69,6 +108,7 @@ export const DEFAULT_SEVERITY_WEIGHTS: Readonly<Record<SeverityLevel, number>> =
 export interface AnomalyInjectionConfig {
   /** Probability that a trajectory is anomalous; 0 disables injection. */
   readonly ratio: number;
+  readonly difficulty: AnomalyDifficulty;
   /** Types with a weight > 0, in declaration order, with their weights (for `weightedIndex`). */
   readonly typeNames: readonly AnomalyType[];
   readonly typeWeights: readonly number[];
@@ -97,6 +137,10 @@ const TypesSchema = z.strictObject(
 /** The `anomaly_injection` section of the YAML config. Unknown keys are errors (a typo must not be ignored). */
 export const AnomalyInjectionInputSchema = z.strictObject({
   ratio: z.number().min(0).max(1).optional().describe("fraction of anomalous trajectories, 0..1"),
+  difficulty: z
+    .enum(ANOMALY_DIFFICULTIES)
+    .optional()
+    .describe("easy | realistic | hard: benign noise in normal runs and effect sizes (default realistic)"),
   types: TypesSchema.optional().describe("per-type weight and effect ranges"),
   severity: z
     .strictObject({
@@ -124,6 +168,8 @@ export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionCon
     throw anomalyConfigError(issuesFromZod(parsed.error.issues, input ?? {}, base, AnomalyInjectionInputSchema));
   const issues: Issue[] = [];
   const types = parsed.data.types ?? {};
+  const difficulty = parsed.data.difficulty ?? "realistic";
+  const difficultyDefaults = DIFFICULTY_PARAMETER_DEFAULTS[difficulty];
   const weights: Record<string, number> = {};
   const parameters: Record<string, Record<string, EffectRange>> = {};
   for (const type of ANOMALY_TYPES) {
@@ -131,7 +177,8 @@ export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionCon
     weights[type] = (entry.weight as number | undefined) ?? DEFAULT_TYPE_WEIGHTS[type];
     const resolved: Record<string, EffectRange> = {};
     for (const [name, fallback] of Object.entries(ANOMALY_PARAMETER_DEFAULTS[type])) {
-      const range = (entry[name] as EffectRange | undefined) ?? (fallback as EffectRange);
+      const range =
+        (entry[name] as EffectRange | undefined) ?? difficultyDefaults[type]?.[name] ?? (fallback as EffectRange);
       checkRange(`${base}.types.${type}.${name}`, name, range, issues);
       resolved[name] = range;
     }
@@ -155,6 +202,7 @@ export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionCon
   if (issues.length > 0) throw anomalyConfigError(issues);
   return {
     ratio: parsed.data.ratio ?? 0,
+    difficulty,
     typeNames,
     typeWeights: typeNames.map((type) => weights[type] as number),
     severityWeights,
@@ -166,6 +214,7 @@ export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionCon
 export function describeAnomalyInjectionConfig(config: AnomalyInjectionConfig): Record<string, unknown> {
   return {
     ratio: config.ratio,
+    difficulty: config.difficulty,
     types: Object.fromEntries(
       ANOMALY_TYPES.map((type) => {
         const position = config.typeNames.indexOf(type);

@@ -2,7 +2,14 @@ import type { Randomizer } from "../random.ts";
 import { TrajectoryBuilder } from "../trajectory/builder.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { taskTopic } from "../trajectory/content/topic.ts";
-import type { AnomalyMetadata, Trajectory, TrajectoryEdge, TrajectoryNode } from "../trajectory/model.ts";
+import type {
+  AnomalyLabel,
+  AnomalyMetadata,
+  AnomalyRole,
+  Trajectory,
+  TrajectoryEdge,
+  TrajectoryNode,
+} from "../trajectory/model.ts";
 import { applyEdgeVariance, applyNodeVariance } from "../trajectory/variance.ts";
 import { type AnomalyType, NODE_TYPES, type RelationshipType, type SeverityLevel } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
@@ -35,6 +42,10 @@ export class InjectionContext {
   readonly counts: Readonly<Record<string, number>>;
   /** Edges created here, placed in creation order by `placeNewEdges`. */
   readonly #newEdges = new Set<TrajectoryEdge>();
+  readonly #labelledNodes = new Set<TrajectoryNode>();
+  readonly #labelledEdges = new Set<TrajectoryEdge>();
+  #root: TrajectoryNode | null = null;
+  #quiet = 0;
   /** Lookup tables over the current graph; dropped by every structural change (see `invalidate`). */
   #adjacency: Adjacency | null = null;
 
@@ -81,16 +92,58 @@ export class InjectionContext {
     return effectValue(range, this.severity, this.rng);
   }
 
-  markNode(node: TrajectoryNode, metadata: AnomalyMetadata): void {
+  /**
+   * Labels `node` as part of this anomaly: the root cause (the single decisive step; the first one marked wins) or a
+   * symptom. Legitimate work the anomaly builds on is never marked; inside `unlabelled` marking does nothing.
+   */
+  markNode(node: TrajectoryNode, metadata: AnomalyMetadata, role: AnomalyRole = "symptom"): void {
+    if (this.#quiet > 0) return;
     node.is_anomalous = true;
     node.anomaly_type = this.type;
+    if (role === "root_cause" && this.#root === null) this.#root = node;
+    node.anomaly_role = node === this.#root ? "root_cause" : "symptom";
     node.anomaly_metadata = { severity: this.severity, ...(node.anomaly_metadata ?? {}), ...metadata };
+    this.#labelledNodes.add(node);
   }
 
   markEdge(edge: TrajectoryEdge, metadata: AnomalyMetadata): void {
+    if (this.#quiet > 0) return;
     edge.is_anomalous = true;
     edge.anomaly_type = this.type;
+    edge.anomaly_role = "symptom";
     edge.anomaly_metadata = { severity: this.severity, ...(edge.anomaly_metadata ?? {}), ...metadata };
+    this.#labelledEdges.add(edge);
+  }
+
+  /** Runs `change` without labelling what it touches: setup the anomaly needs that is not itself wrong. */
+  unlabelled<T>(change: () => T): T {
+    this.#quiet++;
+    try {
+      return change();
+    } finally {
+      this.#quiet--;
+    }
+  }
+
+  /**
+   * The `metadata.anomalies` entry of this anomaly, from what was marked and is still in the trajectory. Without an
+   * explicit root cause, the first marked node in execution order is it.
+   */
+  label(): AnomalyLabel {
+    const nodes = this.trajectory.nodes.filter((node) => this.#labelledNodes.has(node));
+    const edges = this.trajectory.edges.filter((edge) => this.#labelledEdges.has(edge));
+    let root = this.#root !== null && nodes.includes(this.#root) ? this.#root : nodes[0];
+    if (root === undefined) throw new RangeError(`the ${this.type} injection labelled no node`);
+    for (const node of nodes) node.anomaly_role = node === root ? "root_cause" : "symptom";
+    root = root as TrajectoryNode;
+    return {
+      anomaly_type: this.type,
+      severity: this.severity,
+      root_cause_node_id: root.node_id,
+      responsible_agent: root.agent_type,
+      node_ids: nodes.map((node) => node.node_id),
+      edge_ids: edges.map((edge) => edge.edge_id),
+    };
   }
 
   /** A factory-made node gets the same variance step as every generated node. */

@@ -81,5 +81,6 @@ export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
   metadata.anomaly_types = [decision.type];
   metadata.anomaly_severity = decision.severity;
   metadata.anomaly_metadata = { type: decision.type, severity: decision.severity, ...parameters };
+  metadata.anomalies = [ctx.label()];
   return finalizeTrajectory(trajectory, input.startMs);
 }

@@ -1,3 +1,4 @@
+import { cloneNode } from "../trajectory/draft-graph.ts";
 import type { TrajectoryNode } from "../trajectory/model.ts";
 import {
   actionNode,
@@ -69,17 +70,9 @@ export function repeatOf(ctx: InjectionContext, original: TrajectoryNode): Traje
   copy.network_calls = fresh.network_calls;
   copy.is_anomalous = false;
   copy.anomaly_type = null;
+  copy.anomaly_role = null;
   delete copy.anomaly_metadata;
   return copy;
 }
 
-/** A deep copy of a node: its nested values (parameters, results, contexts, criteria) are one level of scalars. */
-export function cloneNode<N extends TrajectoryNode>(node: N): N {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (Array.isArray(value)) copy[key] = [...value];
-    else if (value !== null && typeof value === "object") copy[key] = { ...value };
-    else copy[key] = value;
-  }
-  return copy as N;
-}
+export { cloneNode };

@@ -72,10 +72,12 @@ export function planAnomaly(
       if (names.includes(name))
         counts[name] = effectCount(ranges[name] as readonly [number, number], decision.severity, rng);
   }
-  const budget: NodeBudget = (pattern, nodeCount) => {
+  // The trajectory's benign noise (`reserved` nodes) is the same with or without the anomaly, so the anomaly fits in
+  // what is left: it shrinks rather than push the trajectory past its drawn size.
+  const budget: NodeBudget = (pattern, nodeCount, reserved) => {
     const floor = STRUCTURAL_MIN_NODES[pattern];
-    shrinkToFit(decision.type, counts, pattern, nodeCount - floor);
-    return Math.max(floor, nodeCount - addedNodes(decision.type, counts, pattern));
+    shrinkToFit(decision.type, counts, pattern, nodeCount - reserved - floor);
+    return Math.max(floor, nodeCount - reserved - addedNodes(decision.type, counts, pattern));
   };
   return { decision, counts, budget };
 }

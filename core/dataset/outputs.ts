@@ -1,9 +1,10 @@
 import { type FormatFile, trajectoryFormat } from "../export/formats.ts";
 import type { Seed } from "../random.ts";
-import { generateTrajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { GENERATOR_VERSION } from "../version.ts";
 import { datasetManifestSections, renderDatasetCard } from "./card.ts";
 import { CONFIG_FILE_KEY, configDocument, serializeSpecConfig } from "./config-document.ts";
+import { generateTrajectory } from "./generate-trajectory.ts";
 import { buildManifest, type DatasetManifest, type ShardEntry, serializeManifest } from "./manifest.ts";
 import type { TrajectoryDatasetSpec } from "./spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "./stats.ts";

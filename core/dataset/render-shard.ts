@@ -2,8 +2,9 @@ import { constants, createGzip, createZstdCompress } from "node:zlib";
 import { lineFormat, type TrajectoryFormatName } from "../export/formats.ts";
 import type { Seed } from "../random.ts";
 import type { ShardCompression } from "../storage/keys.ts";
-import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import type { Trajectory, TrajectoryConfig } from "../trajectory/index.ts";
 import { separateLabels, type TrajectoryRecord } from "../trajectory/labels.ts";
+import { generateTrajectory } from "./generate-trajectory.ts";
 
 export interface TrajectoryShardInput {
   config: TrajectoryConfig;

@@ -4,8 +4,9 @@ import type { TableFormat } from "../export/formats.ts";
 import type { Seed } from "../random.ts";
 import { formatShardIndex } from "../storage/keys.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
-import { generateTrajectory, type Trajectory, type TrajectoryConfig } from "../trajectory/index.ts";
+import type { Trajectory, TrajectoryConfig } from "../trajectory/index.ts";
 import { separateLabels } from "../trajectory/labels.ts";
+import { generateTrajectory } from "./generate-trajectory.ts";
 import type { ShardFileEntry } from "./manifest.ts";
 import { writeShard } from "./write-shard.ts";
 

@@ -188,7 +188,8 @@ export const OTLP_CARD: FormatCard = {
   labels: [
     "- Trace: `agentsynth.is_anomalous`, `agentsynth.anomaly_types`, `agentsynth.anomaly_severity` and",
     "  `agentsynth.anomaly.*` on the root span.",
-    "- Node and edge: `agentsynth.is_anomalous`, `agentsynth.anomaly_type` and `agentsynth.anomaly.*` on the node's span",
+    "- Node and edge: `agentsynth.is_anomalous`, `agentsynth.anomaly_type`, `agentsynth.anomaly_role` (root_cause or",
+    "  symptom) and `agentsynth.anomaly.*` on the node's span",
     "  and on the link for the edge, true on exactly the nodes and edges the anomaly added or changed.",
   ],
   dataFiles: allShards,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RecordEdge, RecordNode, TrajectoryRecord } from "../trajectory/labels.ts";
 import { nodeConfidence } from "../trajectory/metrics.ts";
+import { ANOMALY_ROLES } from "../trajectory/model.ts";
 import {
   AGENT_TYPES,
   ANOMALY_TYPES,
@@ -46,6 +47,7 @@ export const GRAPH_VOCABULARIES = {
   data_type: [NONE, ...DATA_TYPES],
   anomaly_type: ["normal", ...ANOMALY_TYPES],
   severity: ["none", ...SEVERITY_LEVELS],
+  anomaly_role: ["none", ...ANOMALY_ROLES],
   pattern: PATTERN_NAMES,
   split: [NONE, "train", "validation", "test"],
 } as const;
@@ -199,12 +201,18 @@ export const GraphRecordSchema = z
     node_y_type: Codes.optional().describe(
       "anomaly type of each node: index into vocabularies.anomaly_type (0 normal)",
     ),
+    node_y_role: Codes.optional().describe(
+      "part of each node in its anomaly: index into vocabularies.anomaly_role (0 none, 1 root_cause, 2 symptom)",
+    ),
     edge_y: z
       .array(z.union([z.literal(0), z.literal(1)]))
       .optional()
       .describe("edge labels: 1 on the edges the anomaly added or changed"),
     edge_y_type: Codes.optional().describe(
       "anomaly type of each edge: index into vocabularies.anomaly_type (0 normal)",
+    ),
+    edge_y_role: Codes.optional().describe(
+      "part of each edge in its anomaly: index into vocabularies.anomaly_role (0 none, 2 symptom)",
     ),
     vocabularies: z
       .record(z.string(), z.array(z.string()))
@@ -333,8 +341,10 @@ export function toGraphRecord(
     record.y_severity = code("severity", metadata.anomaly_severity);
     record.node_y = nodes.map((node) => (node.is_anomalous ? 1 : 0));
     record.node_y_type = nodes.map((node) => code("anomaly_type", node.anomaly_type));
+    record.node_y_role = nodes.map((node) => code("anomaly_role", node.anomaly_role));
     record.edge_y = edges.map((edge: RecordEdge) => (edge.is_anomalous ? 1 : 0));
     record.edge_y_type = edges.map((edge) => code("anomaly_type", edge.anomaly_type));
+    record.edge_y_role = edges.map((edge) => code("anomaly_role", edge.anomaly_role));
   }
   if (options.includeVocabularies) record.vocabularies = graphExportVocabularies();
   return record;

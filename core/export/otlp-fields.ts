@@ -134,6 +134,11 @@ export const OTLP_FIELD_SECTIONS: readonly FieldSection[] = [
         description: "label on anomalous node spans and links: the node's or edge's anomaly_type",
       },
       {
+        name: "agentsynth.anomaly_role",
+        type: "string",
+        description: "label on anomalous node spans and links: root_cause (the decisive step) or symptom",
+      },
+      {
         name: "agentsynth.anomaly.<parameter>",
         type: "string, number, boolean",
         description:

@@ -260,6 +260,8 @@ function nodeAttributes(node: RecordNode): KeyValue[] {
   if (node.anomaly_type !== null && node.anomaly_type !== undefined)
     attributes.push(str("agentsynth.anomaly_type", node.anomaly_type));
   if (node.anomaly_metadata !== undefined) attributes.push(...anomalyAttributes(node.anomaly_metadata));
+  if (node.anomaly_role !== null && node.anomaly_role !== undefined)
+    attributes.push(str("agentsynth.anomaly_role", node.anomaly_role));
   return attributes;
 }
 
@@ -275,6 +277,8 @@ function edgeAttributes(edge: RecordEdge): KeyValue[] {
   if (edge.anomaly_type !== null && edge.anomaly_type !== undefined)
     attributes.push(str("agentsynth.anomaly_type", edge.anomaly_type));
   if (edge.anomaly_metadata !== undefined) attributes.push(...anomalyAttributes(edge.anomaly_metadata));
+  if (edge.anomaly_role !== null && edge.anomaly_role !== undefined)
+    attributes.push(str("agentsynth.anomaly_role", edge.anomaly_role));
   return attributes;
 }
 

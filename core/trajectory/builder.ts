@@ -72,6 +72,7 @@ export class TrajectoryBuilder {
       reliability_score: 0,
       is_anomalous: false,
       anomaly_type: null,
+      anomaly_role: null,
     };
     this.edges.push(edge);
     return edge;
@@ -97,6 +98,7 @@ export class TrajectoryBuilder {
       reliability_score: 0,
       is_anomalous: false,
       anomaly_type: null,
+      anomaly_role: null,
     };
     this.edges.push(edge);
     return edge;
@@ -123,6 +125,7 @@ export class TrajectoryBuilder {
       reliability_score: 0,
       is_anomalous: false,
       anomaly_type: null,
+      anomaly_role: null,
     };
     this.edges.push(edge);
     return edge;

@@ -1,8 +1,13 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { type AnomalyInjectionConfig, parseAnomalyInjectionConfig } from "../anomalies/config.ts";
+import {
+  type AnomalyDifficulty,
+  type AnomalyInjectionConfig,
+  parseAnomalyInjectionConfig,
+} from "../anomalies/config.ts";
 import { parseSplitConfig, type SplitConfig } from "../dataset/splits.ts";
 import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
+import { BENIGN_PRESETS, type BenignLevel, type BenignRates } from "./benign-presets.ts";
 import {
   PatternEntrySchema,
   resolveEpoch,
@@ -42,7 +47,16 @@ export interface TrajectoryConfig {
   readonly anomalies: AnomalyInjectionConfig;
   /** The `splits` section: train/validation/test fractions for each trajectory's `split` field. */
   readonly splits: SplitConfig;
+  /** How often normal runs show benign noise (retries, re-plans, reworks, ...): set by the anomaly difficulty. */
+  readonly benign: BenignRates;
 }
+
+/** Difficulty `easy` keeps normal runs clean (every irregularity is an anomaly); harder ones add benign noise. */
+const BENIGN_LEVEL_OF_DIFFICULTY: Readonly<Record<AnomalyDifficulty, BenignLevel>> = {
+  easy: "clean",
+  realistic: "realistic",
+  hard: "noisy",
+};
 
 /** The `data_generation` section. Unknown keys are errors: a typo must not silently fall back to a default. */
 export const DataGenerationSchema = z.strictObject({
@@ -102,6 +116,7 @@ export function parseTrajectoryConfig(input: unknown): TrajectoryConfig {
     }),
     anomalies,
     splits,
+    benign: BENIGN_PRESETS[BENIGN_LEVEL_OF_DIFFICULTY[anomalies.difficulty]],
   };
 }
 

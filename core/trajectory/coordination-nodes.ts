@@ -28,6 +28,7 @@ export function handoffNode(b: TrajectoryBuilder, source: AgentType, target: Age
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -61,6 +62,7 @@ export function memoryAccessNode(
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -101,5 +103,6 @@ export function observationNode(
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }

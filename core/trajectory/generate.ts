@@ -1,10 +1,10 @@
-import { finishTrajectory, planAnomalyStep } from "../anomalies/step.ts";
 import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, publicSeed, type Randomizer, type Seed } from "../random.ts";
+import { applyBenign, eventCost, planBenign } from "./benign.ts";
 import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
 import { composeTask, taskTopic } from "./content/topic.ts";
-import { PATTERN_TASK_CATEGORIES, type PatternSettings } from "./defaults.ts";
+import { PATTERN_TASK_CATEGORIES, type PatternSettings, STRUCTURAL_MIN_NODES } from "./defaults.ts";
 import { drawId } from "./ids.ts";
 import type { Trajectory } from "./model.ts";
 import { PATTERN_BUILDERS } from "./patterns/index.ts";
@@ -13,6 +13,13 @@ import type { PatternName } from "./vocabulary.ts";
 
 /** Trajectory start times spread over 30 days after the epoch, so a dataset does not all start at one instant. */
 const START_SPREAD_MS = 30 * 86_400_000;
+
+/**
+ * Nodes of a trajectory's drawn size that benign noise leaves free, whatever it draws: room for the smallest effect
+ * of any anomaly (a rejected validation plus its rework and re-check), so an anomalous trajectory stays within its
+ * drawn size without its noise differing from the normal twin's.
+ */
+const NOISE_HEADROOM = 3;
 
 /** A built trajectory before finalize: its graph, durations and latencies are set, times and metrics are not. */
 export interface TrajectoryDraft {
@@ -24,10 +31,11 @@ export interface TrajectoryDraft {
 }
 
 /**
- * How many of the `nodeCount` nodes drawn for a trajectory of `pattern` the pattern builds; the anomaly step adds
- * the rest, so an anomalous trajectory ends up with as many nodes as a normal one drawn alike.
+ * How many of the `nodeCount` nodes drawn for a trajectory of `pattern` the pattern builds, when benign noise will
+ * add `reserved` of them; the anomaly step adds the rest, so an anomalous trajectory ends up with as many nodes as a
+ * normal one drawn alike.
  */
-export type NodeBudget = (pattern: PatternName, nodeCount: number) => number;
+export type NodeBudget = (pattern: PatternName, nodeCount: number, reserved: number) => number;
 
 /**
  * Steps 1–2 of generation: pattern → build → variance. Every draw comes from `createRandomizer(seed, "trajectory",
@@ -51,7 +59,14 @@ export function draftTrajectory(
   const trajectoryId = drawId(rng);
   // One stream for content and ids: a fork costs a seed hash per trajectory, measurable at this rate.
   const builder = new TrajectoryBuilder(config, taskTopic(task), rng, rng);
-  PATTERN_BUILDERS[pattern](builder, budget === undefined ? nodeCount : budget(pattern, nodeCount), task, nodeCount);
+  // Benign noise is drawn against the drawn size, so a trajectory has the same noise whether or not an anomaly is
+  // injected; the pattern builds what is left after the anomaly's and the noise's nodes.
+  const floor = STRUCTURAL_MIN_NODES[pattern];
+  const noise = planBenign(rng, config.benign, pattern, nodeCount - floor - NOISE_HEADROOM);
+  const cost = noise.reduce((sum, event) => sum + eventCost(event, pattern), 0);
+  const build = budget === undefined ? Math.max(floor, nodeCount - cost) : budget(pattern, nodeCount, cost);
+  PATTERN_BUILDERS[pattern](builder, build, task, nodeCount);
+  applyBenign(builder, noise, config.benign, pattern);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,
     seed: publicSeed(seed),
@@ -72,6 +87,7 @@ export function draftTrajectory(
       is_anomalous: false,
       anomaly_types: [],
       anomaly_severity: null,
+      anomalies: [],
       completion_rate: 0,
       success: false,
       total_nodes: 0,
@@ -85,21 +101,6 @@ export function draftTrajectory(
   };
   applyVariance(trajectory, rng);
   return { trajectory, builder, startMs };
-}
-
-/**
- * Generates trajectory `index` of the dataset `(config, seed)`: anomaly plan (when `config.anomalies` picks this
- * index: type, severity, how many nodes it adds) → build(pattern, leaving room for those) → variance → anomaly step
- * (inject and label) → finalize. Pure: the result depends only on
- * its arguments, whatever shard or worker asks for it; a normal trajectory is the same whatever the anomaly ratio.
- * @example
- * const trajectory = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 42, 0);
- * serializeTrajectory(trajectory); // one JSONL line
- */
-export function generateTrajectory(config: TrajectoryConfig, seed: Seed, index: number): Trajectory {
-  const plan = planAnomalyStep(config.anomalies, seed, index);
-  const draft = draftTrajectory(config, seed, index, plan?.budget);
-  return finishTrajectory(draft, config, plan, seed, index);
 }
 
 export type { Randomizer };

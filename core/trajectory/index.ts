@@ -20,7 +20,7 @@ export {
 } from "./defaults.ts";
 export { type EdgeEndpoints, edgeEndpoints } from "./endpoints.ts";
 export { finalizeTrajectory } from "./finalize.ts";
-export { draftTrajectory, generateTrajectory, type NodeBudget, type TrajectoryDraft } from "./generate.ts";
+export { draftTrajectory, type NodeBudget, type TrajectoryDraft } from "./generate.ts";
 export {
   addEdge,
   edgesFrom,

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { SPLIT_NAMES } from "../dataset/splits.ts";
 import {
+  ANOMALY_ROLES,
+  AnomalyLabelSchema,
   AnomalyMetadataSchema,
   type Trajectory,
   type TrajectoryEdge,
@@ -16,9 +18,15 @@ import { ANOMALY_TYPES, SEVERITY_LEVELS } from "./vocabulary.ts";
  * to the labels of the model belongs in these lists too.
  */
 export const TRAJECTORY_LABEL_KEYS = ["seed", "index", "split"] as const;
-export const METADATA_LABEL_KEYS = ["is_anomalous", "anomaly_types", "anomaly_severity", "anomaly_metadata"] as const;
+export const METADATA_LABEL_KEYS = [
+  "is_anomalous",
+  "anomaly_types",
+  "anomaly_severity",
+  "anomaly_metadata",
+  "anomalies",
+] as const;
 /** Label fields of every node and edge. */
-export const PART_LABEL_KEYS = ["is_anomalous", "anomaly_type", "anomaly_metadata"] as const;
+export const PART_LABEL_KEYS = ["is_anomalous", "anomaly_type", "anomaly_metadata", "anomaly_role"] as const;
 
 type TrajectoryLabelKey = (typeof TRAJECTORY_LABEL_KEYS)[number];
 type MetadataLabelKey = (typeof METADATA_LABEL_KEYS)[number];
@@ -47,6 +55,7 @@ const PartLabelsShape = {
   is_anomalous: z.boolean(),
   anomaly_type: AnomalyType.nullable(),
   anomaly_metadata: AnomalyMetadataSchema.optional(),
+  anomaly_role: z.enum(ANOMALY_ROLES).nullable(),
 };
 
 /**
@@ -63,6 +72,7 @@ export const TrajectoryLabelsSchema = z
     anomaly_types: z.array(AnomalyType),
     anomaly_severity: z.enum(SEVERITY_LEVELS).nullable(),
     anomaly_metadata: AnomalyMetadataSchema.optional(),
+    anomalies: z.array(AnomalyLabelSchema),
     nodes: z.array(z.strictObject({ node_id: z.uuid(), ...PartLabelsShape })),
     edges: z.array(z.strictObject({ edge_id: z.uuid(), ...PartLabelsShape })),
   })
@@ -90,6 +100,7 @@ export function separateLabels(trajectory: Trajectory): { record: TrajectoryReco
     anomaly_types: metadata.anomaly_types,
     anomaly_severity: metadata.anomaly_severity,
     ...(metadata.anomaly_metadata === undefined ? {} : { anomaly_metadata: metadata.anomaly_metadata }),
+    anomalies: metadata.anomalies,
     nodes: trajectory.nodes.map((node) => ({ node_id: node.node_id, ...partLabels(node) })),
     edges: trajectory.edges.map((edge) => ({ edge_id: edge.edge_id, ...partLabels(edge) })),
   };
@@ -104,11 +115,13 @@ function partLabels(part: TrajectoryNode | TrajectoryEdge): {
   is_anomalous: boolean;
   anomaly_type: TrajectoryNode["anomaly_type"];
   anomaly_metadata?: TrajectoryNode["anomaly_metadata"];
+  anomaly_role: TrajectoryNode["anomaly_role"];
 } {
   return {
     is_anomalous: part.is_anomalous,
     anomaly_type: part.anomaly_type,
     ...(part.anomaly_metadata === undefined ? {} : { anomaly_metadata: part.anomaly_metadata }),
+    anomaly_role: part.anomaly_role,
   };
 }
 

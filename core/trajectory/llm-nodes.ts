@@ -44,5 +44,6 @@ export function llmCallNode(
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }

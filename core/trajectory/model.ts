@@ -41,6 +41,27 @@ const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** Injection parameters of an anomaly (present only on labelled anomalous parts). */
 export const AnomalyMetadataSchema = z.record(z.string(), Scalar).meta({ id: "AnomalyMetadata" });
 
+/**
+ * The part a node or edge plays in an anomaly: the single decisive step (`root_cause`), a real consequence of it
+ * (`symptom`: a propagated failure, a repetition, a step delayed by a timeout, ...), or none (null). Legitimate work
+ * an anomaly builds on (the first pass of a loop, the correct memory store, the handoff that got through) is null.
+ */
+export const ANOMALY_ROLES = ["root_cause", "symptom"] as const;
+export type AnomalyRole = (typeof ANOMALY_ROLES)[number];
+const AnomalyRoleSchema = z.enum(ANOMALY_ROLES).nullable().meta({ id: "AnomalyRole" });
+
+/** One injected anomaly of a trajectory (`metadata.anomalies`): what, how severe, where it starts, what it touches. */
+export const AnomalyLabelSchema = z
+  .strictObject({
+    anomaly_type: AnomalyTypeSchema,
+    severity: z.enum(SEVERITY_LEVELS),
+    root_cause_node_id: Id,
+    responsible_agent: AgentTypeSchema,
+    node_ids: z.array(Id).describe("nodes labelled root_cause or symptom for this anomaly, in node order"),
+    edge_ids: z.array(Id).describe("edges labelled for this anomaly, in edge order"),
+  })
+  .meta({ id: "AnomalyLabel" });
+
 /** Node id, type, agent and description come first, then the type's own fields, then `nodeTail`. */
 function nodeSchema<T extends string, S extends z.ZodRawShape>(nodeType: T, own: S) {
   const id = `${nodeType
@@ -74,6 +95,7 @@ const nodeTail = {
   performance_score: Unit,
   is_anomalous: z.boolean(),
   anomaly_type: AnomalyTypeSchema.nullable(),
+  anomaly_role: AnomalyRoleSchema,
   anomaly_metadata: AnomalyMetadataSchema.optional(),
 };
 
@@ -193,6 +215,7 @@ const edgeTail = {
   reliability_score: Unit,
   is_anomalous: z.boolean(),
   anomaly_type: AnomalyTypeSchema.nullable(),
+  anomaly_role: AnomalyRoleSchema,
   anomaly_metadata: AnomalyMetadataSchema.optional(),
 };
 
@@ -238,6 +261,7 @@ export const TrajectoryMetadataSchema = z.strictObject({
   is_anomalous: z.boolean(),
   anomaly_types: z.array(AnomalyTypeSchema),
   anomaly_severity: z.enum(SEVERITY_LEVELS).nullable(),
+  anomalies: z.array(AnomalyLabelSchema).describe("one entry per injected anomaly; empty for a normal trajectory"),
   completion_rate: Unit.describe("share of nodes with status completed"),
   success: z.boolean(),
   total_nodes: z.number().int().nonnegative(),
@@ -275,6 +299,7 @@ export type TrajectoryEdge = z.infer<typeof TrajectoryEdgeSchema>;
 export type TrajectoryMetadata = z.infer<typeof TrajectoryMetadataSchema>;
 export type AnomalyMetadata = z.infer<typeof AnomalyMetadataSchema>;
 export type MemoryValue = z.infer<typeof MemoryValueSchema>;
+export type AnomalyLabel = z.infer<typeof AnomalyLabelSchema>;
 /** A node of one type, e.g. `NodeOf<"TOOL_CALL">`. */
 export type NodeOf<T extends TrajectoryNode["node_type"]> = Extract<TrajectoryNode, { node_type: T }>;
 export type EdgeOf<T extends TrajectoryEdge["edge_type"]> = Extract<TrajectoryEdge, { edge_type: T }>;

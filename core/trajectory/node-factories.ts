@@ -51,6 +51,7 @@ export function userEnquiryNode(b: TrajectoryBuilder, taskDescription: string): 
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -83,6 +84,7 @@ export function planningNode(b: TrajectoryBuilder, agent: AgentType, plannedStep
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -117,6 +119,7 @@ export function reasoningNode(
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -144,6 +147,7 @@ export function validationNode(b: TrajectoryBuilder, agent: AgentType = "VALIDAT
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 
@@ -173,5 +177,6 @@ export function actionNode(
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }

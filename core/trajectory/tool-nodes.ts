@@ -44,6 +44,7 @@ export function toolCallNode(
     performance_score: 0,
     is_anomalous: false,
     anomaly_type: null,
+    anomaly_role: null,
   };
 }
 

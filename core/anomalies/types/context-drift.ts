@@ -25,6 +25,8 @@ export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
     // steps gets a tool call spliced in.
     const placeholder = convertPair(ctx) ?? splicePlaceholder(ctx);
     path = toolPath(ctx).filter((entry) => entry.tool === placeholder);
+    // A placeholder after a call of its own tool (a retry) still drifts, away from that tool.
+    if (path.length === 0) path = [{ tool: placeholder, previous: previousTool(ctx, placeholder) ?? placeholder }];
   }
   const count = Math.max(1, Math.round(fraction * path.length));
   const drifted = path.slice(path.length - count);
@@ -80,7 +82,10 @@ function convertPair(ctx: InjectionContext): ToolNode | null {
     anchor = before;
   } else {
     const avoid = after.node_type === "TOOL_CALL" ? after.tool_type : null;
-    anchor = becomeToolCall(ctx, before, "drift_anchor", ctx.rng.pick(TOOL_TYPES.filter((tool) => tool !== avoid)));
+    // The anchor is ordinary work turned into a tool call: not part of the anomaly, so unlabelled.
+    anchor = ctx.unlabelled(() =>
+      becomeToolCall(ctx, before, "drift_anchor", ctx.rng.pick(TOOL_TYPES.filter((tool) => tool !== avoid))),
+    );
   }
   if (after.node_type === "TOOL_CALL") return after;
   return becomeToolCall(ctx, after, "drifted_step", ctx.builder.nextTool(anchor.tool_type));
@@ -114,7 +119,7 @@ function previousWork(ctx: InjectionContext, node: TrajectoryNode): TrajectoryNo
 
 /** A tool call spliced in after a drift anchor (runs with no two consecutive work steps). */
 function splicePlaceholder(ctx: InjectionContext): ToolNode {
-  const anchor = driftAnchor(ctx);
+  const anchor = ctx.unlabelled(() => driftAnchor(ctx));
   const placeholder = ctx.fresh(toolCallNode(ctx.builder, ctx.builder.nextTool(anchor.tool_type), anchor.agent_type));
   spliceAfter(ctx, anchor, placeholder, { role: "drifted_step" });
   return placeholder;
@@ -151,7 +156,8 @@ function previousTool(ctx: InjectionContext, node: TrajectoryNode): ToolNode | n
     const predecessors = ctx.controlPredecessors(current);
     const previous = predecessors[0];
     if (predecessors.length !== 1 || previous === undefined) return null;
-    if (previous.node_type === "TOOL_CALL") return previous;
+    // Failed attempts are not where the path came from: their retry is.
+    if (previous.node_type === "TOOL_CALL" && previous.status === "completed") return previous;
     current = previous;
   }
 }

@@ -7,6 +7,8 @@ import { STEP_TYPES } from "../context.ts";
 
 type HandoffNode = NodeOf<"HANDOFF">;
 
+const NON_TRANSIENT = ["AUTH_FAILED", "INVALID_PARAMS"] as const;
+
 /**
  * A delegation between agents fails: before the handoff finally goes through, it is attempted and fails one or more
  * times (status failed, handoff_success false, an error code and message), each failed attempt followed by a retry.
@@ -19,7 +21,8 @@ export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
     (node): node is HandoffNode => node.node_type === "HANDOFF" && node.status === "completed",
   );
   const shared = { failed_attempts: attempts };
-  const handoff = existing.length > 0 ? ctx.rng.pick(existing) : insertHandoff(ctx);
+  // The handoff that finally goes through is legitimate and stays unlabelled; the failed attempts are the anomaly.
+  const handoff = existing.length > 0 ? ctx.rng.pick(existing) : ctx.unlabelled(() => insertHandoff(ctx));
   const entry = ctx.inEdges(handoff).find((edge) => edge.edge_type !== "data_dependency");
   if (entry === undefined) throw new RangeError("handoff has no incoming control edge");
   const codes: string[] = [];
@@ -27,7 +30,9 @@ export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
   let anchor = ctx.node(entry.source_node_id);
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const failed = ctx.fresh(handoffNode(ctx.builder, handoff.source_agent, handoff.target_agent));
-    const code = ctx.rng.pick(TOOL_ERROR_CODES);
+    // Beyond `easy`, the errors are ones a blind retry cannot fix (the same refusal, to the same agent, again),
+    // where a benign run retries transient errors or re-routes a refusal to another agent.
+    const code = ctx.rng.pick(ctx.config.difficulty === "easy" ? TOOL_ERROR_CODES : NON_TRANSIENT);
     failed.status = code === "TIMEOUT" ? "timeout" : "failed";
     failed.handoff_success = false;
     failed.error_code = code;
@@ -42,9 +47,6 @@ export function injectHandoffFailure(ctx: InjectionContext): AnomalyMetadata {
   }
   ctx.link(previous as TrajectoryNode, handoff, "recovery", { ...shared, role: "retry", attempt: attempts + 1 });
   handoff.retry_count = attempts;
-  // Its outgoing edges now count the failed attempts (error_count, success_rate).
-  for (const edge of ctx.outEdges(handoff)) ctx.markEdge(edge, { ...shared, role: "handoff" });
-  ctx.markNode(handoff, { ...shared, role: "handoff", error_codes: codes.join(",") });
   return {
     ...shared,
     handoff_node_id: handoff.node_id,

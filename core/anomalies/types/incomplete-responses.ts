@@ -1,5 +1,6 @@
 import { toMs } from "../../trajectory/iso-time.ts";
 import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
+import type { AnomalyDifficulty } from "../config.ts";
 import type { InjectionContext } from "../context.ts";
 import { STEP_TYPES } from "../context.ts";
 
@@ -11,6 +12,10 @@ import { STEP_TYPES } from "../context.ts";
  */
 export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata {
   const missing = ctx.value(ctx.config.parameters.incomplete_responses.missing_fraction);
+  if (ctx.rng.chance(PREMATURE_SHARE[ctx.config.difficulty])) {
+    const premature = prematureAnswer(ctx, missing);
+    if (premature !== null) return premature;
+  }
   const { trajectory } = ctx;
   const startMs = Date.parse(trajectory.start_time);
   const action = trajectory.nodes.find((node) => node.node_type === "ACTION");
@@ -51,6 +56,58 @@ export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata
     completion_percentage: Math.round(completion * 1000) / 10,
     interrupted_nodes: interrupted.length,
   };
+}
+
+/**
+ * Share of incomplete responses that are a premature final answer rather than a run cut off mid-step. At `easy`
+ * every one is cut off (no final ACTION: a one-line rule finds it); harder datasets mostly answer too early.
+ */
+const PREMATURE_SHARE: Readonly<Record<AnomalyDifficulty, number>> = { easy: 0, realistic: 0.65, hard: 0.8 };
+
+/**
+ * The agent skips the work still to do before its final answer and answers anyway, as if it had finished: the last
+ * work steps on the path into the ACTION never run, and the ACTION (the root cause: an answer that claims more
+ * than was done) follows the last step that did. Unlike an honest "cannot complete" ending, the answer does not say
+ * so. Null when the ACTION has no single path of work steps before it.
+ */
+function prematureAnswer(ctx: InjectionContext, missing: number): AnomalyMetadata | null {
+  const { trajectory } = ctx;
+  const action = trajectory.nodes.find((node) => node.node_type === "ACTION");
+  if (action === undefined) return null;
+  const skippable: TrajectoryNode[] = [];
+  // One path into the ACTION (a branch, where branches merge into it) loses its last steps.
+  const entries = ctx.controlPredecessors(action);
+  let current = entries.length === 0 ? undefined : ctx.rng.pick(entries);
+  const entry = ctx.inEdges(action).find((edge) => edge.source_node_id === current?.node_id);
+  while (current !== undefined && SKIPPABLE.has(current.node_type) && ctx.controlSuccessors(current).length === 1) {
+    const before = single(ctx.controlPredecessors(current));
+    if (before === undefined || ctx.controlSuccessors(before).length !== 1) break;
+    skippable.push(current);
+    current = before;
+  }
+  if (skippable.length === 0) return null;
+  const skipped = skippable.slice(0, Math.max(1, Math.round(missing * skippable.length)));
+  const last = single(ctx.controlPredecessors(skipped.at(-1) as TrajectoryNode)) as TrajectoryNode;
+  const expectedNodes = trajectory.nodes.length;
+  const removed = new Set(skipped.map((node) => node.node_id));
+  keep(trajectory.nodes, (node) => !removed.has(node.node_id));
+  keep(trajectory.edges, (edge) => !removed.has(edge.source_node_id) && !removed.has(edge.target_node_id));
+  ctx.invalidate();
+  ctx.link(last, action, entry?.relationship_type === "merge" ? "merge" : "sequential", { role: "premature_answer" });
+  ctx.markNode(action, { role: "premature_answer", skipped_steps: skipped.length }, "root_cause");
+  return {
+    variant: "premature_answer",
+    expected_nodes: expectedNodes,
+    actual_nodes: trajectory.nodes.length,
+    skipped_steps: skipped.length,
+  };
+}
+
+/** Steps an agent can skip on its way to an answer: the work and its checks. */
+const SKIPPABLE: ReadonlySet<string> = new Set(["TOOL_CALL", "LLM_CALL", "REASONING", "VALIDATION", "OBSERVATION"]);
+
+function single<T>(items: readonly T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
 }
 
 function interrupt(node: TrajectoryNode): void {

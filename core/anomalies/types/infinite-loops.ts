@@ -5,8 +5,9 @@ import { isWork, requireSites, singleControlOut } from "../sites.ts";
 
 /**
  * A run of work steps repeats with identical inputs and outputs (no progress) until an iteration limit cuts it off.
- * The repetitions are unrolled as nodes (each execution has its own time), and the tail of every iteration that led to
- * another one has a back edge to the loop head: a real cycle.
+ * As a tracer records it, every repetition is a new span: the iterations are new nodes chained one after another
+ * (the same representation as a benign retry or a poll), never an edge back into a finished node. What marks the
+ * loop is its meaning: nothing changes from one iteration to the next, and the run does not progress through it.
  */
 export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
   const wanted = ctx.planned("loop_length");
@@ -28,26 +29,21 @@ export function injectInfiniteLoop(ctx: InjectionContext): AnomalyMetadata {
   const shared = { loop_length: loopLength, iterations };
   const exit = singleControlOut(ctx, tail);
   if (exit === undefined) throw new RangeError("loop tail lost its exit edge");
-  for (const [position, node] of body.entries())
-    ctx.markNode(node, { ...shared, role: "loop_body", iteration: 0, position });
-  // The body's own edges are part of the cycle too.
-  for (let k = 1; k < body.length; k++) {
-    const inner = ctx
-      .inEdges(body[k] as TrajectoryNode)
-      .find((edge) => edge.source_node_id === (body[k - 1] as TrajectoryNode).node_id);
-    if (inner !== undefined) ctx.markEdge(inner, { ...shared, role: "loop_body", iteration: 0 });
-  }
+  // The body's first pass is legitimate work and stays unlabelled; the first repetition is the root cause.
 
   let previousTail = tail;
   let anchor = tail;
   for (let iteration = 1; iteration <= iterations; iteration++) {
-    ctx.link(previousTail, head, "sequential", { ...shared, role: "back_edge", iteration });
     let previous = previousTail;
     body.forEach((original, position) => {
       const copy = repeatOf(ctx, original);
       ctx.insertAfter(anchor, copy);
       anchor = copy;
-      ctx.markNode(copy, { ...shared, role: "repetition", iteration, position, repeats: original.node_id });
+      ctx.markNode(
+        copy,
+        { ...shared, role: "repetition", iteration, position, repeats: original.node_id },
+        iteration === 1 && position === 0 ? "root_cause" : "symptom",
+      );
       ctx.link(previous, copy, "sequential", { ...shared, role: "repetition", iteration });
       previous = copy;
     });

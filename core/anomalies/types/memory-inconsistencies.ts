@@ -14,7 +14,8 @@ type MemoryNode = NodeOf<"MEMORY_ACCESS">;
  */
 export function injectMemoryInconsistency(ctx: InjectionContext): AnomalyMetadata {
   const reads = ctx.planned("inconsistent_reads");
-  const store = insertStore(ctx);
+  // The store is correct: only the reads that contradict it are labelled.
+  const store = ctx.unlabelled(() => insertStore(ctx));
   const stored = store.memory_value as MemoryValue;
   const shared = { inconsistent_reads: reads };
   for (let read = 1; read <= reads; read++) {

@@ -1,6 +1,7 @@
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
-import { llmCallNode, planningNode } from "../../trajectory/node-factories.ts";
+import { llmCallNode } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
+import { repeatOf } from "../node-copies.ts";
 
 /** Share of extra rounds that are a PLANNING node; the rest are planning LLM calls. */
 const PLANNING_NODE_SHARE = 0.7;
@@ -19,8 +20,10 @@ export function injectPlanningParalysis(ctx: InjectionContext): AnomalyMetadata 
   const shared = { extra_rounds: rounds };
   let previous: TrajectoryNode = plan;
   for (let round = 1; round <= rounds; round++) {
+    // No progress: a planning round restates the plan it started from (same strategy and estimate), where a
+    // benign re-plan revises it.
     const node = ctx.rng.chance(PLANNING_NODE_SHARE)
-      ? ctx.fresh(planningNode(ctx.builder, plan.agent_type, plan.planning_output.planned_steps))
+      ? repeatOf(ctx, plan)
       : ctx.fresh(llmCallNode(ctx.builder, "planning", "PLANNER"));
     ctx.insertAfter(previous, node);
     ctx.markNode(node, { ...shared, role: "replanning", round });

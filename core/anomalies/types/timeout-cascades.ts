@@ -1,4 +1,4 @@
-import type { AnomalyMetadata, NodeOf } from "../../trajectory/model.ts";
+import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { failToolCall } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
 import { ensureToolCall } from "../sites.ts";
@@ -7,7 +7,7 @@ import { ensureToolCall } from "../sites.ts";
  * A tool call times out after waiting its usual time plus a delay, and the timeouts cascade: the next tool calls downstream time out too.
  * Each timed-out call lasts as long as its wait, and because times are recomputed along the graph, every step
  * downstream starts and ends later by the delay (nothing overlaps). Edges out of a timed-out call are labelled
- * (they carry its timeout). Steps that are merely late are not labelled: they did nothing wrong.
+ * (they carry its timeout), and so is every step downstream that starts late because of the wait: a symptom.
  */
 export function injectTimeoutCascade(ctx: InjectionContext): AnomalyMetadata {
   const parameters = ctx.config.parameters.timeout_cascades;
@@ -22,10 +22,13 @@ export function injectTimeoutCascade(ctx: InjectionContext): AnomalyMetadata {
   let totalDelay = 0;
   chain.forEach((node, position) => {
     // The call waits its usual time plus the delay before giving up.
+    // The call waits until its own `timeout` parameter when it has one, else its usual time plus the delay.
     const before = node.duration;
-    const delay = Math.round(ctx.value(parameters.timeout_seconds) * 1000) / 1000;
+    const limit = node.tool_parameters.timeout;
+    const drawn = Math.round(ctx.value(parameters.timeout_seconds) * 1000) / 1000;
     failToolCall(ctx.rng, node, "TIMEOUT");
-    node.duration = Math.round((before + delay) * 1000) / 1000;
+    node.duration = typeof limit === "number" ? Math.max(before, limit) : Math.round((before + drawn) * 1000) / 1000;
+    const delay = Math.round((node.duration - before) * 1000) / 1000;
     totalDelay += delay;
     ctx.markNode(node, {
       timeouts: chain.length,
@@ -36,6 +39,10 @@ export function injectTimeoutCascade(ctx: InjectionContext): AnomalyMetadata {
     });
     for (const edge of ctx.outEdges(node)) ctx.markEdge(edge, { role: "delayed", position });
   });
+  // Every step downstream of the first timeout starts later by the wait: real symptoms, so labelled.
+  const timedOut = new Set<TrajectoryNode>(chain);
+  for (const node of ctx.descendants(root))
+    if (!timedOut.has(node)) ctx.markNode(node, { timeouts: chain.length, role: "delayed" });
   return {
     timeouts: chain.length,
     root_node_id: root.node_id,

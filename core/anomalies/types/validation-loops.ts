@@ -2,36 +2,36 @@ import { round3 } from "../../trajectory/builder.ts";
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { validationNode } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
-import { freshLike } from "../node-copies.ts";
+import { freshLike, repeatOf } from "../node-copies.ts";
 import { setupNodes } from "../plan.ts";
 import { isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
 
 type ValidationNode = NodeOf<"VALIDATION">;
 
 /** Scores of a rejected validation: below the lowest passing score (0.7). */
-const REJECTED_SCORE: readonly [number, number] = [0.3, 0.69];
+const REJECTED_SCORE: readonly [number, number] = [0.4, 0.69];
 
 /**
- * A validation keeps rejecting the work: the step it checks is redone (a new attempt, new content, one more retry)
- * and validated again, over and over, without converging. Each rejection has a back edge to the step being
- * reworked (a real cycle), and the loop ends at an iteration limit: with a last pass for low and medium severity,
- * still rejected (and the run carries on regardless) for high and critical.
+ * A validation keeps rejecting the work: the step it checks is redone (one more retry, but the same inputs and the
+ * same output: no progress) and validated again, over and over, without converging. Each rework is a new node after
+ * the rejection (as a benign revision is), never an edge back into the finished step. The loop ends at an iteration
+ * limit: with a last pass for low and medium severity, still rejected (and the run carries on regardless) for high
+ * and critical.
  */
 export function injectValidationLoop(ctx: InjectionContext): AnomalyMetadata {
   const iterations = ctx.planned("iterations");
-  const { validation, producer } = pickValidation(ctx);
+  // The checked step and the first (correct) rejection are legitimate; the reworks that make no progress are not.
+  const { validation, producer } = ctx.unlabelled(() => pickValidation(ctx));
   const exit = singleControlOut(ctx, validation);
   if (exit === undefined) throw new RangeError("validation has no single exit edge");
   const passesAtEnd = ctx.severity === "low" || ctx.severity === "medium";
   const shared = { iterations };
   reject(ctx, validation);
-  ctx.markNode(producer, { ...shared, role: "reworked_step", iteration: 0 });
-  ctx.markNode(validation, { ...shared, role: "rejection", iteration: 0 });
   let previous: ValidationNode = validation;
   for (let iteration = 1; iteration <= iterations; iteration++) {
-    ctx.link(previous, producer, "recovery", { ...shared, role: "back_edge", iteration });
-    const rework = freshLike(ctx, producer);
-    rework.retry_count = iteration;
+    // No progress: the rework repeats the step's inputs and output, so the check rejects it again.
+    const rework = repeatOf(ctx, producer);
+    rework.retry_count = producer.retry_count + iteration;
     const check = freshLike(ctx, validation) as ValidationNode;
     check.validation_criteria = [...validation.validation_criteria];
     check.description = validation.description;
@@ -74,7 +74,9 @@ function pickValidation(ctx: InjectionContext): { validation: ValidationNode; pr
 }
 
 function spliceValidation(ctx: InjectionContext): { validation: ValidationNode; producer: TrajectoryNode } {
-  const producer = ctx.rng.pick(requireSites(ctx).filter(isWork));
+  const sites = requireSites(ctx);
+  const work = sites.filter(isWork);
+  const producer = ctx.rng.pick(work.length > 0 ? work : sites);
   const validation = ctx.fresh(validationNode(ctx.builder));
   spliceAfter(ctx, producer, validation, { role: "rejection" });
   return { validation, producer };

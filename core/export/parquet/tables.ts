@@ -74,6 +74,9 @@ function nodeTail(): ParquetColumn<NodeRow>[] {
         label: true,
       },
     ),
+    column("anomaly_role", "category", true, "root_cause, symptom or null", (r) => r.node.anomaly_role, {
+      label: true,
+    }),
   ];
 }
 
@@ -235,6 +238,7 @@ export function edgeColumns(): ParquetColumn<EdgeRow>[] {
         label: true,
       },
     ),
+    column("anomaly_role", "category", true, "symptom or null", (r) => r.edge.anomaly_role, { label: true }),
   ];
 }
 
@@ -277,5 +281,13 @@ export function trajectoryColumns(): ParquetColumn<Trajectory>[] {
     column("anomaly_metadata", "json", true, "JSON: the injection parameters", (t) => m(t).anomaly_metadata, {
       label: true,
     }),
+    column(
+      "anomalies",
+      "json",
+      false,
+      "JSON list, one entry per injected anomaly: anomaly_type, severity, root_cause_node_id, responsible_agent, node_ids, edge_ids",
+      (t) => t.metadata.anomalies,
+      { label: true },
+    ),
   ];
 }

@@ -26,9 +26,24 @@ describe("parseAnomalyInjectionConfig", () => {
     expect(config.ratio).toBe(0);
     expect(config.typeNames).toStrictEqual([...ANOMALY_TYPES]);
     expect(config.severityWeights).toStrictEqual([0.3, 0.35, 0.25, 0.1]);
-    expect(config.parameters.infinite_loops.iterations).toStrictEqual(
+    expect(config.difficulty).toBe("realistic");
+    // The realistic effects are smaller than the easy ones, which keep the original ranges.
+    const [low, high] = config.parameters.infinite_loops.iterations;
+    expect(high).toBeLessThan(ANOMALY_PARAMETER_DEFAULTS.infinite_loops.iterations[1]);
+    expect(low).toBeGreaterThanOrEqual(ANOMALY_PARAMETER_DEFAULTS.infinite_loops.iterations[0]);
+    expect(parseAnomalyInjectionConfig({ difficulty: "easy" }).parameters.infinite_loops.iterations).toStrictEqual(
       ANOMALY_PARAMETER_DEFAULTS.infinite_loops.iterations,
     );
+  });
+
+  it("lets an explicit range win over the difficulty's default, and rejects an unknown difficulty", () => {
+    const config = parseAnomalyInjectionConfig({
+      difficulty: "hard",
+      types: { infinite_loops: { iterations: [5, 9] } },
+    });
+    expect(config.parameters.infinite_loops.iterations).toStrictEqual([5, 9]);
+    expect(describeAnomalyInjectionConfig(config)).toMatchObject({ difficulty: "hard" });
+    expect(errorOf({ difficulty: "medium" }).issues[0]?.path).toBe("anomaly_injection.difficulty");
   });
 
   it("drops types weighted 0 and keeps the configured ranges when given", () => {
@@ -59,7 +74,7 @@ describe("parseAnomalyInjectionConfig", () => {
       },
     ]);
     expect(errorOf({ anomaly_types: {} }).issues[0]?.message).toMatch(
-      /^unknown key "anomaly_types"; allowed: ratio, types, severity/,
+      /^unknown key "anomaly_types"; allowed: ratio, difficulty, types, severity/,
     );
     expect(errorOf({ types: { infinite_loops: { iterations: [5, 2] } } }).message).toMatchInlineSnapshot(`
       "Invalid anomaly_injection config (1 problem):

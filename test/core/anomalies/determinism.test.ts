@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { finishTrajectory, planAnomalyStep } from "../../../core/anomalies/step.ts";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
-  generateTrajectory,
   parseTrajectoryConfig,
   serializeTrajectory,
 } from "../../../core/trajectory/index.ts";
@@ -52,15 +52,16 @@ describe("anomaly injection determinism", () => {
 
   it("pins the sha256 of 50 trajectories at anomaly ratio 0.2 when the seed is 42, 1337 or 1211", () => {
     // Golden of the full pipeline (generateTrajectory with injection): a change here changes every anomalous dataset.
+    // Updated for issue #9: benign noise, anomaly_role and metadata.anomalies, labels only on root cause and symptoms.
     const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.2 } });
     const hash = (seed: number) => {
       const digest = createHash("sha256");
       for (let i = 0; i < 50; i++) digest.update(`${serializeTrajectory(generateTrajectory(config, seed, i))}\n`);
       return digest.digest("hex");
     };
-    expect(hash(42)).toMatchInlineSnapshot(`"8e867c24a0351a9341a705a9b73fbf8c119486bace4add4afae8e866003622f3"`);
-    expect(hash(1337)).toMatchInlineSnapshot(`"29d79c8a4500b0b6f453987aaad7e5884c5d970d3ea5152d04b05e229ff90980"`);
-    expect(hash(1211)).toMatchInlineSnapshot(`"1b24b7d4cdb8f2f3aec456fc26af1b68984a8181a36cf907b477138806013a5d"`);
+    expect(hash(42)).toMatchInlineSnapshot(`"eecf77b64859c2bec79d9f5d917f45cfbaeaa79fb04896dea0d21eeb35710cd2"`);
+    expect(hash(1337)).toMatchInlineSnapshot(`"238601dcc4faef5e9ac7363028702d449a110728f3c04ce631da8d0616758c06"`);
+    expect(hash(1211)).toMatchInlineSnapshot(`"0b52404e9878ba691994e0d8125a47da81080152dc9f7de0a15d320e4114fc86"`);
   });
 
   it("matches the step-by-step pipeline when generateTrajectory injects", () => {

@@ -1,15 +1,39 @@
-import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
+import {
+  type AnomalyDifficulty,
+  type AnomalyInjectionConfig,
+  parseAnomalyInjectionConfig,
+} from "../../../core/anomalies/config.ts";
 import { injectAnomaly } from "../../../core/anomalies/inject.ts";
 import { planAnomaly } from "../../../core/anomalies/plan.ts";
 import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
-import { DEFAULT_TRAJECTORY_CONFIG, draftTrajectory, type Trajectory } from "../../../core/trajectory/index.ts";
+import {
+  draftTrajectory,
+  parseTrajectoryConfig,
+  type Trajectory,
+  type TrajectoryConfig,
+} from "../../../core/trajectory/index.ts";
 import type { AnomalyType, SeverityLevel } from "../../../core/trajectory/vocabulary.ts";
 
+/** The default anomaly settings at ratio 0.2 (difficulty realistic). */
 export const ANOMALIES = parseAnomalyInjectionConfig({ ratio: 0.2 });
 
+/** Trajectory and anomaly configs per difficulty: `easy` keeps normal runs clean, the others add benign noise. */
+export function configAt(difficulty: AnomalyDifficulty) {
+  let found = CONFIGS.get(difficulty);
+  if (found === undefined) {
+    const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.2, difficulty } });
+    found = { config, anomalies: config.anomalies };
+    CONFIGS.set(difficulty, found);
+  }
+  return found;
+}
+
+/** Parsing a config is far slower than generating a trajectory: parse each difficulty once. */
+const CONFIGS = new Map<AnomalyDifficulty, { config: TrajectoryConfig; anomalies: AnomalyInjectionConfig }>();
+
 /** Trajectory `index` as generation makes it before the anomaly step (finalized, normal). */
-export function normalAt(seed: number, index: number): Trajectory {
-  const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, index);
+export function normalAt(seed: number, index: number, difficulty: AnomalyDifficulty = "realistic"): Trajectory {
+  const draft = draftTrajectory(configAt(difficulty).config, seed, index);
   return finalizeTrajectory(draft.trajectory, draft.startMs);
 }
 
@@ -23,18 +47,20 @@ export function anomalousAt(
   severity: SeverityLevel,
   seed: number,
   index: number,
+  difficulty: AnomalyDifficulty = "realistic",
 ): { normal: Trajectory; anomalous: Trajectory } {
-  const plan = planAnomaly({ type, severity }, ANOMALIES, seed, index);
-  const base = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, index, plan.budget);
+  const { config, anomalies } = configAt(difficulty);
+  const plan = planAnomaly({ type, severity }, anomalies, seed, index);
+  const base = draftTrajectory(config, seed, index, plan.budget);
   const normal = finalizeTrajectory(base.trajectory, base.startMs);
-  const draft = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, seed, index, plan.budget);
+  const draft = draftTrajectory(config, seed, index, plan.budget);
   const anomalous = injectAnomaly({
     trajectory: draft.trajectory,
     startMs: draft.startMs,
-    trajectoryConfig: DEFAULT_TRAJECTORY_CONFIG,
+    trajectoryConfig: config,
     ids: draft.builder.ids,
     plan,
-    config: ANOMALIES,
+    config: anomalies,
     seed,
     index,
   });

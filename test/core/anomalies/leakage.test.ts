@@ -39,6 +39,7 @@ const SKIPPED = new Set([
   "end_time",
   "creation_time",
   "anomaly_metadata",
+  "anomaly_role",
 ]);
 /** Fields an anomaly changes on purpose (its own nodes): status and outcome, timing, retries, returned values. */
 const ANOMALY_SEMANTICS = new Set([
@@ -213,6 +214,9 @@ interface SizeFeatures {
   plannedSteps: number;
   pattern: string;
   inBounds: boolean;
+  maxNodes: number;
+  /** The run ended early with an honest "cannot complete" (benign noise). */
+  endedEarly: boolean;
 }
 
 /** Nodes every run of a pattern has besides its steps (the builders size `planned_steps` from the rest). */
@@ -227,9 +231,13 @@ function sizeFeatures(t: Trajectory): SizeFeatures {
     position: (nodes - settings.minNodes) / (settings.maxNodes - settings.minNodes),
     planRatio: plannedSteps / Math.max(1, nodes - (FIXED_NODES[t.pattern] ?? 3)),
     nodes,
+    maxNodes: settings.maxNodes,
     plannedSteps,
     pattern: t.pattern,
     inBounds: nodes >= settings.minNodes && nodes <= settings.maxNodes,
+    endedEarly: t.nodes.some(
+      (node) => node.node_type === "ACTION" && node.final_output.startsWith("Cannot complete the request"),
+    ),
   };
 }
 
@@ -280,12 +288,14 @@ describe("anomaly injection leakage", () => {
     anomalousSizes.set(plan.decision.type, sizes);
     anomalousTrajectories.add("trajectory", trajectoryFields, mask);
     for (const node of t.nodes) {
-      if (!node.is_anomalous) untouched.add(node.node_type, node, mask);
+      // Work an anomaly builds on stays unlabelled but can record it (a handoff that got through after failed
+      // attempts counts them; a step after a timeout starts late): outcome fields are compared for injected parts.
+      if (!node.is_anomalous) untouched.add(node.node_type, node, mask, (field) => !ANOMALY_SEMANTICS.has(field));
       else if (!before.has(node.node_id))
         injected.add(node.node_type, node, mask, (field) => !ANOMALY_SEMANTICS.has(field));
     }
     for (const edge of t.edges) {
-      if (!edge.is_anomalous) untouched.add(edge.edge_type, edge, mask);
+      if (!edge.is_anomalous) untouched.add(edge.edge_type, edge, mask, (field) => !ANOMALY_SEMANTICS.has(field));
       else if (!before.has(edge.edge_id))
         injected.add(edge.edge_type, edge, mask, (field) => !ANOMALY_SEMANTICS.has(field));
     }
@@ -312,7 +322,8 @@ describe("anomaly injection leakage", () => {
     const outside = [
       ...normalSizes,
       ...[...anomalousSizes].flatMap(([type, sizes]) => (type === "incomplete_responses" ? [] : sizes)),
-    ].filter((sizes) => !sizes.inBounds);
+      // A run that stops early and says it cannot complete is shorter than drawn: benign, and in normal runs too.
+    ].filter((sizes) => !sizes.inBounds && !(sizes.endedEarly && sizes.nodes <= sizes.maxNodes));
     expect(outside).toStrictEqual([]);
     // incomplete_responses stops before its ACTION: fewer nodes than drawn is its defining effect.
     const incomplete = anomalousSizes.get("incomplete_responses") ?? [];

@@ -1,7 +1,8 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
-import { generateTrajectory, parseTrajectoryConfig, serializeTrajectory } from "../../../core/trajectory/index.ts";
+import { parseTrajectoryConfig, serializeTrajectory } from "../../../core/trajectory/index.ts";
 
 const config = parseTrajectoryConfig({});
 

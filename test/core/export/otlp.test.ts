@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as semconv from "@opentelemetry/semantic-conventions/incubating";
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import {
   SEMCONV_SCHEMA_URL,
   SEMCONV_VERSION,
@@ -11,12 +12,7 @@ import {
 } from "../../../core/export/otlp.ts";
 import { documentedOtlpAttributes } from "../../../core/export/otlp-fields.ts";
 import { type AnyValue, type OtlpSpan, OtlpTraceRequestSchema } from "../../../core/export/otlp-schema.ts";
-import {
-  DEFAULT_TRAJECTORY_CONFIG,
-  generateTrajectory,
-  parseTrajectoryConfig,
-  type Trajectory,
-} from "../../../core/trajectory/index.ts";
+import { DEFAULT_TRAJECTORY_CONFIG, parseTrajectoryConfig, type Trajectory } from "../../../core/trajectory/index.ts";
 import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 

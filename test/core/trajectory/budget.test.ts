@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
   PATTERN_NAMES,
   type PatternName,
+  parseTrajectoryConfig,
   STRUCTURAL_MIN_NODES,
   type Trajectory,
 } from "../../../core/trajectory/index.ts";
+
+/** Clean runs (difficulty easy): benign noise spends part of the budget, which benign.test.ts checks. */
+const CLEAN = parseTrajectoryConfig({ anomaly_injection: { difficulty: "easy" } });
 
 function plannedSteps(t: Trajectory): number {
   const plan = t.nodes.find((node) => node.node_type === "PLANNING");
@@ -17,9 +20,9 @@ function plannedSteps(t: Trajectory): number {
 describe("draftTrajectory node budget", () => {
   it("builds the budgeted node count while drawing everything else as without a budget", () => {
     for (let i = 0; i < 200; i++) {
-      const plain = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, 4, i).trajectory;
+      const plain = draftTrajectory(CLEAN, 4, i).trajectory;
       let seen: { pattern: PatternName; nodeCount: number } | undefined;
-      const budgeted = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, 4, i, (pattern, nodeCount) => {
+      const budgeted = draftTrajectory(CLEAN, 4, i, (pattern, nodeCount) => {
         seen = { pattern, nodeCount };
         return Math.max(STRUCTURAL_MIN_NODES[pattern], nodeCount - 3);
       }).trajectory;
@@ -35,10 +38,9 @@ describe("draftTrajectory node budget", () => {
     let plain = 0;
     let budgeted = 0;
     for (let i = 0; i < 300; i++) {
-      plain += plannedSteps(draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, 6, i).trajectory);
+      plain += plannedSteps(draftTrajectory(CLEAN, 6, i).trajectory);
       budgeted += plannedSteps(
-        draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, 6, i, (pattern, n) => Math.max(STRUCTURAL_MIN_NODES[pattern], n - 3))
-          .trajectory,
+        draftTrajectory(CLEAN, 6, i, (pattern, n) => Math.max(STRUCTURAL_MIN_NODES[pattern], n - 3)).trajectory,
       );
     }
     expect(Math.abs(plain - budgeted) / 300).toBeLessThan(1);
@@ -48,7 +50,7 @@ describe("draftTrajectory node budget", () => {
     const fixed = pattern === "complex_research" ? 4 : 3;
     const values = new Set<number>();
     for (let i = 0; i < 2000 && values.size < 50; i++) {
-      const t = draftTrajectory(DEFAULT_TRAJECTORY_CONFIG, 8, i).trajectory;
+      const t = draftTrajectory(CLEAN, 8, i).trajectory;
       if (t.pattern !== pattern) continue;
       const steps = t.nodes.length - fixed;
       const planned = plannedSteps(t);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import {
   composeTask,
@@ -11,7 +12,6 @@ import {
 } from "../../../core/trajectory/content/index.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
-  generateTrajectory,
   type NodeOf,
   parseTrajectoryConfig,
   type Trajectory,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import { taskTopic } from "../../../core/trajectory/content/topic.ts";
 import {
@@ -6,7 +7,6 @@ import {
   draftTrajectory,
   finalizeTrajectory,
   formatIsoMs,
-  generateTrajectory,
   indexGraph,
   insertNodeOnEdge,
   isAcyclic,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import {
-  generateTrajectory,
   PATTERN_NAMES,
   type PatternName,
   parseTrajectoryConfig,
@@ -12,8 +12,10 @@ import {
 } from "../../../core/trajectory/index.ts";
 import { trajectoryViolations } from "./check-invariants.ts";
 
+/** Pattern shapes are checked on clean runs (difficulty easy); benign noise has its own tests (benign.test.ts). */
 function onlyPattern(pattern: PatternName, minNodes: number, maxNodes: number): TrajectoryConfig {
   return parseTrajectoryConfig({
+    anomaly_injection: { difficulty: "easy" },
     data_generation: { trajectory_patterns: { [pattern]: { min_nodes: minNodes, max_nodes: maxNodes, weight: 1 } } },
   });
 }

@@ -1,21 +1,25 @@
 import { describe, expect, it } from "vitest";
+import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import { taskTopic } from "../../../core/trajectory/content/topic.ts";
 import {
   applyNodeVariance,
   DEFAULT_TRAJECTORY_CONFIG,
-  generateTrajectory,
   nodeFactories,
+  parseTrajectoryConfig,
   TRAJECTORY_TAGS,
   TrajectoryBuilder,
 } from "../../../core/trajectory/index.ts";
+
+const CLEAN = parseTrajectoryConfig({ anomaly_injection: { difficulty: "easy" } });
 
 describe("applyVariance", () => {
   it("gives a few healthy tool calls an internal retry that costs time and a network call", () => {
     let tools = 0;
     let retried = 0;
     for (let i = 0; i < 1500; i++) {
-      const t = generateTrajectory(DEFAULT_TRAJECTORY_CONFIG, 31, i);
+      // Clean runs: benign step retries (benign.test.ts) would add to the internal ones counted here.
+      const t = generateTrajectory(CLEAN, 31, i);
       if (t.pattern === "error_recovery") continue;
       for (const node of t.nodes) {
         if (node.node_type !== "TOOL_CALL") continue;

@@ -1,0 +1,205 @@
+import type { Trajectory } from "../trajectory/model.ts";
+import { ANOMALY_TYPES, type AnomalyType } from "../trajectory/vocabulary.ts";
+import { DURATION_FEATURES, FEATURE_NAMES, trajectoryFeatures } from "./trajectory-features.ts";
+
+/**
+ * How hard a dataset is, per anomaly type: for each feature of `FEATURE_NAMES`, a histogram of its quantised value
+ * over the normal trajectories and over the trajectories carrying each type. From those alone come, exactly, the
+ * ROC-AUC of every single feature (a rank statistic, no training) and the recall of the best one-threshold rule at a
+ * false-positive rate of at most 1%. The state is fixed-size (features × classes × bins), whatever the dataset
+ * size, and merges by adding counts, so shards can be summed in any order.
+ *
+ * Quantisation: counts are kept exactly from 0 to `BINS - 2`, larger counts share the last bin; durations in seconds
+ * go to bin `floor(4 · log2(1 + s))` (four bins per doubling, up to about 18 hours). Ranks, and so AUCs, are exact for
+ * the quantised values: two values in one bin count as a tie.
+ */
+export const SEPARABILITY_BINS = 64;
+/** The false-positive budget of the one-threshold rule. */
+export const RULE_MAX_FPR = 0.01;
+
+const CLASSES = ["normal", ...ANOMALY_TYPES] as const;
+type ClassName = (typeof CLASSES)[number];
+const CLASS_INDEX = new Map<string, number>(CLASSES.map((name, i) => [name, i]));
+const IS_DURATION = FEATURE_NAMES.map((name) => DURATION_FEATURES.has(name));
+const STRIDE = FEATURE_NAMES.length * SEPARABILITY_BINS;
+
+/** Sparse JSON form: per class, per feature with any non-zero bin, `[bin, count]` pairs. */
+export interface SeparabilityJSON {
+  bins: number;
+  features: readonly string[];
+  histograms: Partial<Record<ClassName, Record<string, Array<[number, number]>>>>;
+}
+
+export interface TypeSeparability {
+  anomaly_type: AnomalyType;
+  trajectories: number;
+  /** The feature whose AUC is farthest from 0.5, and that AUC folded to ≥ 0.5 (direction does not matter). */
+  best_feature: string;
+  best_auc: number;
+  /** The best rule `feature >= t` or `feature <= t` with FPR ≤ RULE_MAX_FPR over the normal trajectories. */
+  best_rule: string;
+  rule_recall: number;
+  rule_fpr: number;
+}
+
+export function quantise(featureIndex: number, value: number): number {
+  const bin = IS_DURATION[featureIndex] ? Math.floor(4 * Math.log2(1 + Math.max(0, value))) : Math.round(value);
+  return Math.min(SEPARABILITY_BINS - 1, Math.max(0, bin));
+}
+
+/** A mergeable accumulator of per-class feature histograms. */
+export class SeparabilityStats {
+  readonly #counts = new Float64Array(CLASSES.length * STRIDE);
+
+  add(trajectory: Trajectory): void {
+    const values = trajectoryFeatures(trajectory);
+    const classes = trajectory.metadata.is_anomalous ? trajectory.metadata.anomaly_types : ["normal"];
+    for (const name of new Set<string>(classes)) {
+      const base = (CLASS_INDEX.get(name) as number) * STRIDE;
+      for (let f = 0; f < values.length; f++) {
+        const slot = base + f * SEPARABILITY_BINS + quantise(f, values[f] as number);
+        this.#counts[slot] = (this.#counts[slot] as number) + 1;
+      }
+    }
+  }
+
+  merge(other: SeparabilityJSON): void {
+    if (other.bins !== SEPARABILITY_BINS || other.features.join("|") !== FEATURE_NAMES.join("|"))
+      throw new TypeError("cannot merge separability statistics computed over a different feature set");
+    for (const [name, features] of Object.entries(other.histograms)) {
+      const c = CLASS_INDEX.get(name);
+      if (c === undefined || features === undefined) continue;
+      for (const [feature, pairs] of Object.entries(features)) {
+        const f = FEATURE_NAMES.indexOf(feature);
+        for (const [bin, count] of pairs) {
+          const slot = c * STRIDE + f * SEPARABILITY_BINS + bin;
+          this.#counts[slot] = (this.#counts[slot] as number) + count;
+        }
+      }
+    }
+  }
+
+  toJSON(): SeparabilityJSON {
+    const histograms: SeparabilityJSON["histograms"] = {};
+    CLASSES.forEach((name, c) => {
+      const features: Record<string, Array<[number, number]>> = {};
+      FEATURE_NAMES.forEach((feature, f) => {
+        const pairs: Array<[number, number]> = [];
+        for (let bin = 0; bin < SEPARABILITY_BINS; bin++) {
+          const count = this.#counts[c * STRIDE + f * SEPARABILITY_BINS + bin] as number;
+          if (count > 0) pairs.push([bin, count]);
+        }
+        if (pairs.length > 0) features[feature] = pairs;
+      });
+      if (Object.keys(features).length > 0) histograms[name] = features;
+    });
+    return { bins: SEPARABILITY_BINS, features: [...FEATURE_NAMES], histograms };
+  }
+}
+
+/** Per anomaly type present in `json` (with normal trajectories to compare against), its separability figures. */
+export function separabilityReport(json: SeparabilityJSON): TypeSeparability[] {
+  const normal = denseHistograms(json, "normal");
+  if (normal === null) return [];
+  const report: TypeSeparability[] = [];
+  for (const type of ANOMALY_TYPES) {
+    const anomalous = denseHistograms(json, type);
+    if (anomalous === null) continue;
+    let best = { feature: "", auc: 0.5 };
+    let rule = { text: "none", recall: 0, fpr: 0 };
+    FEATURE_NAMES.forEach((feature, f) => {
+      const n = normal[f] as Float64Array;
+      const a = anomalous[f] as Float64Array;
+      const auc = foldedAuc(n, a);
+      if (auc > best.auc || best.feature === "") best = { feature, auc };
+      const candidate = bestRule(feature, f, n, a);
+      if (candidate.recall > rule.recall) rule = candidate;
+    });
+    report.push({
+      anomaly_type: type,
+      trajectories: total(anomalous[0] as Float64Array),
+      best_feature: best.feature,
+      best_auc: round4(best.auc),
+      best_rule: rule.text,
+      rule_recall: round4(rule.recall),
+      rule_fpr: round4(rule.fpr),
+    });
+  }
+  return report;
+}
+
+function denseHistograms(json: SeparabilityJSON, name: string): Float64Array[] | null {
+  const features = json.histograms[name as ClassName];
+  if (features === undefined) return null;
+  return FEATURE_NAMES.map((feature) => {
+    const dense = new Float64Array(SEPARABILITY_BINS);
+    for (const [bin, count] of features[feature] ?? []) dense[bin] = (dense[bin] as number) + count;
+    return dense;
+  });
+}
+
+function total(histogram: Float64Array): number {
+  let sum = 0;
+  for (const count of histogram) sum += count;
+  return sum;
+}
+
+/** P(anomalous > normal) + ½ P(tie), folded so that 0.3 and 0.7 both report 0.7. */
+function foldedAuc(normal: Float64Array, anomalous: Float64Array): number {
+  const nTotal = total(normal);
+  const aTotal = total(anomalous);
+  if (nTotal === 0 || aTotal === 0) return 0.5;
+  let below = 0;
+  let wins = 0;
+  for (let bin = 0; bin < SEPARABILITY_BINS; bin++) {
+    const n = normal[bin] as number;
+    const a = anomalous[bin] as number;
+    wins += a * (below + n / 2);
+    below += n;
+  }
+  const auc = wins / (nTotal * aTotal);
+  return Math.max(auc, 1 - auc);
+}
+
+/** The threshold rule on one feature with the highest recall among those whose FPR is at most RULE_MAX_FPR. */
+function bestRule(
+  feature: string,
+  f: number,
+  normal: Float64Array,
+  anomalous: Float64Array,
+): { text: string; recall: number; fpr: number } {
+  const nTotal = total(normal);
+  const aTotal = total(anomalous);
+  let best = { text: "none", recall: 0, fpr: 0 };
+  if (nTotal === 0 || aTotal === 0) return best;
+  // value >= bin: suffix sums; value <= bin: prefix sums.
+  let nAbove = 0;
+  let aAbove = 0;
+  for (let bin = SEPARABILITY_BINS - 1; bin >= 0; bin--) {
+    nAbove += normal[bin] as number;
+    aAbove += anomalous[bin] as number;
+    const fpr = nAbove / nTotal;
+    if (fpr <= RULE_MAX_FPR && aAbove / aTotal > best.recall)
+      best = { text: `${feature} >= ${binLabel(f, bin)}`, recall: aAbove / aTotal, fpr };
+  }
+  let nBelow = 0;
+  let aBelow = 0;
+  for (let bin = 0; bin < SEPARABILITY_BINS; bin++) {
+    nBelow += normal[bin] as number;
+    aBelow += anomalous[bin] as number;
+    const fpr = nBelow / nTotal;
+    if (fpr <= RULE_MAX_FPR && aBelow / aTotal > best.recall)
+      best = { text: `${feature} < ${binLabel(f, bin + 1)}`, recall: aBelow / aTotal, fpr };
+  }
+  return best;
+}
+
+/** A bin's lower bound as the value it stands for: the count itself, or seconds for a duration. */
+function binLabel(f: number, bin: number): string {
+  if (!IS_DURATION[f]) return String(bin);
+  return `${Math.round((2 ** (bin / 4) - 1) * 10) / 10}s`;
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
