@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   content: async () => (await import("./content-cost.ts")).benchContentCost({ quick }),
   formats: async () => (await import("./formats.ts")).benchFormats({ quick }),
   anomalies: async () => (await import("./anomalies.ts")).benchAnomalies(),
+  separability: async () => (await import("./separability.ts")).benchSeparability({ quick }),
   tasks: async () => [
     ...(await (await import("./tasks-rate-limit.ts")).benchRateLimitedTasks()),
     ...(await (await import("./tasks.ts")).benchTasks()),

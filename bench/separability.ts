@@ -9,7 +9,9 @@ import { parseTrajectoryConfig, serializeTrajectory } from "../core/trajectory/i
 import { fmt } from "./measure.ts";
 
 /** The issue's yardstick: 40,000 trajectories at ratio 0.5, default difficulty, train on `train`, score `test`. */
-const COUNT = Number(process.env.SEPARABILITY_COUNT ?? 40_000);
+const COUNT = 40_000;
+/** `--quick`: enough trajectories per type to see the table, not to quote it. */
+const QUICK_COUNT = 8_000;
 const RATIO = 0.5;
 const SEED = 20_260_101;
 /** Debian's interpreter, where python3-sklearn is installed (not a pyenv one first on PATH). */
@@ -25,7 +27,9 @@ interface DetectorLine {
  * recall at FPR ≤ 1% (from the dataset statistics), and the test AUC of a gradient-boosting detector on aggregate
  * features (bench/detector.py), when scikit-learn is importable.
  */
-export async function benchSeparability(difficulty?: string): Promise<string[]> {
+export async function benchSeparability(options: { quick?: boolean; difficulty?: string } = {}): Promise<string[]> {
+  const { difficulty } = options;
+  const count = options.quick ? QUICK_COUNT : COUNT;
   const config = parseTrajectoryConfig({
     anomaly_injection: difficulty === undefined ? { ratio: RATIO } : { ratio: RATIO, difficulty },
   });
@@ -35,7 +39,7 @@ export async function benchSeparability(difficulty?: string): Promise<string[]> 
   const detector = sklearnAvailable();
   const fd = detector ? openSync(file, "w") : -1;
   try {
-    for (let i = 0; i < COUNT; i++) {
+    for (let i = 0; i < count; i++) {
       const trajectory = generateTrajectory(config, SEED, i);
       stats.add(trajectory);
       if (fd >= 0) writeSync(fd, `${serializeTrajectory(trajectory)}\n`);
@@ -52,7 +56,7 @@ export async function benchSeparability(difficulty?: string): Promise<string[]> 
     }
     const report = separabilityReport(stats.toJSON());
     const lines = [
-      `separability ${fmt(COUNT)} trajectories, ratio ${RATIO}, difficulty ${config.anomalies.difficulty}`,
+      `separability ${fmt(count)} trajectories, ratio ${RATIO}, difficulty ${config.anomalies.difficulty}`,
       `${"type".padEnd(24)} ${"n".padStart(5)}  ${"best feature AUC".padEnd(42)} ${"rule recall@FPR<=1%".padStart(19)}  GBM AUC`,
     ];
     for (const row of report) {
