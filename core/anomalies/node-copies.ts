@@ -13,6 +13,7 @@ import {
   validationNode,
 } from "../trajectory/node-factories.ts";
 import type { InjectionContext } from "./context.ts";
+import { rephraseRepeat } from "./rephrase.ts";
 
 /**
  * A new node of the same kind as `like` (type, agent, tool, purpose), drawn fresh from the generator's factories and
@@ -54,7 +55,8 @@ export function freshLike(ctx: InjectionContext, like: TrajectoryNode): Trajecto
 /**
  * The same work done again: `original`'s content (description, parameters, results, prompt, output) with a fresh id,
  * timing and resource use from the factories. This is what "no progress" looks like in the data: identical inputs
- * and outputs, while nothing else about the node stands out.
+ * and outputs, while nothing else about the node stands out. Beyond `easy`, the copy is reworded as a model would
+ * word it again (`rephraseRepeat`): same request and finding, not the same bytes.
  */
 export function repeatOf(ctx: InjectionContext, original: TrajectoryNode): TrajectoryNode {
   const fresh = freshLike(ctx, original);
@@ -72,6 +74,7 @@ export function repeatOf(ctx: InjectionContext, original: TrajectoryNode): Traje
   copy.anomaly_type = null;
   copy.anomaly_role = null;
   delete copy.anomaly_metadata;
+  if (ctx.config.difficulty !== "easy") rephraseRepeat(ctx.rng, copy);
   return copy;
 }
 

@@ -108,8 +108,8 @@ export function planBenign(rng: Randomizer, rates: BenignRates, pattern: string,
     () => rng.int(1, 2),
     () => rng.chance(0.25),
   );
-  draw("polling", rates.polling, () => rng.int(1, 3), no);
-  draw("revisit", rates.revisit, () => rng.int(1, 2), no);
+  draw("polling", rates.polling, () => rng.int(1, 4), no);
+  draw("revisit", rates.revisit, () => rng.int(1, 3), no);
   draw("offTable", rates.offTable, one, no);
   draw("slowCall", rates.slowCall, one, no);
   draw("giveUp", rates.giveUp, one, no);
