@@ -3,20 +3,14 @@ import type { Randomizer } from "../random.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import type { Scenario, WithheldDetailKind } from "./scenario.ts";
 import type { GeneratedTask } from "./task-schema.ts";
+import { findLookupDetails, maskQuotes, tidy, type WithholdableDetail } from "./lookup-details.ts";
 import { referencedContacts } from "./task-text.ts";
 
 // MULTIPLE_USER_TURN scenarios (NOTES.md §c, §e): the user's first message leaves out a detail a tool call needs, the
 // agent has to ask, and the simulated user supplies it later. Built from a validated standard scenario, so any
 // provider's task can become one; the milestones stay those of the standard scenario (the task still gets done).
 
-/** A detail of the task text the user can hold back, and the request that is left without it. */
-export interface WithholdableDetail {
-  kind: WithheldDetailKind;
-  /** The words as they appear in the task text. */
-  text: string;
-  /** The task text without the detail: the user's first message. */
-  request: string;
-}
+export type { WithholdableDetail } from "./lookup-details.ts";
 
 /** How the simulated user's instruction names each kind of detail. */
 const DETAIL_LABELS: Readonly<Record<WithheldDetailKind, string>> = {
@@ -25,6 +19,11 @@ const DETAIL_LABELS: Readonly<Record<WithheldDetailKind, string>> = {
   phone_number: "the phone number",
   relative_time: "when",
   reminder_title: "what the reminder is for",
+  place: "which place",
+  company: "which company",
+  date: "which date",
+  amount: "how much",
+  setting: "which setting",
 };
 
 const QUOTED = /"([^"]+)"/g;
@@ -74,10 +73,16 @@ export function findWithholdableDetails(task: GeneratedTask, context: ExecutionC
     task.required_tools.some((tool) => REMINDER_LOOKUPS.has(tool)) && !tools.has("send_message_with_phone_number")
       ? withholdQuote(description, "reminder_title", TITLE_LEAD)
       : null,
+    tools.has("modify_reminder") && !tools.has("send_message_with_phone_number") ? withholdNewTitle(description) : null,
     tools.has("search_contacts") ? withholdContact(description, context) : null,
     task.required_tools.some((tool) => PHONE_TAKERS.has(tool)) ? withholdPhone(description) : null,
     task.required_tools.some((tool) => REMINDER_WRITES.has(tool)) ? withholdRelativeTime(description) : null,
     tools.has("add_reminder") && !tools.has("send_message_with_phone_number") ? withholdTitle(description) : null,
+    ...findLookupDetails(
+      description,
+      task.required_tools,
+      context.databases.CONTACT.map((contact) => contact.name),
+    ),
   ];
   return candidates.filter(
     (detail): detail is WithholdableDetail =>
@@ -162,20 +167,6 @@ export function checkWithheldDetail(
   }
 }
 
-/** The task text with quoted spans blanked out, so details are never found inside a message or a reminder title. */
-function maskQuotes(description: string): string {
-  return description.replace(QUOTED, (quoted) => " ".repeat(quoted.length));
-}
-
-/** Joins the pieces left after removing a detail and tidies the spaces and punctuation around the gap. */
-function tidy(text: string): string {
-  return text
-    .replace(/\s+([.,;!?])/g, "$1")
-    .replace(/([.,;!?])(?=[.,;!?])/g, "")
-    .replace(/\s{2,}/g, " ")
-    .trim();
-}
-
 function withholdQuote(description: string, kind: WithheldDetailKind, lead: RegExp): WithholdableDetail | null {
   const quotes = [...description.matchAll(QUOTED)];
   const quote = quotes[0];
@@ -184,6 +175,16 @@ function withholdQuote(description: string, kind: WithheldDetailKind, lead: RegE
   const before = description.slice(0, quote.index).replace(lead, "");
   const after = description.slice(quote.index + quote[0].length);
   return { kind, text: quote[1] as string, request: tidy(`${before}${after}`) };
+}
+
+/** A rename ('Change "A" so it says "B"'): the new title is held back, the reminder to change is still named. */
+function withholdNewTitle(description: string): WithholdableDetail | null {
+  const quotes = [...description.matchAll(QUOTED)];
+  const last = quotes[1];
+  if (quotes.length !== 2 || last?.index === undefined) return null;
+  const before = description.slice(0, last.index);
+  const after = description.slice(last.index + last[0].length);
+  return { kind: "reminder_title", text: last[1] as string, request: tidy(`${before}something else${after}`) };
 }
 
 function withholdContact(description: string, context: ExecutionContext): WithholdableDetail | null {

@@ -507,7 +507,7 @@ const reminderRename: Family = {
     const reminders = uniqueReminders(draft.context);
     if (reminders.length === 0) return undefined;
     const c = draft.rng.pick(reminders).content;
-    const n = upper(draft.rng.pick(NEW_TASKS));
+    const n = upper(draft.rng.pick(NEW_TASKS.filter((task) => task.toLowerCase() !== c.toLowerCase())));
     return {
       text: ask(draft, [
         `Change my reminder "${c}" so it says "${n}".`,
@@ -784,7 +784,7 @@ const searchStock: Family = {
       return {
         text: ask(draft, [
           `What is one ${company} share worth in ${name}?`,
-          `Convert the price of a ${company} share to ${code}.`,
+          `Convert the price of one ${company} share to ${code}.`,
         ]),
         tools: ["search_stock", "convert_currency"],
       };
@@ -1107,6 +1107,40 @@ const whereAmIAddress: Family = {
   },
 };
 
+/**
+ * A lookup before the phone goes into low power mode, which cuts wifi and location: the order matters, and the
+ * agent has to see that (in the base settings, where nothing is blocked yet).
+ */
+const beforeLowPower: Family = {
+  covers: ["setting", "rapid_api_search_tools"],
+  write: (draft) => {
+    if (blocked(draft) !== undefined) return undefined;
+    const { rng } = draft;
+    const lookup = rng.pick([
+      (): Written => {
+        const city = rng.pick(CITIES);
+        return {
+          text: rng.pick([`check tomorrow's weather in ${city}`, `find out how warm it will be in ${city} tomorrow`]),
+          tools: ["search_location_around_lat_lon", "search_weather_around_lat_lon"],
+        };
+      },
+      (): Written => ({
+        text: `look up what ${rng.pick(COMPANIES)} is trading at`,
+        tools: ["search_stock"],
+      }),
+      (): Written => ({ text: `find a ${rng.pick(NEARBY)} near me`, tools: ["search_location_around_lat_lon"] }),
+    ])();
+    return {
+      text: ask(draft, [
+        `My battery is nearly dead. Quickly ${lookup.text}, and after that turn on low power mode.`,
+        `Before you turn on low battery mode, ${lookup.text}.`,
+        `I'm at 5% battery: ${lookup.text}, then switch on low power mode.`,
+      ]),
+      tools: [...lookup.tools, SETTER.low_battery_mode],
+    };
+  },
+};
+
 /** A web request in a settings variant that blocks it: the fixes come first, the wording stays about the goal. */
 const withFix = (covers: readonly string[], inner: Family): Family => ({
   covers,
@@ -1181,6 +1215,7 @@ const FAMILIES: readonly Family[] = [
   nextReminder,
   daysUntilReminder,
   whereAmIAddress,
+  beforeLowPower,
   webWithFix(searchStock),
   webWithFix(searchCurrency),
   webWithFix(searchWeather),

@@ -82,7 +82,7 @@ describe("findWithholdableDetails", () => {
   });
 
   it("finds none when the task has nothing the user could hold back", () => {
-    const { task, context } = validated("Is wifi on?", ["get_wifi_status"], ["setting"]);
+    const { task, context } = validated("Where am I right now?", ["get_current_location"], ["setting"]);
     expect(findWithholdableDetails(task, context)).toStrictEqual([]);
   });
 });
@@ -107,7 +107,7 @@ describe("withholdDetail", () => {
   });
 
   it("returns null for a task without a withholdable detail", () => {
-    const { task, context, scenario } = validated("Is wifi on?", ["get_wifi_status"], ["setting"]);
+    const { task, context, scenario } = validated("Where am I right now?", ["get_current_location"], ["setting"]);
     expect(toMultipleUserTurnScenario(task, scenario, context, createRandomizer(1, "detail"))).toBeNull();
   });
 
