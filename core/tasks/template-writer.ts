@@ -412,6 +412,25 @@ const messageSend: Family = {
   },
 };
 
+const messageTwo: Family = {
+  covers: ["messaging"],
+  write: (draft) => {
+    if (!canText(draft)) return undefined;
+    const first = newPhone(draft.rng, draft.context);
+    const second = newPhone(draft.rng, draft.context);
+    if (first === second) return undefined;
+    const text = draft.rng.pick(NEW_MESSAGES);
+    return {
+      text: ask(draft, [
+        `Send "${text}" to ${first} and ${second}.`,
+        `Text both ${first} and ${second}: "${text}"`,
+        `Let ${first} and ${second} know "${text}".`,
+      ]),
+      tools: ["send_message_with_phone_number", "send_message_with_phone_number"],
+    };
+  },
+};
+
 const messageRead: Family = {
   covers: ["messaging"],
   write: (draft) => {
@@ -625,6 +644,49 @@ const settingToggle: Family = {
   },
 };
 
+const settingRundown: Family = {
+  covers: ["setting"],
+  write: (draft) => ({
+    text: ask(draft, [
+      "Which of my connections are on right now: wifi, cellular and location services?",
+      "Give me a rundown of my wifi, mobile data and location settings.",
+      "Am I online? Check wifi, cellular service and location services for me.",
+    ]),
+    tools: [GETTER.wifi, GETTER.cellular, GETTER.location_service],
+  }),
+};
+
+const settingLocate: Family = {
+  covers: ["setting"],
+  write: (draft) => {
+    if (draft.switches.low_battery_mode) return undefined;
+    const on = draft.switches.location_service;
+    return {
+      text: ask(draft, [
+        "Where am I? If location services are off, turn them on first.",
+        "Check that location services are on, switch them on if not, and tell me my coordinates.",
+      ]),
+      tools: on
+        ? [GETTER.location_service, "get_current_location"]
+        : [GETTER.location_service, SETTER.location_service, "get_current_location"],
+    };
+  },
+};
+
+const settingBackOnline: Family = {
+  covers: ["setting"],
+  write: (draft) => {
+    if (!draft.switches.low_battery_mode) return undefined;
+    return {
+      text: ask(draft, [
+        "I'm charging now: turn off low power mode and turn wifi, cellular service and location services back on.",
+        "Battery's fine again. Switch off low battery mode and bring back wifi, mobile data and location services.",
+      ]),
+      tools: [SETTER.low_battery_mode, SETTER.wifi, SETTER.cellular, SETTER.location_service],
+    };
+  },
+};
+
 const settingAirplane: Family = {
   covers: ["setting"],
   write: (draft) => {
@@ -779,7 +841,7 @@ const searchStock: Family = {
   write: (draft) => {
     if (!online(draft)) return undefined;
     const company = draft.rng.pick(COMPANIES);
-    if (draft.rng.chance(0.35)) {
+    if (draft.rng.chance(0.5)) {
       const [code, name] = draft.rng.pick(CURRENCY_NAMES.filter(([c]) => c !== "USD"));
       return {
         text: ask(draft, [
@@ -871,6 +933,21 @@ const searchWeather: Family = {
         `Check tomorrow's forecast for ${city}.`,
       ]),
       tools: ["search_location_around_lat_lon", "search_weather_around_lat_lon"],
+    };
+  },
+};
+
+const searchMeetingSpot: Family = {
+  covers: ["rapid_api_search_tools"],
+  write: (draft) => {
+    if (!online(draft)) return undefined;
+    const [lat, lon] = draft.rng.pick(PLACES);
+    return {
+      text: ask(draft, [
+        `I'm meeting someone at ${lat}, ${lon} tomorrow. What's the address there, and what will the weather be?`,
+        `Tell me the street address at latitude ${lat}, longitude ${lon} and tomorrow's forecast for it.`,
+      ]),
+      tools: ["search_lat_lon", "search_weather_around_lat_lon"],
     };
   },
 };
@@ -1181,6 +1258,7 @@ const FAMILIES: readonly Family[] = [
   contactDeleteTwo,
   contactAdd,
   messageSend,
+  messageTwo,
   messageRead,
   messageReply,
   reminderFind,
@@ -1190,6 +1268,9 @@ const FAMILIES: readonly Family[] = [
   settingCheck,
   settingWhereAmI,
   settingToggle,
+  settingRundown,
+  settingLocate,
+  settingBackOnline,
   settingAirplane,
   utilitiesDaysUntil,
   utilitiesBetween,
@@ -1204,6 +1285,7 @@ const FAMILIES: readonly Family[] = [
   searchCurrency,
   searchAddress,
   searchWeather,
+  searchMeetingSpot,
   searchNearby,
   textContact,
   textGroup,
@@ -1231,11 +1313,14 @@ const SINGLE_CALL = new Set<Family>([
   contactWhose,
   contactAdd,
   messageSend,
+  messageTwo,
   messageRead,
   reminderFind,
   utilitiesUnits,
   utilitiesDistance,
   searchAddress,
+  searchCurrency,
+  searchNearby,
 ]);
 const shortest = (family: Family): number => (SINGLE_CALL.has(family) ? 0 : 1);
 
