@@ -32,7 +32,8 @@ const CURRENCY_WORDS =
 const AMOUNT = new RegExp(`(?<![$€£¥\\w.])(\\d[\\d,]*(?:\\.\\d+)?) (${UNIT_WORDS}|${CURRENCY_WORDS})\\b`, "g");
 const SWITCH_LABEL =
   /\b(?:my |the )?(?:wi-?fi|cellular(?: service)?|mobile data|cell service|location services?|low (?:battery|power) mode)\b/gi;
-const AHEAD = /\b(?:in (\d+) (minutes|hours|days|weeks|months)|(\d+) (minutes|hours|days|weeks|months) (?:from now|from today|later|ahead))\b/i;
+const AHEAD =
+  /\b(?:in (\d+) (minutes|hours|days|weeks|months)|(\d+) (minutes|hours|days|weeks|months) (?:from now|from today|later|ahead))\b/i;
 /** Capitalised words that are never a company: months, weekdays, currency adjectives, the pronoun. */
 const NOT_COMPANY = new RegExp(
   `^(?:${MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|US|Swiss|British|Canadian|Australian|Hong|Kong|I|Convert|Compare|Get|What|How|Which)$`,

@@ -1,9 +1,9 @@
 import type { RefinementCtx } from "zod";
 import type { Randomizer } from "../random.ts";
 import type { ExecutionContext } from "./execution-context.ts";
+import { findLookupDetails, maskQuotes, tidy, type WithholdableDetail } from "./lookup-details.ts";
 import type { Scenario, WithheldDetailKind } from "./scenario.ts";
 import type { GeneratedTask } from "./task-schema.ts";
-import { findLookupDetails, maskQuotes, tidy, type WithholdableDetail } from "./lookup-details.ts";
 import { referencedContacts } from "./task-text.ts";
 
 // MULTIPLE_USER_TURN scenarios (NOTES.md §c, §e): the user's first message leaves out a detail a tool call needs, the

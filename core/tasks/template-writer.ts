@@ -452,7 +452,11 @@ const messageRead: Family = {
 const messageReply: Family = {
   covers: ["messaging"],
   write: (draft) => {
-    const senders = strangerSenders(draft.context);
+    // Any number that texted the user will do: the request gives it literally, so no contact lookup is needed.
+    const self = new Set(draft.context.databases.CONTACT.filter((c) => c.is_self).map((c) => c.phone_number));
+    const senders = [
+      ...new Set(draft.context.databases.MESSAGING.map((m) => m.sender_phone_number).filter((p) => !self.has(p))),
+    ];
     if (senders.length === 0 || !canText(draft)) return undefined;
     const phone = draft.rng.pick(senders);
     const text = draft.rng.pick(NEW_MESSAGES);
@@ -952,6 +956,21 @@ const searchMeetingSpot: Family = {
   },
 };
 
+const searchNearbyForecast: Family = {
+  covers: ["rapid_api_search_tools"],
+  write: (draft) => {
+    if (!online(draft) || !need(draft, "location_service")) return undefined;
+    const place = draft.rng.pick(NEARBY);
+    return {
+      text: ask(draft, [
+        `I'm walking to the nearest ${place} tomorrow. What will the weather be like there?`,
+        `Find a ${place} near me and check tomorrow's forecast for it.`,
+      ]),
+      tools: ["search_location_around_lat_lon", "search_weather_around_lat_lon"],
+    };
+  },
+};
+
 const searchNearby: Family = {
   covers: ["rapid_api_search_tools"],
   write: (draft) => {
@@ -1286,6 +1305,7 @@ const FAMILIES: readonly Family[] = [
   searchAddress,
   searchWeather,
   searchMeetingSpot,
+  searchNearbyForecast,
   searchNearby,
   textContact,
   textGroup,

@@ -66,9 +66,9 @@ describe("findLookupDetails", () => {
 
   it("offers nothing when the text names two of a kind, since the agent could not tell which one is missing", () => {
     expect(only("Compare the share prices of Apple and Tesla.", ["search_stock"])).toStrictEqual([]);
-    expect(only("Turn off wifi and location services.", ["set_wifi_status", "set_location_service_status"])).toStrictEqual(
-      [],
-    );
+    expect(
+      only("Turn off wifi and location services.", ["set_wifi_status", "set_location_service_status"]),
+    ).toStrictEqual([]);
     expect(
       only("How many days are there between May 1, 2028 and June 2, 2028?", [
         "datetime_info_to_timestamp",
