@@ -82,6 +82,7 @@ export function tidy(text: string): string {
     .replace(/\s*\(\s*\)/g, "")
     .replace(/^[\s,;:]+/, "")
     .replace(/\s+([.,;!?])/g, "$1")
+    .replace(/[:;,]\s*(?=[.!?])/g, "")
     .replace(/([.,;!?])(?=[.,;!?])/g, "")
     .replace(/\s{2,}/g, " ")
     .trim()

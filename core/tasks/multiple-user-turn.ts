@@ -31,7 +31,9 @@ const MESSAGE_LEAD = /\s*,?\s*(?:saying|that says|that reads|with the message|wi
 const TITLE_LEAD = /\s*,?\s*(?:to|saying|that says|called|titled|about|:)?\s*$/i;
 const UNQUOTED_TITLE = /\b((?:remind me|(?:set|add|create) (?:me )?a reminder)\b[^.!?"]*?)\s+(?:to|about) ([^.!?"]+)/i;
 const PHONE = /\+\d[\d\s().-]{5,}\d/g;
-const PHONE_LEAD = /\s*,?\s*(?:with the number|with number|to the number|to|at)?\s*$/i;
+const PHONE_AS_SENDER = /\b(?:did|has|from)\s*$/i;
+const SENDER_VERB = /^\s*(?:texted|sent|send|text|messaged)\b/i;
+const PHONE_LEAD = /\s*,?\s*(?:with the number|with number|to the number|to|at|with)?\s*$/i;
 const UNIT = "(?:minutes?|hours?|days?|weeks?|months?)";
 const DAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)";
 const CLOCK = "(?: at \\d{1,2}(?::\\d{2})?\\s*(?:am|pm)?)?";
@@ -219,8 +221,21 @@ function withholdPhone(description: string): WithholdableDetail | null {
   const phone = phones[0];
   // Two numbers (e.g. one to add, one to search) leave it unclear which one a call needs.
   if (phones.length !== 1 || phone === undefined) return null;
-  const before = description.slice(0, phone.index).replace(PHONE_LEAD, "");
+  const rawBefore = description.slice(0, phone.index);
   const after = description.slice(phone.index + phone[0].length);
+  // The number as the one who texted ("Did +1… text me?", "What did +1… send me?") becomes "someone", since
+  // dropping it would leave no subject.
+  if (PHONE_AS_SENDER.test(rawBefore) || SENDER_VERB.test(after)) {
+    return { kind: "phone_number", text: phone[0], request: tidy(`${rawBefore}someone${after}`) };
+  }
+  // "Whose number is +1…?", "Who does +1… belong to?" and "it's +1… now" need words in its place too.
+  const stand = /\b(?:is|does)\s*$/i.test(rawBefore)
+    ? "this number"
+    : /\bit['’]s\s*$/i.test(rawBefore)
+      ? "a new one"
+      : "";
+  if (stand !== "") return { kind: "phone_number", text: phone[0], request: tidy(`${rawBefore}${stand}${after}`) };
+  const before = rawBefore.replace(PHONE_LEAD, "");
   return { kind: "phone_number", text: phone[0], request: tidy(`${before}${after}`) };
 }
 

@@ -110,3 +110,30 @@ describe("findWithholdableDetails on lookups and renames", () => {
     ]);
   });
 });
+
+describe("a withheld phone number keeps the sentence whole", () => {
+  it.each([
+    ['Did +14155550199 text me? Reply "hi" to them.', 'Did someone text me? Reply "hi" to them.'],
+    ['Check what +14155550199 sent me and answer "hi".', 'Check what someone sent me and answer "hi".'],
+  ])("puts someone in the sender's place: %s", (description, request) => {
+    const { task, context } = validated(
+      description,
+      ["search_messages", "send_message_with_phone_number"],
+      ["messaging"],
+    );
+    expect(findWithholdableDetails(task, context)).toContainEqual({
+      kind: "phone_number",
+      text: "+14155550199",
+      request,
+    });
+  });
+
+  it("asks about 'this number' when the number is what the question is about", () => {
+    const { task, context } = validated("Who does +12453344098 belong to?", ["search_contacts"], ["contact"]);
+    expect(findWithholdableDetails(task, context)).toContainEqual({
+      kind: "phone_number",
+      text: "+12453344098",
+      request: "Who does this number belong to?",
+    });
+  });
+});
