@@ -176,7 +176,22 @@ function withholdQuote(description: string, kind: WithheldDetailKind, lead: RegE
   if (quotes.length !== 1 || quote === undefined || quote.index === undefined) return null;
   const before = description.slice(0, quote.index).replace(lead, "");
   const after = description.slice(quote.index + quote[0].length);
-  return { kind, text: quote[1] as string, request: tidy(`${before}${after}`) };
+  return { kind, text: quote[1] as string, request: tidy(`${before}${standIn(kind, before, after)}${after}`) };
+}
+
+/**
+ * Words for a removed quote where the sentence needs an object ("shoot a quick … over", "before … is due",
+ * "Delay … by 2 hours"); nothing where it reads whole without one ("Text Fredrik", "Cancel the reminder").
+ */
+function standIn(kind: WithheldDetailKind, before: string, after: string): string {
+  if (/^\s*reminder\b/i.test(after)) return "";
+  if (kind === "message_text" && /\bquick\s*$/i.test(before)) return " message ";
+  const needsObject =
+    /\b(?:a|an|the|before|of|for)\s*$/i.test(before) ||
+    /^\s*(?:is|was)\b/i.test(after) ||
+    (kind === "reminder_title" && /^\s*[A-Z][a-z]+\s*$/.test(before));
+  if (!needsObject) return "";
+  return kind === "reminder_title" ? " a reminder " : " something ";
 }
 
 /** A rename ('Change "A" so it says "B"'): the new title is held back, the reminder to change is still named. */

@@ -137,3 +137,41 @@ describe("a withheld phone number keeps the sentence whole", () => {
     });
   });
 });
+
+describe("a withheld quote keeps the sentence whole", () => {
+  it("puts 'a reminder' where the title was the object of the request", () => {
+    const { task, context } = validated(
+      'Delay "Look for Company SF tickets" by 2 hours.',
+      ["search_reminder", "shift_timestamp", "modify_reminder"],
+      ["reminder", "utilities"],
+    );
+    expect(findWithholdableDetails(task, context)).toContainEqual({
+      kind: "reminder_title",
+      text: "Look for Company SF tickets",
+      request: "Delay a reminder by 2 hours.",
+    });
+  });
+
+  it("puts 'message' after 'a quick' and nothing where the request reads whole", () => {
+    const quick = validated(
+      'Can you shoot a quick "On my way" over to +14155550199?',
+      ["send_message_with_phone_number"],
+      ["messaging"],
+    );
+    expect(findWithholdableDetails(quick.task, quick.context)).toContainEqual({
+      kind: "message_text",
+      text: "On my way",
+      request: "Can you shoot a quick message over to +14155550199?",
+    });
+    const plain = validated(
+      'Cancel the "Look for Company SF tickets" reminder.',
+      ["search_reminder", "remove_reminder"],
+      ["reminder"],
+    );
+    expect(findWithholdableDetails(plain.task, plain.context)).toContainEqual({
+      kind: "reminder_title",
+      text: "Look for Company SF tickets",
+      request: "Cancel the reminder.",
+    });
+  });
+});
