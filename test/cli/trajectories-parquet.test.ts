@@ -27,7 +27,7 @@ const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes
 
 // Several CLI runs per test: generous timeouts for a loaded two-core machine.
 describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () => {
-  it("writes nine files per shard whose sizes and sha256 the manifest records", async () => {
+  it("writes a file per table and split of each shard, whose sizes and sha256 the manifest records", async () => {
     const out = tmp();
     const result = await run([
       "trajectories",
@@ -47,7 +47,7 @@ describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () =>
       "{table}/{split}/00001.parquet",
     ]);
     for (const shard of manifest.shards) {
-      expect(shard.files.map((file) => file.key)).toHaveLength(9);
+      expect(shard.files.map((file) => file.key)).toHaveLength(12);
       let listing = "";
       for (const file of shard.files) {
         const bytes = readFileSync(join(out, file.key));
@@ -119,6 +119,7 @@ describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () =>
     for (const [table, order] of [
       ["trajectories", '"index"'],
       ["nodes", "trajectory_id, node_index"],
+      ["node_details", "trajectory_id, node_index"],
       ["edges", "trajectory_id, edge_index"],
     ] as const) {
       const fromSmall = await readParquetRows(join(small, `${table}/*/*.parquet`), order);
