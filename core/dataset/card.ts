@@ -165,13 +165,24 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   push(
     "## Loading",
     "",
-    "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):",
+    card.snippetIntro ??
+      "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):",
     "",
     "```python",
     card.snippet(layout).trimEnd(),
     "```",
     "",
   );
+  if (card.sql !== undefined) {
+    push(
+      "Or in DuckDB (its CLI, or `duckdb.sql(...)` in Python), from this directory (the tests run this query too):",
+      "",
+      "```sql",
+      card.sql.trimEnd(),
+      "```",
+      "",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

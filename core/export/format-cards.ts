@@ -26,6 +26,10 @@ export interface FormatCard {
   readonly shardFiles?: { pattern: string; description: string };
   /** Python 3 (pandas/numpy) run from the dataset directory; prints one summary line. */
   readonly snippet: (layout: ShardLayout) => string;
+  /** The sentence before the Python code, when not the default (which says the tests run it). */
+  readonly snippetIntro?: string;
+  /** A DuckDB query run from the dataset directory, for formats DuckDB reads as tables (the tests run it too). */
+  readonly sql?: string;
 }
 
 export interface ShardLayout {

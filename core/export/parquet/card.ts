@@ -51,6 +51,15 @@ export const PARQUET_CARD: FormatCard = {
     description:
       "one Parquet file per table (`trajectories`, `nodes`, `node_details`, `edges`), split and shard, in index order within each split",
   },
+  snippetIntro:
+    "Run from this directory with Python 3, pandas and pyarrow (Debian packages no pyarrow, so the agentsynth tests run the DuckDB query below on a generated dataset instead):",
+  sql: `-- Node features and labels per node type, each type with the description of one of its nodes (from node_details)
+SELECT n.node_type, count(*) AS nodes, sum(n.is_anomalous::INTEGER) AS anomalous_nodes, min(d.description) AS example
+FROM 'nodes/*/*.parquet' AS n
+JOIN 'node_details/*/*.parquet' AS d USING (trajectory_id, node_index)
+GROUP BY n.node_type
+ORDER BY n.node_type;
+`,
   snippet: () => `import pandas as pd  # with pyarrow
 
 trajectories = pd.read_parquet("trajectories/train")
