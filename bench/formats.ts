@@ -21,14 +21,17 @@ const CASES: Case[] = [
 /**
  * The output formats side by side in one run: one-worker (per-core) throughput and bytes per trajectory of JSONL,
  * compressed JSONL and Parquet, each case run in rounds interleaved with the others so drift on shared cores hits
- * them alike; then the peak memory of a reader (DuckDB) loading the node table of 100,000 trajectories.
+ * them alike, beside the rate of generating the same trajectories with no output at all (the ceiling of every
+ * format); then the peak memory of a reader (DuckDB) loading the node table (`nodes`) of 100,000 trajectories.
  */
 export async function benchFormats(options: { quick?: boolean } = {}): Promise<string[]> {
   const count = options.quick ? 5_000 : 20_000;
   const rounds = options.quick ? 1 : 3;
   const rates = new Map<string, number[]>();
   const bytes = new Map<string, number>();
+  const generation: number[] = [];
   for (let round = 0; round < rounds; round++) {
+    generation.push(count / generateOnlyCpuSeconds(count, 42));
     for (const { name, flags } of CASES) {
       inTempDir((out) => {
         const run = runCliMeasured([
@@ -56,19 +59,34 @@ export async function benchFormats(options: { quick?: boolean } = {}): Promise<s
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   const jsonl = median(rates.get("JSONL") ?? [0]);
-  const lines = CASES.map(({ name }) => {
-    const rate = median(rates.get(name) ?? [0]);
-    return (
-      `${name.padEnd(10)} ${fmt(count)} trajectories × 1 worker: ${fmt(rate).padStart(6)} traj ` +
-      `per CPU second (median of ${rounds}), ×${fmt(rate / jsonl, 2)} JSONL's rate, cost ×${fmt(jsonl / rate, 2)}; ` +
-      `${fmt((bytes.get(name) ?? 0) / 1024, 2)} KiB per trajectory on disk`
-    );
-  });
+  const ceiling = median(generation);
+  const lines = [
+    `${"generation".padEnd(10)} ${fmt(count)} trajectories × 1 process: ${fmt(ceiling).padStart(6)} traj per CPU ` +
+      `second (median of ${rounds}), ×${fmt(ceiling / jsonl, 2)} JSONL's rate: generating alone, nothing serialised ` +
+      "or written, the ceiling of every format below",
+  ];
+  lines.push(
+    ...CASES.map(({ name }) => {
+      const rate = median(rates.get(name) ?? [0]);
+      return (
+        `${name.padEnd(10)} ${fmt(count)} trajectories × 1 worker: ${fmt(rate).padStart(6)} traj ` +
+        `per CPU second (median of ${rounds}), ×${fmt(rate / jsonl, 2)} JSONL's rate, cost ×${fmt(jsonl / rate, 2)}; ` +
+        `${fmt((bytes.get(name) ?? 0) / 1024, 2)} KiB per trajectory on disk`
+      );
+    }),
+  );
   lines.push(
     "targets: Parquet ≥ ×2.50 JSONL's rate; compressed JSONL cost ≤ ×1.50; Parquet ≤ 4 KiB per trajectory",
     readerMemory(options.quick ? 20_000 : 100_000),
   );
   return lines;
+}
+
+/** CPU seconds of a process that generates `count` trajectories of the default config and serialises none. */
+function generateOnlyCpuSeconds(count: number, seed: number): number {
+  const child = fileURLToPath(siblingModule("generate-only", import.meta.url));
+  const output = execFileSync(process.execPath, [child, String(count), String(seed)], { encoding: "utf8" });
+  return (JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { cpuSeconds: number }).cpuSeconds;
 }
 
 /** Peak RSS of DuckDB loading the node table of `count` trajectories written as Parquet, in a child process. */
@@ -95,7 +113,7 @@ function readerMemory(count: number): string {
       peakRssMb: number;
     };
     line =
-      `reader: DuckDB loads the node table of ${fmt(count)} trajectories (${fmt(result.rows)} rows) into memory in ` +
+      `reader: DuckDB loads the node table (nodes) of ${fmt(count)} trajectories (${fmt(result.rows)} rows) into memory in ` +
       `${fmt(result.seconds, 1)} s, peak RSS ${fmt(result.peakRssMb)} MB (target < 1 GB for 100,000)`;
   });
   return line;

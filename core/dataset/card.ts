@@ -2,10 +2,12 @@ import { stringify as toYaml } from "yaml";
 import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
 import type { FieldSection } from "../export/field-docs.ts";
 import { trajectoryFormat } from "../export/formats.ts";
+import { COMPRESSION_SUFFIXES } from "../storage/keys.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import { ANOMALY_SUMMARIES } from "./anomaly-summaries.ts";
 import { CONFIG_FILE_KEY } from "./config-document.ts";
 import type { DatasetManifest } from "./manifest.ts";
+import { shardCompression } from "./spec.ts";
 import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "./splits.ts";
 import {
   approximateQuantile,
@@ -32,7 +34,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   const spec = manifest.spec;
   const format = trajectoryFormat(spec.format);
   const card = format.card;
-  const layout = { gzip: spec.gzip };
+  const layout = { compression: shardCompression(spec) };
   const total = stats.trajectories;
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
@@ -52,7 +54,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     `| anomalous | ${fmt(stats.anomalous)} (${pct(stats.anomalous, total)}) |`,
     `| nodes | ${fmt(stats.nodes.sum)} (mean ${fixed(mean(stats.nodes), 1)} per trajectory) |`,
     `| edges | ${fmt(stats.edges)} |`,
-    `| shards | ${fmt(manifest.totals.shards)} (${format.layout === "tables" ? "Parquet tables" : `${spec.gzip ? "gzip-compressed " : ""}JSONL`}, ${fmt(spec.shard_size)} per shard) |`,
+    `| shards | ${fmt(manifest.totals.shards)} (${format.layout === "tables" ? "Parquet tables" : `${layout.compression === "none" ? "" : `${layout.compression}-compressed `}JSONL`}, ${fmt(spec.shard_size)} per shard) |`,
     `| size | ${mb(manifest.totals.bytes)} |`,
     `| licence | MIT |`,
     "",
@@ -109,7 +111,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
       ? []
       : [`- \`${CONFIG_FILE_KEY}\`: the generator config of the spec, as given (the regenerate command reads it).`]),
     card.shardFiles === undefined
-      ? `- \`shards/NNNNN.jsonl${spec.gzip ? ".gz" : ""}\`, in index order: ${card.record}.`
+      ? `- \`shards/NNNNN.jsonl${COMPRESSION_SUFFIXES[layout.compression]}\`, in index order: ${card.record}.`
       : `- \`${card.shardFiles.pattern}\`: ${card.shardFiles.description}.`,
     ...(format.datasetFiles?.() ?? []).map((file) => `- \`${file.key}\`: ${file.description ?? file.contentType}.`),
     "- `README.md`: this card.",
@@ -163,13 +165,24 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   push(
     "## Loading",
     "",
-    "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):",
+    card.snippetIntro ??
+      "Run from this directory with Python 3 and pandas (the agentsynth tests run this code on a generated dataset):",
     "",
     "```python",
     card.snippet(layout).trimEnd(),
     "```",
     "",
   );
+  if (card.sql !== undefined) {
+    push(
+      "Or in DuckDB (its CLI, or `duckdb.sql(...)` in Python), from this directory (the tests run this query too):",
+      "",
+      "```sql",
+      card.sql.trimEnd(),
+      "```",
+      "",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -347,6 +360,7 @@ export function regenerateCommand(manifest: DatasetManifest): string {
   ];
   if (spec.anomaly_ratio !== undefined) parts.push(`--anomaly-ratio ${spec.anomaly_ratio}`);
   if (spec.gzip) parts.push("--gzip");
+  if (spec.compression !== undefined) parts.push(`--compress ${spec.compression}`);
   if (spec.config !== undefined) parts.push(`--config ${CONFIG_FILE_KEY}`);
   parts.push("--out DIR");
   return parts.join(" ");

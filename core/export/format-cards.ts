@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COMPRESSION_SUFFIXES, type ShardCompression } from "../storage/keys.ts";
 import { TrajectorySchema } from "../trajectory/model.ts";
 import { type FieldSection, objectFields, unionFields } from "./field-docs.ts";
 import { GraphRecordSchema } from "./graph.ts";
@@ -25,23 +26,37 @@ export interface FormatCard {
   readonly shardFiles?: { pattern: string; description: string };
   /** Python 3 (pandas/numpy) run from the dataset directory; prints one summary line. */
   readonly snippet: (layout: ShardLayout) => string;
+  /** The sentence before the Python code, when not the default (which says the tests run it). */
+  readonly snippetIntro?: string;
+  /** A DuckDB query run from the dataset directory, for formats DuckDB reads as tables (the tests run it too). */
+  readonly sql?: string;
 }
 
 export interface ShardLayout {
-  gzip: boolean;
+  /** How the JSONL shards are compressed: their names end in `.jsonl`, `.jsonl.gz` or `.jsonl.zst`. */
+  compression: ShardCompression;
 }
 
-const shardGlob = (layout: ShardLayout) => `shards/*.jsonl${layout.gzip ? ".gz" : ""}`;
+const shardGlob = (layout: ShardLayout) => `shards/*.jsonl${COMPRESSION_SUFFIXES[layout.compression]}`;
 
 /** JSONL shards hold every split, each line saying its own, so the files form one Hugging Face split, `full`. */
 const allShards = (layout: ShardLayout) => [{ split: "full", path: shardGlob(layout) }];
 
-/** Reads the records of every shard, plain or gzip, in index order. */
+/**
+ * Reads the records of every shard, plain, gzip or zstd, in index order. zstd needs the `zstandard` package (Python
+ * before 3.14 has no zstd of its own); it is imported only when a shard is `.zst`.
+ */
 const READ_RECORDS = `import glob, gzip, json
+
+def open_shard(path):
+    if path.endswith(".zst"):
+        import zstandard  # pip install zstandard (Debian: python3-zstandard)
+        return zstandard.open(path, "rt")
+    return gzip.open(path, "rt") if path.endswith(".gz") else open(path)
 
 def records(pattern="shards/*.jsonl*"):
     for path in sorted(glob.glob(pattern)):
-        with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as lines:
+        with open_shard(path) as lines:
             for line in lines:
                 yield json.loads(line)
 `;

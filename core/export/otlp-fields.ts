@@ -67,7 +67,8 @@ export const OTLP_FIELD_SECTIONS: readonly FieldSection[] = [
       {
         name: "gen_ai.provider.name",
         type: "string",
-        description: "chat: openai, anthropic, gcp.gemini, or _OTHER for llama-2 (open weights, no provider)",
+        description:
+          "chat: openai, anthropic, gcp.gemini, or _OTHER for llama-2 (open weights, no provider); invoke_agent: the provider of the first chat of the agent (HANDOFF: the receiving agent; root: of the run), else of the run, else _OTHER",
       },
       {
         name: "gen_ai.request.model, gen_ai.response.model",
@@ -77,7 +78,13 @@ export const OTLP_FIELD_SECTIONS: readonly FieldSection[] = [
       {
         name: "gen_ai.usage.output_tokens",
         type: "integer",
-        description: "chat: llm_tokens_used, the tokens the call generated (input tokens are not modelled)",
+        description: "chat: llm_tokens_used, the tokens the call generated",
+      },
+      {
+        name: "gen_ai.usage.input_tokens",
+        type: "integer",
+        description:
+          "chat: an estimate, the UTF-8 bytes of llm_prompt divided by 4, rounded up (records do not model input tokens)",
       },
       {
         name: "gen_ai.tool.name",

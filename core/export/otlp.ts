@@ -5,6 +5,7 @@ import type { AnomalyMetadata, TrajectoryNode } from "../trajectory/model.ts";
 import type { LLM_MODELS, LlmPurpose } from "../trajectory/vocabulary.ts";
 import { GENERATOR_VERSION } from "../version.ts";
 import { type KeyValue, type OtlpSpan, type OtlpTraceRequest, SPAN_KIND, STATUS_CODE } from "./otlp-schema.ts";
+import { estimatePromptTokens } from "./prompt-tokens.ts";
 
 /**
  * The version of the OpenTelemetry semantic conventions the export follows; every `gen_ai.*` attribute it writes is
@@ -24,6 +25,23 @@ const PROVIDERS: Readonly<Record<(typeof LLM_MODELS)[number], string>> = {
   "gemini-pro": "gcp.gemini",
   "llama-2": "_OTHER",
 };
+
+/**
+ * `gen_ai.provider.name` of the agents of a run, which `invoke_agent` spans require: an agent's is the provider of
+ * the first model call it makes, the run's that of its first model call, and `_OTHER` (the conventions' value for a
+ * provider they do not list) when there is none to go by.
+ */
+function agentProviders(trajectory: TrajectoryRecord): { run: string; byAgent: Map<string, string> } {
+  const byAgent = new Map<string, string>();
+  let run: string | undefined;
+  for (const node of trajectory.nodes) {
+    if (node.node_type !== "LLM_CALL") continue;
+    const provider = PROVIDERS[node.llm_model];
+    run ??= provider;
+    if (!byAgent.has(node.agent_type)) byAgent.set(node.agent_type, provider);
+  }
+  return { run: run ?? "_OTHER", byAgent };
+}
 
 /**
  * The GenAI operation of each node type. LLM calls are `chat`, tool calls and memory accesses `execute_tool`, a
@@ -83,8 +101,10 @@ export function toOtlpTrace(trajectory: TrajectoryRecord): OtlpTraceRequest {
     incoming.set(edge.target_node_id, list);
   }
   const { metadata } = trajectory;
+  const providers = agentProviders(trajectory);
   const rootAttributes: KeyValue[] = [
     str("gen_ai.operation.name", "invoke_agent"),
+    str("gen_ai.provider.name", providers.run),
     str("gen_ai.agent.name", trajectory.pattern),
     str("gen_ai.conversation.id", trajectory.trajectory_id),
     str("agentsynth.trajectory_id", trajectory.trajectory_id),
@@ -140,7 +160,7 @@ export function toOtlpTrace(trajectory: TrajectoryRecord): OtlpTraceRequest {
       kind: node.node_type === "LLM_CALL" ? SPAN_KIND.client : SPAN_KIND.internal,
       startTimeUnixNano: unixNanos(node.start_time),
       endTimeUnixNano: unixNanos(node.end_time),
-      attributes: nodeAttributes(node),
+      attributes: nodeAttributes(node, providers),
       ...(links.length > 0 ? { links } : {}),
       ...(node.status === "completed"
         ? {}
@@ -185,7 +205,7 @@ function spanName(node: RecordNode): string {
   }
 }
 
-function nodeAttributes(node: RecordNode): KeyValue[] {
+function nodeAttributes(node: RecordNode, providers: ReturnType<typeof agentProviders>): KeyValue[] {
   const attributes: KeyValue[] = [
     str("gen_ai.operation.name", OPERATIONS[node.node_type]),
     str("gen_ai.agent.name", node.agent_type),
@@ -193,11 +213,12 @@ function nodeAttributes(node: RecordNode): KeyValue[] {
   switch (node.node_type) {
     case "LLM_CALL": {
       // The generator draws one token count per call and makes the call's latency grow with it, as generated
-      // tokens do: it is the output token count. Input tokens are not modelled, so none are reported.
+      // tokens do: it is the output token count. Input tokens are not modelled: estimated from the prompt text.
       attributes.push(
         str("gen_ai.provider.name", PROVIDERS[node.llm_model]),
         str("gen_ai.request.model", node.llm_model),
         str("gen_ai.response.model", node.llm_model),
+        int("gen_ai.usage.input_tokens", estimatePromptTokens(node.llm_prompt)),
         int("gen_ai.usage.output_tokens", node.llm_tokens_used),
         str("agentsynth.llm.purpose", node.llm_purpose as LlmPurpose),
       );
@@ -224,6 +245,7 @@ function nodeAttributes(node: RecordNode): KeyValue[] {
     case "HANDOFF":
       attributes.splice(1, 1, str("gen_ai.agent.name", node.target_agent));
       attributes.push(
+        str("gen_ai.provider.name", providers.byAgent.get(node.target_agent) ?? providers.run),
         str("agentsynth.handoff.source_agent", node.source_agent),
         str("agentsynth.handoff.target_agent", node.target_agent),
       );

@@ -359,8 +359,10 @@ function deriveArguments(call: ExpectedCall, derivation: Derivation): void {
     case "send_message_with_phone_number": {
       const search = lastIndexOf("search_contacts");
       const earlierSends = calls.filter((c) => c.tool === "send_message_with_phone_number").length;
-      if (numbers[0] !== undefined) args.phone_number = numbers[0];
-      else if (search >= 0) args.phone_number = ref(search, earlierSends, "phone_number");
+      // "Send "hi" to A and B": the k-th send goes to the k-th number, or to the k-th contact of one plural search.
+      const plural = pluralRelationship(derivation.description, context.databases.CONTACT) !== undefined;
+      if (numbers[0] !== undefined) args.phone_number = numbers[Math.min(earlierSends, numbers.length - 1)] as string;
+      else if (search >= 0) args.phone_number = ref(search, plural ? earlierSends : 0, "phone_number");
       const here = lastIndexOf("get_current_location");
       if (texts[0] !== undefined) args.content = texts[0];
       else if (here >= 0 && setting !== undefined) args.content = `${setting.latitude}, ${setting.longitude}`;

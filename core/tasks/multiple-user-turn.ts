@@ -1,6 +1,7 @@
 import type { RefinementCtx } from "zod";
 import type { Randomizer } from "../random.ts";
 import type { ExecutionContext } from "./execution-context.ts";
+import { findLookupDetails, maskQuotes, tidy, type WithholdableDetail } from "./lookup-details.ts";
 import type { Scenario, WithheldDetailKind } from "./scenario.ts";
 import type { GeneratedTask } from "./task-schema.ts";
 import { referencedContacts } from "./task-text.ts";
@@ -9,14 +10,7 @@ import { referencedContacts } from "./task-text.ts";
 // agent has to ask, and the simulated user supplies it later. Built from a validated standard scenario, so any
 // provider's task can become one; the milestones stay those of the standard scenario (the task still gets done).
 
-/** A detail of the task text the user can hold back, and the request that is left without it. */
-export interface WithholdableDetail {
-  kind: WithheldDetailKind;
-  /** The words as they appear in the task text. */
-  text: string;
-  /** The task text without the detail: the user's first message. */
-  request: string;
-}
+export type { WithholdableDetail } from "./lookup-details.ts";
 
 /** How the simulated user's instruction names each kind of detail. */
 const DETAIL_LABELS: Readonly<Record<WithheldDetailKind, string>> = {
@@ -25,6 +19,11 @@ const DETAIL_LABELS: Readonly<Record<WithheldDetailKind, string>> = {
   phone_number: "the phone number",
   relative_time: "when",
   reminder_title: "what the reminder is for",
+  place: "which place",
+  company: "which company",
+  date: "which date",
+  amount: "how much",
+  setting: "which setting",
 };
 
 const QUOTED = /"([^"]+)"/g;
@@ -32,7 +31,9 @@ const MESSAGE_LEAD = /\s*,?\s*(?:saying|that says|that reads|with the message|wi
 const TITLE_LEAD = /\s*,?\s*(?:to|saying|that says|called|titled|about|:)?\s*$/i;
 const UNQUOTED_TITLE = /\b((?:remind me|(?:set|add|create) (?:me )?a reminder)\b[^.!?"]*?)\s+(?:to|about) ([^.!?"]+)/i;
 const PHONE = /\+\d[\d\s().-]{5,}\d/g;
-const PHONE_LEAD = /\s*,?\s*(?:with the number|with number|to the number|to|at)?\s*$/i;
+const PHONE_AS_SENDER = /\b(?:did|has|from)\s*$/i;
+const SENDER_VERB = /^\s*(?:texted|sent|send|text|messaged)\b/i;
+const PHONE_LEAD = /\s*,?\s*(?:with the number|with number|to the number|to|at|with)?\s*$/i;
 const UNIT = "(?:minutes?|hours?|days?|weeks?|months?)";
 const DAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)";
 const CLOCK = "(?: at \\d{1,2}(?::\\d{2})?\\s*(?:am|pm)?)?";
@@ -74,10 +75,16 @@ export function findWithholdableDetails(task: GeneratedTask, context: ExecutionC
     task.required_tools.some((tool) => REMINDER_LOOKUPS.has(tool)) && !tools.has("send_message_with_phone_number")
       ? withholdQuote(description, "reminder_title", TITLE_LEAD)
       : null,
+    tools.has("modify_reminder") && !tools.has("send_message_with_phone_number") ? withholdNewTitle(description) : null,
     tools.has("search_contacts") ? withholdContact(description, context) : null,
     task.required_tools.some((tool) => PHONE_TAKERS.has(tool)) ? withholdPhone(description) : null,
     task.required_tools.some((tool) => REMINDER_WRITES.has(tool)) ? withholdRelativeTime(description) : null,
     tools.has("add_reminder") && !tools.has("send_message_with_phone_number") ? withholdTitle(description) : null,
+    ...findLookupDetails(
+      description,
+      task.required_tools,
+      context.databases.CONTACT.map((contact) => contact.name),
+    ),
   ];
   return candidates.filter(
     (detail): detail is WithholdableDetail =>
@@ -162,20 +169,6 @@ export function checkWithheldDetail(
   }
 }
 
-/** The task text with quoted spans blanked out, so details are never found inside a message or a reminder title. */
-function maskQuotes(description: string): string {
-  return description.replace(QUOTED, (quoted) => " ".repeat(quoted.length));
-}
-
-/** Joins the pieces left after removing a detail and tidies the spaces and punctuation around the gap. */
-function tidy(text: string): string {
-  return text
-    .replace(/\s+([.,;!?])/g, "$1")
-    .replace(/([.,;!?])(?=[.,;!?])/g, "")
-    .replace(/\s{2,}/g, " ")
-    .trim();
-}
-
 function withholdQuote(description: string, kind: WithheldDetailKind, lead: RegExp): WithholdableDetail | null {
   const quotes = [...description.matchAll(QUOTED)];
   const quote = quotes[0];
@@ -183,7 +176,32 @@ function withholdQuote(description: string, kind: WithheldDetailKind, lead: RegE
   if (quotes.length !== 1 || quote === undefined || quote.index === undefined) return null;
   const before = description.slice(0, quote.index).replace(lead, "");
   const after = description.slice(quote.index + quote[0].length);
-  return { kind, text: quote[1] as string, request: tidy(`${before}${after}`) };
+  return { kind, text: quote[1] as string, request: tidy(`${before}${standIn(kind, before, after)}${after}`) };
+}
+
+/**
+ * Words for a removed quote where the sentence needs an object ("shoot a quick … over", "before … is due",
+ * "Delay … by 2 hours"); nothing where it reads whole without one ("Text Fredrik", "Cancel the reminder").
+ */
+function standIn(kind: WithheldDetailKind, before: string, after: string): string {
+  if (/^\s*reminder\b/i.test(after)) return "";
+  if (kind === "message_text" && /\bquick\s*$/i.test(before)) return " message ";
+  const needsObject =
+    /\b(?:a|an|the|before|of|for)\s*$/i.test(before) ||
+    /^\s*(?:is|was)\b/i.test(after) ||
+    (kind === "reminder_title" && /^\s*[A-Z][a-z]+\s*$/.test(before));
+  if (!needsObject) return "";
+  return kind === "reminder_title" ? " a reminder " : " something ";
+}
+
+/** A rename ('Change "A" so it says "B"'): the new title is held back, the reminder to change is still named. */
+function withholdNewTitle(description: string): WithholdableDetail | null {
+  const quotes = [...description.matchAll(QUOTED)];
+  const last = quotes[1];
+  if (quotes.length !== 2 || last?.index === undefined) return null;
+  const before = description.slice(0, last.index);
+  const after = description.slice(last.index + last[0].length);
+  return { kind: "reminder_title", text: last[1] as string, request: tidy(`${before}something else${after}`) };
 }
 
 function withholdContact(description: string, context: ExecutionContext): WithholdableDetail | null {
@@ -218,8 +236,21 @@ function withholdPhone(description: string): WithholdableDetail | null {
   const phone = phones[0];
   // Two numbers (e.g. one to add, one to search) leave it unclear which one a call needs.
   if (phones.length !== 1 || phone === undefined) return null;
-  const before = description.slice(0, phone.index).replace(PHONE_LEAD, "");
+  const rawBefore = description.slice(0, phone.index);
   const after = description.slice(phone.index + phone[0].length);
+  // The number as the one who texted ("Did +1… text me?", "What did +1… send me?") becomes "someone", since
+  // dropping it would leave no subject.
+  if (PHONE_AS_SENDER.test(rawBefore) || SENDER_VERB.test(after)) {
+    return { kind: "phone_number", text: phone[0], request: tidy(`${rawBefore}someone${after}`) };
+  }
+  // "Whose number is +1…?", "Who does +1… belong to?" and "it's +1… now" need words in its place too.
+  const stand = /\b(?:is|does)\s*$/i.test(rawBefore)
+    ? "this number"
+    : /\bit['’]s\s*$/i.test(rawBefore)
+      ? "a new one"
+      : "";
+  if (stand !== "") return { kind: "phone_number", text: phone[0], request: tidy(`${rawBefore}${stand}${after}`) };
+  const before = rawBefore.replace(PHONE_LEAD, "");
   return { kind: "phone_number", text: phone[0], request: tidy(`${before}${after}`) };
 }
 

@@ -102,6 +102,11 @@ export const WITHHELD_DETAIL_KINDS = [
   "phone_number",
   "relative_time",
   "reminder_title",
+  "place",
+  "company",
+  "date",
+  "amount",
+  "setting",
 ] as const;
 export type WithheldDetailKind = (typeof WITHHELD_DETAIL_KINDS)[number];
 

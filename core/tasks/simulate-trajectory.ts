@@ -1,6 +1,14 @@
 import { findTool, type ToolSpec } from "./catalog.ts";
 import { currentSettings, type ExecutionContext } from "./execution-context.ts";
-import { intendedSwitchValue, literalKinds, pickContacts, pickReminder, type SwitchName } from "./task-text.ts";
+import {
+  contactByMessage,
+  contactByRelationship,
+  intendedSwitchValue,
+  literalKinds,
+  pickContacts,
+  pickReminder,
+  type SwitchName,
+} from "./task-text.ts";
 
 export interface SwitchState {
   wifi: boolean;
@@ -242,7 +250,13 @@ function checkEntities(name: string, at: string, check: EntityCheck): void {
     const kind = contactIdTools ? "person_id" : "phone_number";
     if (CONTACT.filter((contact) => !contact.is_self).length === 0) {
       reasons.push(`${at} acts on an existing contact, but the address book holds nobody besides the user.`);
-    } else if (sourceOf.get(kind) === "search_contacts" && contactsNamed.length === 0) {
+    } else if (
+      sourceOf.get(kind) === "search_contacts" &&
+      contactsNamed.length === 0 &&
+      // "the last person I texted": a message search finds who it is, so the task need not name them.
+      !(called.has("search_messages") && contactByMessage(description)) &&
+      !contactByRelationship(description, CONTACT)
+    ) {
       const names = CONTACT.filter((contact) => !contact.is_self).map((contact) => contact.name);
       reasons.push(
         `${at} acts on a contact found by search_contacts, but the task names none of the people in the address book (${names.join(", ")}).`,

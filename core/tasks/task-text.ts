@@ -74,6 +74,24 @@ export function pickContacts(description: string, contacts: readonly ContactRow[
   return byName.length > 0 ? byName : referenced;
 }
 
+const BY_MESSAGE =
+  /\b(?:last|latest|most recent|recently|whoever|who)\b[^.?!]{0,40}\b(?:messag\w*|text\w*|talk\w*|contacted|sent|wrote|spoke)\b|\b(?:sender|author) of\b/i;
+
+/** Whether the task picks a person through their messages ("the last person I texted", "whoever I contacted last"). */
+export function contactByMessage(description: string): boolean {
+  return BY_MESSAGE.test(description);
+}
+
+/** "a friend" / "one of my coworkers": some contact with a stored relationship, which the user names when asked. */
+export function contactByRelationship(description: string, contacts: readonly ContactRow[]): boolean {
+  const text = ` ${normalize(description)} `;
+  return contacts.some((contact) => {
+    const relationship = contact.relationship?.toLowerCase().trim();
+    if (contact.is_self || relationship === undefined || relationship === "") return false;
+    return new RegExp(` (?:an?|one of my) ${relationship}s? `).test(text);
+  });
+}
+
 const UPCOMING =
   /\b(?:upcoming|next|soonest|coming up)\b[^.?!]{0,20}\breminder|\breminder\b[^.?!]{0,20}\b(?:coming up|due next)\b/i;
 const LATEST = /\b(?:most recent|latest|newest|last)\b[^.?!]{0,20}\breminder/i;

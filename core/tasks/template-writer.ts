@@ -412,6 +412,25 @@ const messageSend: Family = {
   },
 };
 
+const messageTwo: Family = {
+  covers: ["messaging"],
+  write: (draft) => {
+    if (!canText(draft)) return undefined;
+    const first = newPhone(draft.rng, draft.context);
+    const second = newPhone(draft.rng, draft.context);
+    if (first === second) return undefined;
+    const text = draft.rng.pick(NEW_MESSAGES);
+    return {
+      text: ask(draft, [
+        `Send "${text}" to ${first} and ${second}.`,
+        `Text both ${first} and ${second}: "${text}"`,
+        `Let ${first} and ${second} know "${text}".`,
+      ]),
+      tools: ["send_message_with_phone_number", "send_message_with_phone_number"],
+    };
+  },
+};
+
 const messageRead: Family = {
   covers: ["messaging"],
   write: (draft) => {
@@ -433,7 +452,11 @@ const messageRead: Family = {
 const messageReply: Family = {
   covers: ["messaging"],
   write: (draft) => {
-    const senders = strangerSenders(draft.context);
+    // Any number that texted the user will do: the request gives it literally, so no contact lookup is needed.
+    const self = new Set(draft.context.databases.CONTACT.filter((c) => c.is_self).map((c) => c.phone_number));
+    const senders = [
+      ...new Set(draft.context.databases.MESSAGING.map((m) => m.sender_phone_number).filter((p) => !self.has(p))),
+    ];
     if (senders.length === 0 || !canText(draft)) return undefined;
     const phone = draft.rng.pick(senders);
     const text = draft.rng.pick(NEW_MESSAGES);
@@ -507,7 +530,7 @@ const reminderRename: Family = {
     const reminders = uniqueReminders(draft.context);
     if (reminders.length === 0) return undefined;
     const c = draft.rng.pick(reminders).content;
-    const n = upper(draft.rng.pick(NEW_TASKS));
+    const n = upper(draft.rng.pick(NEW_TASKS.filter((task) => task.toLowerCase() !== c.toLowerCase())));
     return {
       text: ask(draft, [
         `Change my reminder "${c}" so it says "${n}".`,
@@ -622,6 +645,49 @@ const settingToggle: Family = {
         };
       }
     }
+  },
+};
+
+const settingRundown: Family = {
+  covers: ["setting"],
+  write: (draft) => ({
+    text: ask(draft, [
+      "Which of my connections are on right now: wifi, cellular and location services?",
+      "Give me a rundown of my wifi, mobile data and location settings.",
+      "Am I online? Check wifi, cellular service and location services for me.",
+    ]),
+    tools: [GETTER.wifi, GETTER.cellular, GETTER.location_service],
+  }),
+};
+
+const settingLocate: Family = {
+  covers: ["setting"],
+  write: (draft) => {
+    if (draft.switches.low_battery_mode) return undefined;
+    const on = draft.switches.location_service;
+    return {
+      text: ask(draft, [
+        "Where am I? If location services are off, turn them on first.",
+        "Check that location services are on, switch them on if not, and tell me my coordinates.",
+      ]),
+      tools: on
+        ? [GETTER.location_service, "get_current_location"]
+        : [GETTER.location_service, SETTER.location_service, "get_current_location"],
+    };
+  },
+};
+
+const settingBackOnline: Family = {
+  covers: ["setting"],
+  write: (draft) => {
+    if (!draft.switches.low_battery_mode) return undefined;
+    return {
+      text: ask(draft, [
+        "I'm charging now: turn off low power mode and turn wifi, cellular service and location services back on.",
+        "Battery's fine again. Switch off low battery mode and bring back wifi, mobile data and location services.",
+      ]),
+      tools: [SETTER.low_battery_mode, SETTER.wifi, SETTER.cellular, SETTER.location_service],
+    };
   },
 };
 
@@ -779,12 +845,12 @@ const searchStock: Family = {
   write: (draft) => {
     if (!online(draft)) return undefined;
     const company = draft.rng.pick(COMPANIES);
-    if (draft.rng.chance(0.35)) {
+    if (draft.rng.chance(0.5)) {
       const [code, name] = draft.rng.pick(CURRENCY_NAMES.filter(([c]) => c !== "USD"));
       return {
         text: ask(draft, [
           `What is one ${company} share worth in ${name}?`,
-          `Convert the price of a ${company} share to ${code}.`,
+          `Convert the price of one ${company} share to ${code}.`,
         ]),
         tools: ["search_stock", "convert_currency"],
       };
@@ -869,6 +935,36 @@ const searchWeather: Family = {
         `What's the weather like in ${city} tomorrow?`,
         `Will it be warm in ${city} tomorrow?`,
         `Check tomorrow's forecast for ${city}.`,
+      ]),
+      tools: ["search_location_around_lat_lon", "search_weather_around_lat_lon"],
+    };
+  },
+};
+
+const searchMeetingSpot: Family = {
+  covers: ["rapid_api_search_tools"],
+  write: (draft) => {
+    if (!online(draft)) return undefined;
+    const [lat, lon] = draft.rng.pick(PLACES);
+    return {
+      text: ask(draft, [
+        `I'm meeting someone at ${lat}, ${lon} tomorrow. What's the address there, and what will the weather be?`,
+        `Tell me the street address at latitude ${lat}, longitude ${lon} and tomorrow's forecast for it.`,
+      ]),
+      tools: ["search_lat_lon", "search_weather_around_lat_lon"],
+    };
+  },
+};
+
+const searchNearbyForecast: Family = {
+  covers: ["rapid_api_search_tools"],
+  write: (draft) => {
+    if (!online(draft) || !need(draft, "location_service")) return undefined;
+    const place = draft.rng.pick(NEARBY);
+    return {
+      text: ask(draft, [
+        `I'm walking to the nearest ${place} tomorrow. What will the weather be like there?`,
+        `Find a ${place} near me and check tomorrow's forecast for it.`,
       ]),
       tools: ["search_location_around_lat_lon", "search_weather_around_lat_lon"],
     };
@@ -1107,6 +1203,40 @@ const whereAmIAddress: Family = {
   },
 };
 
+/**
+ * A lookup before the phone goes into low power mode, which cuts wifi and location: the order matters, and the
+ * agent has to see that (in the base settings, where nothing is blocked yet).
+ */
+const beforeLowPower: Family = {
+  covers: ["setting", "rapid_api_search_tools"],
+  write: (draft) => {
+    if (blocked(draft) !== undefined) return undefined;
+    const { rng } = draft;
+    const lookup = rng.pick([
+      (): Written => {
+        const city = rng.pick(CITIES);
+        return {
+          text: rng.pick([`check tomorrow's weather in ${city}`, `find out how warm it will be in ${city} tomorrow`]),
+          tools: ["search_location_around_lat_lon", "search_weather_around_lat_lon"],
+        };
+      },
+      (): Written => ({
+        text: `look up what ${rng.pick(COMPANIES)} is trading at`,
+        tools: ["search_stock"],
+      }),
+      (): Written => ({ text: `find a ${rng.pick(NEARBY)} near me`, tools: ["search_location_around_lat_lon"] }),
+    ])();
+    return {
+      text: ask(draft, [
+        `My battery is nearly dead. Quickly ${lookup.text}, and after that turn on low power mode.`,
+        `Before you turn on low battery mode, ${lookup.text}.`,
+        `I'm at 5% battery: ${lookup.text}, then switch on low power mode.`,
+      ]),
+      tools: [...lookup.tools, SETTER.low_battery_mode],
+    };
+  },
+};
+
 /** A web request in a settings variant that blocks it: the fixes come first, the wording stays about the goal. */
 const withFix = (covers: readonly string[], inner: Family): Family => ({
   covers,
@@ -1147,6 +1277,7 @@ const FAMILIES: readonly Family[] = [
   contactDeleteTwo,
   contactAdd,
   messageSend,
+  messageTwo,
   messageRead,
   messageReply,
   reminderFind,
@@ -1156,6 +1287,9 @@ const FAMILIES: readonly Family[] = [
   settingCheck,
   settingWhereAmI,
   settingToggle,
+  settingRundown,
+  settingLocate,
+  settingBackOnline,
   settingAirplane,
   utilitiesDaysUntil,
   utilitiesBetween,
@@ -1170,6 +1304,8 @@ const FAMILIES: readonly Family[] = [
   searchCurrency,
   searchAddress,
   searchWeather,
+  searchMeetingSpot,
+  searchNearbyForecast,
   searchNearby,
   textContact,
   textGroup,
@@ -1181,6 +1317,7 @@ const FAMILIES: readonly Family[] = [
   nextReminder,
   daysUntilReminder,
   whereAmIAddress,
+  beforeLowPower,
   webWithFix(searchStock),
   webWithFix(searchCurrency),
   webWithFix(searchWeather),
@@ -1196,11 +1333,14 @@ const SINGLE_CALL = new Set<Family>([
   contactWhose,
   contactAdd,
   messageSend,
+  messageTwo,
   messageRead,
   reminderFind,
   utilitiesUnits,
   utilitiesDistance,
   searchAddress,
+  searchCurrency,
+  searchNearby,
 ]);
 const shortest = (family: Family): number => (SINGLE_CALL.has(family) ? 0 : 1);
 

@@ -20,7 +20,7 @@ import { renderTrajectoryShard } from "../../core/dataset/render-shard.ts";
 import { formatOptionIssues, shardCompression } from "../../core/dataset/spec.ts";
 import { ConfigError, InputError, issuesFromZod } from "../../core/errors.ts";
 import { trajectoryFormat } from "../../core/export/formats.ts";
-import { parquetFileKey } from "../../core/export/parquet/index.ts";
+import { PARQUET_SPLITS, PARQUET_TABLES, parquetFileKey } from "../../core/export/parquet/index.ts";
 import type { SchemaLike } from "../../core/schema-keys.ts";
 import { MAX_SHARD_INDEX, type ShardCompression } from "../../core/storage/keys.ts";
 import type { ObjectStore } from "../../core/storage/object-store.ts";
@@ -278,7 +278,7 @@ export function createApp(deps: AppDeps) {
       const { table, split } = c.req.valid("query");
       if (table === undefined || split === undefined) {
         throw new InputError(
-          `Batch ${id} is in format ${spec.format}: shard ${index} is nine files. Name one with ?table=trajectories|nodes|edges&split=train|validation|test.`,
+          `Batch ${id} is in format ${spec.format}: shard ${index} is one file per table and split. Name one with ?table=${PARQUET_TABLES.join("|")}&split=${PARQUET_SPLITS.join("|")}.`,
           [{ path: table === undefined ? "table" : "split", message: "is required for format parquet", value: null }],
         );
       }
@@ -326,7 +326,7 @@ function planOnDemand(spec: TrajectoryBatchSpec, limits: BatchLimits): PlannedBa
 
 /**
  * Checks the format options of an on-demand request: gzip applies to JSONL formats only, and a table format
- * (Parquet: nine files per shard, three tables by three splits) cannot be one streamed response, so it needs
+ * (Parquet: one file per table and split in each shard) cannot be one streamed response, so it needs
  * `store: true` (the reply lists the files) or a batch.
  */
 function assertStreamable(spec: TrajectoryBatchSpec, store: boolean): void {
@@ -334,7 +334,7 @@ function assertStreamable(spec: TrajectoryBatchSpec, store: boolean): void {
   if (issues.length > 0) throw new InputError("Invalid trajectory request", issues);
   if (!store && trajectoryFormat(spec.format).layout === "tables") {
     throw new InputError(
-      `format ${spec.format} writes nine files per shard (trajectories, nodes and edges, each by split), which one response cannot stream. Send "store": true to write them to the store (the reply lists their keys), or POST /v1/batches for a dataset.`,
+      `format ${spec.format} writes ${PARQUET_TABLES.length * PARQUET_SPLITS.length} files per shard (${PARQUET_TABLES.join(", ")}, each by split), which one response cannot stream. Send "store": true to write them to the store (the reply lists their keys), or POST /v1/batches for a dataset.`,
       [{ path: "format", message: "needs store: true (or a batch)", value: spec.format }],
     );
   }

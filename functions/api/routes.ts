@@ -178,7 +178,7 @@ export const shardRoute = createRoute({
   path: "/v1/batches/{id}/shards/{index}",
   summary: "Download one shard of a batch",
   description:
-    "A JSONL shard is one file. A format parquet shard is nine, one per table and split: name one with `table` and `split`.",
+    "A JSONL shard is one file. A format parquet shard is one file per table and split: name one with `table` and `split`.",
   security,
   request: { params: ShardParamsSchema, query: ShardFileQuerySchema },
   responses: {

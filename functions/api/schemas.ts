@@ -29,7 +29,7 @@ export const TrajectoriesRequestSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Write the shard to the object store and reply with its key and sha256 instead of streaming it. Required for format parquet (nine files per shard cannot be one response).",
+        "Write the shard to the object store and reply with its key and sha256 instead of streaming it. Required for format parquet (a file per table and split cannot be one response).",
       ),
   })
   .openapi("TrajectoriesRequest");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,7 +27,7 @@ const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes
 
 // Several CLI runs per test: generous timeouts for a loaded two-core machine.
 describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () => {
-  it("writes nine files per shard whose sizes and sha256 the manifest records", async () => {
+  it("writes a file per table and split of each shard, whose sizes and sha256 the manifest records", async () => {
     const out = tmp();
     const result = await run([
       "trajectories",
@@ -47,7 +47,7 @@ describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () =>
       "{table}/{split}/00001.parquet",
     ]);
     for (const shard of manifest.shards) {
-      expect(shard.files.map((file) => file.key)).toHaveLength(9);
+      expect(shard.files.map((file) => file.key)).toHaveLength(12);
       let listing = "";
       for (const file of shard.files) {
         const bytes = readFileSync(join(out, file.key));
@@ -119,12 +119,36 @@ describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () =>
     for (const [table, order] of [
       ["trajectories", '"index"'],
       ["nodes", "trajectory_id, node_index"],
+      ["node_details", "trajectory_id, node_index"],
       ["edges", "trajectory_id, edge_index"],
     ] as const) {
       const fromSmall = await readParquetRows(join(small, `${table}/*/*.parquet`), order);
       expect(fromSmall.length).toBeGreaterThan(0);
       expect(fromSmall).toStrictEqual(await readParquetRows(join(large, `${table}/*/*.parquet`), order));
     }
+  });
+
+  it("verify names a damaged or missing file of any table, and --resume writes it again byte for byte", async () => {
+    const out = tmp();
+    const flags = ["trajectories", "--count", "120", "--shard-size", "50", "--format", "parquet", "--out", out];
+    expect((await run(flags)).code).toBe(0);
+    const files = readManifest(out).shards.flatMap((shard) => shard.files);
+    const damaged = files.find((file) => file.key === "node_details/train/00001.parquet");
+    const missing = files.find((file) => file.key === "edges/test/00002.parquet");
+    if (damaged === undefined || missing === undefined) throw new Error("expected files are not in the manifest");
+    const original = readFileSync(join(out, damaged.key));
+    const flipped = Buffer.from(original);
+    flipped[100] = (flipped[100] as number) ^ 0xff;
+    writeFileSync(join(out, damaged.key), flipped);
+    rmSync(join(out, missing.key));
+    const verify = await run(["verify", out]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(damaged.key);
+    expect(verify.stdout).toContain(missing.key);
+    expect((await run([...flags, "--resume"])).code).toBe(0);
+    expect(readFileSync(join(out, damaged.key)).equals(original)).toBe(true);
+    expect(sha256(readFileSync(join(out, missing.key)))).toBe(missing.sha256);
+    expect((await run(["verify", out])).code).toBe(0);
   });
 
   it("refuses --gzip, which does not apply to Parquet files", async () => {

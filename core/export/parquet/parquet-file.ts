@@ -12,6 +12,7 @@ import {
   StringColumn,
   StringListColumn,
 } from "./column-buffers.ts";
+import { isoToMs } from "./iso-ms.ts";
 
 /**
  * What a column holds. `category` is dictionary-encoded text (a small vocabulary, or an id repeated on many rows);
@@ -29,7 +30,7 @@ export type ParquetColumnType =
   | "timestamp"
   | "string_list";
 
-/** A column of a table whose rows are `R`: its name, type, meaning and how to read it from a row. */
+/** A column of a table whose rows are `R`: its name, type, meaning and where its value is in a row. */
 export interface ParquetColumn<R> {
   readonly name: string;
   readonly type: ParquetColumnType;
@@ -40,7 +41,13 @@ export interface ParquetColumn<R> {
   /** Says where the row comes from (seed, index), which an evaluation set must not reveal either. */
   readonly provenance?: boolean;
   readonly description: string;
-  readonly get: (row: R) => unknown;
+  /**
+   * Where the value is: a dotted property path from the row (`node.user_context.user_id`). A null or missing object
+   * past the row's own fields gives null. A `timestamp` column's value is ISO-8601 text, written as epoch ms.
+   */
+  readonly path: string;
+  /** Ties the column to its row type (never set). */
+  readonly row?: (row: R) => void;
 }
 
 export interface ParquetFileOptions {
@@ -101,14 +108,14 @@ export class ParquetFileWriter<R> {
 
   /**
    * A function that adds a row whose columns with a 0 in `mask` are null (not read). It is compiled to straight-line
-   * code, one call per column: a loop over the columns calls every getter and buffer from one call site, which V8
-   * cannot inline, and costs about three times as much per value as `JSON.stringify`. Here each getter and buffer
-   * has its own call site, so each stays monomorphic; with one appender per node type, even the property reads in
-   * the getters see a single object shape.
+   * code that reads each column's path inline (`b3.push(row.node.tool_type)`): a loop over the columns calls every
+   * getter and buffer from one call site, which V8 cannot inline, and costs about three times as much per value as
+   * `JSON.stringify`. Here each buffer has its own call site, and each property read its own inline cache in its
+   * own function, so with one appender per node type every read sees a single object shape. (Getter closures, even
+   * inlined, would share one cache across all node types, made megamorphic by the ten node shapes.)
    */
   appender(mask?: Uint8Array): (row: R) => void {
-    const values = this.columns.flatMap((column, c) => [this.buffers[c], column.get]);
-    return appenderFactory(this.columns, mask)(this.counter, ...values) as (row: R) => void;
+    return appenderFactory(this.columns, mask)(this.counter, isoToMs, ...this.buffers) as (row: R) => void;
   }
 
   /** Encodes, compresses and keeps the pending rows as one row group (nothing when there are none). */
@@ -240,16 +247,39 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
   let factory = byMask.get(maskKey);
   if (factory === undefined) {
     const present = (c: number) => mask === undefined || mask[c] === 1;
-    const lines = columns.map((_, c) => (present(c) ? `b${c}.push(g${c}(row));` : `b${c}.push(null);`));
-    const names = columns.flatMap((_, c) => [`b${c}`, `g${c}`]);
+    const lines = columns.map((column, c) => {
+      if (!present(c)) return `b${c}.push(null);`;
+      const value = readExpression(column.path);
+      return column.type === "timestamp"
+        ? `v = ${value}; b${c}.push(typeof v === "string" ? isoToMs(v) : v);`
+        : `b${c}.push(${value});`;
+    });
     factory = new Function(
       "counter",
-      ...names,
-      `return function append(row) {\n${lines.join("\n")}\ncounter.rows++;\n};`,
+      "isoToMs",
+      ...columns.map((_, c) => `b${c}`),
+      `return function append(row) {\nlet v;\n${lines.join("\n")}\ncounter.rows++;\n};`,
     ) as AppenderFactory;
     byMask.set(maskKey, factory);
   }
   return factory;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * JavaScript that reads a column's path from `row`: the row's own fields and their records directly, deeper
+ * objects guarded (`memory_value` is null for a delete). Paths come from the column lists, never from data, and
+ * must be plain identifiers.
+ */
+function readExpression(path: string): string {
+  const [first, second, ...rest] = path.split(".");
+  for (const part of path.split(".")) {
+    if (!IDENTIFIER.test(part)) throw new TypeError(`column path ${path} is not a chain of identifiers`);
+  }
+  let expression = second === undefined ? `row.${first}` : `row.${first}.${second}`;
+  for (const part of rest) expression = `((v = ${expression}) == null ? v : v.${part})`;
+  return expression;
 }
 
 function bufferFor(type: ParquetColumnType, nullable: boolean): ColumnBuffer {

@@ -7,6 +7,7 @@ import {
   type NodeRow,
   nodeColumnMasks,
   nodeColumns,
+  nodeDetailColumns,
   PARQUET_TABLES,
   type ParquetTableName,
   trajectoryColumns,
@@ -43,7 +44,10 @@ export interface ParquetTableOptions {
 
 /** The columns of `table`: without the label columns when `labels` is false, nor seed and index for an evaluation set. */
 export function parquetColumns(table: "trajectories", options?: ParquetTableOptions): ParquetColumn<Trajectory>[];
-export function parquetColumns(table: "nodes", options?: ParquetTableOptions): ParquetColumn<NodeRow>[];
+export function parquetColumns(
+  table: "nodes" | "node_details",
+  options?: ParquetTableOptions,
+): ParquetColumn<NodeRow>[];
 export function parquetColumns(table: "edges", options?: ParquetTableOptions): ParquetColumn<EdgeRow>[];
 export function parquetColumns(table: ParquetTableName, options?: ParquetTableOptions): ParquetColumn<never>[];
 export function parquetColumns(table: ParquetTableName, options: ParquetTableOptions = {}): ParquetColumn<never>[] {
@@ -54,8 +58,12 @@ export function parquetColumns(table: ParquetTableName, options: ParquetTableOpt
 /** Built once: writers of every shard share the column lists, and so their compiled appenders. */
 const COLUMNS = Object.fromEntries(
   PARQUET_TABLES.map((table) => {
-    const all: ParquetColumn<never>[] =
-      table === "trajectories" ? trajectoryColumns() : table === "nodes" ? nodeColumns() : edgeColumns();
+    const all: ParquetColumn<never>[] = {
+      trajectories: trajectoryColumns,
+      nodes: nodeColumns,
+      node_details: nodeDetailColumns,
+      edges: edgeColumns,
+    }[table]();
     return [
       table,
       {
@@ -74,11 +82,18 @@ export function parquetFileKey(table: ParquetTableName, split: SplitName, shard:
 interface SplitWriters {
   trajectories: ParquetFileWriter<Trajectory>;
   nodes: ParquetFileWriter<NodeRow>;
+  node_details: ParquetFileWriter<NodeRow>;
   edges: ParquetFileWriter<EdgeRow>;
 }
 
+/** A node's rows in both node tables, by the compiled appenders of its type. */
+interface NodeAppenders {
+  nodes: (row: NodeRow) => void;
+  details: (row: NodeRow) => void;
+}
+
 /**
- * Turns the trajectories of one shard, in index order, into its nine Parquet files (three tables by three splits).
+ * Turns the trajectories of one shard, in index order, into its Parquet files (every table by every split).
  * Rows go straight from the trajectory objects into column buffers: no JSON is built. Row groups are cut every
  * `ROW_GROUP_ROWS` rows of a file, so the bytes depend only on the trajectories, never on timing or workers.
  * @example
@@ -103,9 +118,8 @@ export class ParquetShardWriter {
     target: 0,
   };
   private readonly nodeIndex = new Map<string, number>();
-  private readonly nodeMasks: Map<string, Uint8Array>;
-  /** Per split, one compiled node appender per node type (see ParquetFileWriter.appender). */
-  private readonly nodeAppenders = new Map<SplitName, Map<string, (row: NodeRow) => void>>();
+  /** Per split, compiled node appenders per node type (see ParquetFileWriter.appender). */
+  private readonly nodeAppenders = new Map<SplitName, Map<string, NodeAppenders>>();
 
   private readonly shard: number;
 
@@ -116,18 +130,28 @@ export class ParquetShardWriter {
       createdBy: GENERATOR_NAME_AND_VERSION,
       metadata: [{ key: "agentsynth.parquet_schema", value: PARQUET_SCHEMA_VERSION }],
     };
-    this.nodeMasks = nodeColumnMasks(parquetColumns("nodes", options));
+    const nodeMasks = nodeColumnMasks(parquetColumns("nodes", options));
+    const detailMasks = nodeColumnMasks(parquetColumns("node_details", options));
     for (const split of PARQUET_SPLITS) {
-      this.writers.set(split, {
+      const writers: SplitWriters = {
         trajectories: new ParquetFileWriter(parquetColumns("trajectories", options), fileOptions),
         nodes: new ParquetFileWriter(parquetColumns("nodes", options), fileOptions),
+        node_details: new ParquetFileWriter(parquetColumns("node_details", options), fileOptions),
         edges: new ParquetFileWriter(parquetColumns("edges", options), fileOptions),
-      });
-      this.rowsBySplit.set(split, { trajectories: 0, nodes: 0, edges: 0 });
-      const nodes = (this.writers.get(split) as SplitWriters).nodes;
+      };
+      this.writers.set(split, writers);
+      this.rowsBySplit.set(split, { trajectories: 0, nodes: 0, node_details: 0, edges: 0 });
       this.nodeAppenders.set(
         split,
-        new Map([...this.nodeMasks].map(([type, mask]) => [type, nodes.appender(mask)] as const)),
+        new Map(
+          [...nodeMasks].map(([type, mask]) => [
+            type,
+            {
+              nodes: writers.nodes.appender(mask),
+              details: writers.node_details.appender(detailMasks.get(type) as Uint8Array),
+            },
+          ]),
+        ),
       );
     }
   }
@@ -143,7 +167,7 @@ export class ParquetShardWriter {
     edgeRow.trajectory = trajectory;
     nodeIndex.clear();
     const { nodes, edges } = trajectory;
-    const appenders = this.nodeAppenders.get(trajectory.split) as Map<string, (row: NodeRow) => void>;
+    const appenders = this.nodeAppenders.get(trajectory.split) as Map<string, NodeAppenders>;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i] as Trajectory["nodes"][number];
       nodeIndex.set(node.node_id, i);
@@ -151,8 +175,10 @@ export class ParquetShardWriter {
       nodeRow.index = i;
       const append = appenders.get(node.node_type);
       if (append === undefined) throw new TypeError(`unknown node type ${node.node_type}`);
-      append(nodeRow);
+      append.nodes(nodeRow);
+      append.details(nodeRow);
       cutIfFull(writers.nodes);
+      cutIfFull(writers.node_details);
     }
     for (let i = 0; i < edges.length; i++) {
       const edge = edges[i] as Trajectory["edges"][number];
@@ -165,10 +191,11 @@ export class ParquetShardWriter {
     }
     rows.trajectories++;
     rows.nodes += nodes.length;
+    rows.node_details += nodes.length;
     rows.edges += edges.length;
   }
 
-  /** The nine files, in table then split order. */
+  /** The files, in table then split order. */
   finish(): ParquetShardFile[] {
     const files: ParquetShardFile[] = [];
     for (const table of PARQUET_TABLES) {

@@ -51,12 +51,15 @@ function globToRegExp(glob: string): RegExp {
 }
 
 const FORMATS = [
-  { format: "trajectory", gzip: false },
-  { format: "graph", gzip: false },
-  { format: "otlp", gzip: true },
+  { format: "trajectory", compress: "none" },
+  { format: "trajectory", compress: "zstd" },
+  { format: "graph", compress: "none" },
+  { format: "otlp", compress: "gzip" },
 ] as const;
 
-describe.each(FORMATS)("the dataset card of --format $format (gzip $gzip)", ({ format, gzip }) => {
+const SUFFIXES = { none: "", gzip: ".gz", zstd: ".zst" } as const;
+
+describe.each(FORMATS)("the dataset card of --format $format (compress $compress)", ({ format, compress }) => {
   const made = generate([
     "--count",
     "240",
@@ -68,7 +71,7 @@ describe.each(FORMATS)("the dataset card of --format $format (gzip $gzip)", ({ f
     "0.3",
     "--format",
     format,
-    ...(gzip ? ["--gzip"] : []),
+    ...(compress === "none" ? [] : ["--compress", compress]),
   ]);
 
   it(
@@ -94,6 +97,17 @@ describe.each(FORMATS)("the dataset card of --format $format (gzip $gzip)", ({ f
     },
     PYTHON_TIMEOUT_MS,
   );
+
+  it("names the shard files as they are written, and the regenerate command compresses them the same way", async () => {
+    const { card, manifest } = await made;
+    const suffix = SUFFIXES[compress];
+    for (const shard of manifest.shards)
+      expect(shard.key).toMatch(new RegExp(`^shards/\\d{5}\\.jsonl${suffix.replace(".", "\\.")}$`));
+    expect(card).toContain(`- \`shards/NNNNN.jsonl${suffix}\`, in index order`);
+    expect(card).toContain(compress === "none" ? "(JSONL, " : `(${compress}-compressed JSONL, `);
+    const command = fencedBlock(card, "sh", "Regenerate it").trim();
+    expect(command.includes(`--compress ${compress}`)).toBe(compress !== "none");
+  });
 
   it("describes this format's records and files, not another's", async () => {
     const { card, dir } = await made;

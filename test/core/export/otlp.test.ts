@@ -126,6 +126,14 @@ function text(span: OtlpSpan, key: string): string | undefined {
   return value !== undefined && "stringValue" in value ? value.stringValue : undefined;
 }
 
+/** The provider each model of the generator belongs to (llama-2: open weights, the conventions' _OTHER). */
+const PROVIDER_OF: Readonly<Record<string, string>> = {
+  "gpt-4": "openai",
+  "claude-3": "anthropic",
+  "gemini-pro": "gcp.gemini",
+  "llama-2": "_OTHER",
+};
+
 describe("toOtlpTrace against the GenAI semantic conventions it declares", () => {
   const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.6 } });
   const trajectories = Array.from({ length: 300 }, (_, i) => generateTrajectory(config, 11, i));
@@ -181,8 +189,13 @@ describe("toOtlpTrace against the GenAI semantic conventions it declares", () =>
     expect([...toolTypes].sort()).toEqual(["datastore", "extension", "function"]);
     let chats = 0;
     let tools = 0;
+    let handoffs = 0;
     trajectories.forEach((trajectory, k) => {
-      const [, ...children] = spansOf(k);
+      const [root, ...children] = spansOf(k);
+      const firstCall = trajectory.nodes.find((node) => node.node_type === "LLM_CALL");
+      expect(text(root as OtlpSpan, "gen_ai.provider.name")).toBe(
+        firstCall?.node_type === "LLM_CALL" ? PROVIDER_OF[firstCall.llm_model] : "_OTHER",
+      );
       children.forEach((span, n) => {
         const node = trajectory.nodes[n] as Trajectory["nodes"][number];
         const operation = text(span, "gen_ai.operation.name");
@@ -195,6 +208,11 @@ describe("toOtlpTrace against the GenAI semantic conventions it declares", () =>
           expect(node.node_type === "LLM_CALL" && attribute(span, "gen_ai.usage.output_tokens")).toStrictEqual({
             intValue: String(node.node_type === "LLM_CALL" ? node.llm_tokens_used : -1),
           });
+          const prompt = node.node_type === "LLM_CALL" ? node.llm_prompt : "";
+          expect(prompt.length).toBeGreaterThan(0);
+          expect(attribute(span, "gen_ai.usage.input_tokens")).toStrictEqual({
+            intValue: String(Math.ceil(Buffer.byteLength(prompt) / 4)),
+          });
         }
         if (operation === "execute_tool") {
           tools++;
@@ -202,13 +220,24 @@ describe("toOtlpTrace against the GenAI semantic conventions it declares", () =>
           expect(span.name).toBe(`execute_tool ${text(span, "gen_ai.tool.name")}`);
           expect(toolTypes.has(text(span, "gen_ai.tool.type") as string)).toBe(true);
         }
-        if (operation === "invoke_agent") expect(span.kind).toBe(1);
+        if (operation === "invoke_agent") {
+          expect(span.kind).toBe(1);
+          // The receiving agent's provider: of its first model call, else of the run's first, else _OTHER.
+          const target = node.node_type === "HANDOFF" ? node.target_agent : "";
+          const calls = trajectory.nodes.filter((candidate) => candidate.node_type === "LLM_CALL");
+          const first = calls.find((call) => call.agent_type === target) ?? calls[0];
+          expect(text(span, "gen_ai.provider.name")).toBe(
+            first?.node_type === "LLM_CALL" ? PROVIDER_OF[first.llm_model] : "_OTHER",
+          );
+          handoffs++;
+        }
         if (["chat", "execute_tool", "invoke_agent"].includes(operation as string))
           expect(operations.has(operation as string)).toBe(true);
       });
     });
     expect(chats).toBeGreaterThan(100);
     expect(tools).toBeGreaterThan(100);
+    expect(handoffs).toBeGreaterThan(10);
   });
 
   it("puts error.type on every span that ended in an error", () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
@@ -52,6 +53,8 @@ const DERIVED = {
   nodes: ["trajectory_id", "node_index"],
   edges: ["trajectory_id", "edge_index", "source_node_index", "target_node_index"],
 } as const;
+/** Model fields of an edge given by position instead: `node_details.node_id` at `source_node_index` / `target_node_index`. */
+const EDGE_ENDS = ["source_node_id", "target_node_id"];
 
 /** A model value as the Parquet reader should give it back: times as epoch ms, free-form records as JSON text. */
 function expected(value: unknown, key: string): unknown {
@@ -104,9 +107,28 @@ describe("Parquet tables", () => {
     ]);
     const columnsOf = (table: (typeof PARQUET_TABLES)[number]) =>
       new Set(parquetColumns(table).map((column) => column.name));
-    expect(columnsOf("nodes")).toStrictEqual(new Set([...DERIVED.nodes, ...nodeFields]));
-    expect(columnsOf("edges")).toStrictEqual(new Set([...DERIVED.edges, ...edgeFields]));
+    // The two node tables share their key and split every other field between them.
+    const nodes = columnsOf("nodes");
+    const details = columnsOf("node_details");
+    expect(new Set([...nodes, ...details])).toStrictEqual(new Set([...DERIVED.nodes, ...nodeFields]));
+    expect(new Set([...nodes].filter((name) => details.has(name)))).toStrictEqual(new Set(DERIVED.nodes));
+    expect(columnsOf("edges")).toStrictEqual(
+      new Set([...DERIVED.edges, ...[...edgeFields].filter((name) => !EDGE_ENDS.includes(name))]),
+    );
     expect(columnsOf("trajectories")).toStrictEqual(trajectoryFields);
+  });
+
+  it("keep text and ids out of the node feature table, and every label in it", () => {
+    const nodes = parquetColumns("nodes");
+    const text = nodes.filter((column) => ["string", "json", "string_list"].includes(column.type) && !column.label);
+    expect(text).toStrictEqual([]);
+    expect(nodes.filter((column) => column.label).map((column) => column.name)).toStrictEqual([
+      "is_anomalous",
+      "anomaly_type",
+      "anomaly_metadata",
+      "anomaly_role",
+    ]);
+    expect(parquetColumns("node_details").filter((column) => column.label)).toStrictEqual([]);
   });
 
   it("for an evaluation set leave out the label columns and seed and index, and still write stripped records", () => {
@@ -130,7 +152,7 @@ describe("Parquet tables", () => {
       const all = parquetColumns(table).map((column) => column.name);
       const unlabelled = parquetColumns(table, { labels: false }).map((column) => column.name);
       const dropped = all.filter((name) => !unlabelled.includes(name));
-      expect(dropped.length).toBeGreaterThan(0);
+      expect(dropped.length > 0, table).toBe(table !== "node_details");
       for (const name of dropped) expect(name).toMatch(/anomal/);
     }
   });
@@ -155,7 +177,7 @@ describe("Parquet tables", () => {
         { shard: 2, start_index: 200, count: 40 },
       ]) {
         const { entry } = await produceTrajectoryShard(store, spec, config, shard);
-        expect(entry.files).toHaveLength(9);
+        expect(entry.files).toHaveLength(PARQUET_TABLES.length * 3);
       }
       // The same spec as JSONL: the rows must match its lines.
       const jsonl = createFsObjectStore({ baseDir: join(dir, "jsonl"), fsync: false });
@@ -184,20 +206,24 @@ describe("Parquet tables", () => {
       expect(rows.some((row) => row.is_anomalous === true && row.anomaly_metadata !== null)).toBe(true);
     });
 
-    it("gives one node row per JSONL node, with its type's fields and nulls elsewhere", async () => {
-      const rows = await readParquetRows(join(dir, "nodes/*/*.parquet"), "trajectory_id, node_index");
+    it("gives one row per JSONL node in each node table, together its type's fields and nulls elsewhere", async () => {
+      const order = "trajectory_id, node_index";
+      const rows = await readParquetRows(join(dir, "nodes/*/*.parquet"), order);
+      const details = await readParquetRows(join(dir, "node_details/*/*.parquet"), order);
       const columns = parquetColumns("nodes").map((column) => column.name);
+      const detailColumns = parquetColumns("node_details").map((column) => column.name);
       const byId = new Map(trajectories.map((t) => [t.trajectory_id, t]));
       expect(rows).toHaveLength(trajectories.reduce((sum, t) => sum + t.nodes.length, 0));
-      for (const row of rows) {
+      expect(details).toHaveLength(rows.length);
+      rows.forEach((row, i) => {
         const trajectory = byId.get(row.trajectory_id as string) as Trajectory;
         const node = trajectory.nodes[row.node_index as number] as unknown as Row;
         const flat = flatten(node, NESTED_NODE_OBJECTS);
         if (Array.isArray(node.validation_criteria)) flat.validation_criteria = node.validation_criteria;
-        expect(row).toStrictEqual(
-          withNulls({ ...flat, trajectory_id: trajectory.trajectory_id, node_index: row.node_index }, columns),
-        );
-      }
+        const keyed = { ...flat, trajectory_id: trajectory.trajectory_id, node_index: row.node_index };
+        expect(row).toStrictEqual(withNulls(keyed, columns));
+        expect(details[i]).toStrictEqual(withNulls(keyed, detailColumns));
+      });
       expect(new Set(rows.map((row) => row.node_type)).size).toBe(10);
     });
 
@@ -210,7 +236,8 @@ describe("Parquet tables", () => {
         const trajectory = byId.get(row.trajectory_id as string) as Trajectory;
         const edge = trajectory.edges[row.edge_index as number] as unknown as Row;
         const position = (id: unknown) => trajectory.nodes.findIndex((node) => node.node_id === id);
-        const flat = flatten(edge, new Set());
+        const { source_node_id: _source, target_node_id: _target, ...rest } = edge;
+        const flat = flatten(rest, new Set());
         expect(row).toStrictEqual(
           withNulls(
             {
@@ -224,6 +251,35 @@ describe("Parquet tables", () => {
           ),
         );
       }
+    });
+
+    it("gives the UUIDs of an edge's ends as node_details.node_id at its node positions", async () => {
+      const source = (glob: string) => `read_parquet('${join(dir, glob)}')`;
+      const db = await DuckDBInstance.create(":memory:");
+      const connection = await db.connect();
+      const result = await connection.runAndReadAll(
+        `SELECT e.trajectory_id, e.edge_index, s.node_id AS source_node_id, t.node_id AS target_node_id
+         FROM ${source("edges/*/*.parquet")} e
+         JOIN ${source("node_details/*/*.parquet")} s ON s.trajectory_id = e.trajectory_id AND s.node_index = e.source_node_index
+         JOIN ${source("node_details/*/*.parquet")} t ON t.trajectory_id = e.trajectory_id AND t.node_index = e.target_node_index
+         ORDER BY e.trajectory_id, e.edge_index`,
+      );
+      const ends = result.getRowObjectsJson();
+      connection.closeSync();
+      db.closeSync();
+      const expected = trajectories
+        .flatMap((t) =>
+          t.edges.map((edge, i) => ({
+            trajectory_id: t.trajectory_id,
+            edge_index: i,
+            source_node_id: edge.source_node_id,
+            target_node_id: edge.target_node_id,
+          })),
+        )
+        .sort((a, b) =>
+          a.trajectory_id < b.trajectory_id ? -1 : a.trajectory_id > b.trajectory_id ? 1 : a.edge_index - b.edge_index,
+        );
+      expect(ends).toStrictEqual(expected);
     });
 
     it("puts each trajectory's rows in the folder of its split", async () => {
@@ -245,7 +301,11 @@ describe("Parquet tables", () => {
       expect(types.get("node_type")).toBe("VARCHAR");
       expect(types.get("duration")).toBe("DOUBLE");
       expect(types.get("is_anomalous")).toBe("BOOLEAN");
-      expect(types.get("validation_criteria")).toBe("VARCHAR[]");
+      const details = new Map(
+        (await parquetColumnTypes(join(dir, "node_details/train/00000.parquet"))).map((c) => [c.name, c.type]),
+      );
+      expect(details.get("validation_criteria")).toBe("VARCHAR[]");
+      expect(details.get("node_index")).toBe("INTEGER");
     });
   });
 });

@@ -11,8 +11,8 @@ import {
 import { type Scenario, ScenarioSchema } from "../../../core/tasks/scenario.ts";
 import { batchOf, jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
-// The template batch without the kind options, captured when scenarios took upstream's milestone shapes.
-const GOLDEN = "6736609e86a57a973eeea83e2f9304c4d05a769825f3ff93e89f0799e329b561";
+// The template batch without the kind options, captured when the template provider gained longer chains (issue 10).
+const GOLDEN = "3b4d41fd36f2bb039b32a6d27307d6f70651a22e967a282bdc6533f5572a45fc";
 const goalOf = (scenario: Scenario) =>
   scenario.messages.find((message) => message.sender === "SYSTEM" && message.recipient === "USER")?.content ?? "";
 const firstOf = (scenario: Scenario) =>
@@ -82,7 +82,7 @@ describe("findWithholdableDetails", () => {
   });
 
   it("finds none when the task has nothing the user could hold back", () => {
-    const { task, context } = validated("Is wifi on?", ["get_wifi_status"], ["setting"]);
+    const { task, context } = validated("Where am I right now?", ["get_current_location"], ["setting"]);
     expect(findWithholdableDetails(task, context)).toStrictEqual([]);
   });
 });
@@ -107,7 +107,7 @@ describe("withholdDetail", () => {
   });
 
   it("returns null for a task without a withholdable detail", () => {
-    const { task, context, scenario } = validated("Is wifi on?", ["get_wifi_status"], ["setting"]);
+    const { task, context, scenario } = validated("Where am I right now?", ["get_current_location"], ["setting"]);
     expect(toMultipleUserTurnScenario(task, scenario, context, createRandomizer(1, "detail"))).toBeNull();
   });
 
@@ -129,7 +129,7 @@ describe("withholdDetail", () => {
 describe("generateTaskBatch with multiTurnRatio", () => {
   it("writes the same bytes as before the option existed when the ratio is 0", async () => {
     const omitted = await jsonl({});
-    // Captured when scenarios took upstream's milestone shapes (the same capture as the insufficient-information test).
+    // Captured with the longer template chains of issue 10 (the same capture as the insufficient-information test).
     expect(createHash("sha256").update(omitted).digest("hex")).toBe(GOLDEN);
     expect(await jsonl({ multiTurnRatio: 0 })).toBe(omitted);
   });

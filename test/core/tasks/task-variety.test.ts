@@ -32,7 +32,7 @@ describe("sentencePattern", () => {
 });
 
 describe("template task variety", () => {
-  it("has at least 150 sentence patterns, chains of 2.3 calls on average and at most 40% single calls", async () => {
+  it("has at least 150 sentence patterns, chains of 2.4 calls on average and at most 40% single calls", async () => {
     const batch = await generateTaskBatch({
       categories: COMBINATIONS,
       count: 1000,
@@ -49,7 +49,8 @@ describe("template task variety", () => {
     );
     expect(figures.tasks).toBe(1000);
     expect(figures.distinctPatterns).toBeGreaterThanOrEqual(150);
-    expect(figures.meanChainLength).toBeGreaterThanOrEqual(2.3);
+    // The floor is 2.3; 2.4 keeps a margin so one family change cannot slip under it unnoticed.
+    expect(figures.meanChainLength).toBeGreaterThanOrEqual(2.4);
     expect(figures.singleCallShare).toBeLessThanOrEqual(0.4);
     expect(figures.gluedThen).toBe(0);
     expect(figures.threeOrMoreCategories).toBe(100);

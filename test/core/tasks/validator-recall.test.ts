@@ -82,3 +82,42 @@ describe("independent calls in any order the data allows", () => {
     accepts("What's today's date, and what's John's number?", ["get_current_timestamp", "search_contacts"]);
   });
 });
+
+describe("a contact found through their messages", () => {
+  it.each([
+    "Change the number of whoever I texted last to +14155550111",
+    "The person I most recently messaged has a new number, +14155550111; update it",
+    "Who did I talk to last? Their number is now +14155550111.",
+  ])("accepts %s when a message search comes before the change", (description) => {
+    accepts(description, ["get_current_timestamp", "search_messages", "search_contacts", "modify_contact"]);
+    accepts(description, ["get_current_timestamp", "search_contacts", "search_messages", "modify_contact"]);
+  });
+
+  it("still rejects the change when nothing searched the messages", () => {
+    const simulation = simulateTrajectory(
+      "Change the number of whoever I texted last to +14155550111",
+      ["search_contacts", "modify_contact"],
+      state,
+    );
+    expect(simulation.reasons[0]).toMatch(/names none of the people/);
+  });
+});
+
+describe("a contact given by an indefinite relationship", () => {
+  it("accepts texting 'a friend' (the user says which one when asked)", () => {
+    accepts('Share where I am with a friend: "I am here"', [
+      "get_current_location",
+      "search_contacts",
+      "send_message_with_phone_number",
+    ]);
+  });
+
+  it("still rejects a relationship nobody in the address book has", () => {
+    const simulation = simulateTrajectory(
+      'Text a cousin "see you soon"',
+      ["search_contacts", "send_message_with_phone_number"],
+      state,
+    );
+    expect(simulation.reasons[0]).toMatch(/names none of the people/);
+  });
+});

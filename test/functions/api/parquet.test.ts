@@ -47,13 +47,13 @@ describe("format parquet over the API", () => {
     expect(gzip.status).toBe(400);
   });
 
-  it("stores the nine files with store: true and lists them with their sha256", async () => {
+  it("stores a file per table and split with store: true and lists them with their sha256", async () => {
     const { post, store } = setup();
     const response = await post("/v1/trajectories", { seed: 3, count: 40, format: "parquet", store: true });
     expect(response.status).toBe(201);
     const reply = (await response.json()) as StoredReply;
     expect(reply.key).toBe(`datasets/${reply.id}/{table}/{split}/00000.parquet`);
-    expect(reply.files).toHaveLength(9);
+    expect(reply.files).toHaveLength(12);
     expect(reply.files.filter((f) => f.table === "trajectories").reduce((sum, f) => sum + f.rows, 0)).toBe(40);
     for (const file of reply.files) {
       const bytes = await store.get(file.key);
@@ -84,7 +84,7 @@ describe("format parquet over the API", () => {
     const manifest = JSON.parse(Buffer.from((await store.get(`datasets/${id}/manifest.json`))!).toString("utf8")) as {
       shards: Array<{ files: Array<{ key: string; rows: number }> }>;
     };
-    expect(manifest.shards.map((shard) => shard.files.length)).toStrictEqual([9, 9]);
+    expect(manifest.shards.map((shard) => shard.files.length)).toStrictEqual([12, 12]);
 
     const missing = await app.request(`/v1/batches/${id}/shards/1`);
     expect(missing.status).toBe(400);
