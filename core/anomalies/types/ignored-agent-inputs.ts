@@ -45,7 +45,8 @@ export function receivedWork(ctx: InjectionContext, quoting: readonly QuotingSte
   for (const edge of ctx.trajectory.edges) {
     if (edge.edge_type !== "handoff") continue;
     const handoff = ctx.node(edge.source_node_id);
-    if (handoff.status !== "completed") continue;
+    // Benign steps spliced in after a handoff can leave its edge starting elsewhere: the handoff itself is needed.
+    if (handoff.node_type !== "HANDOFF" || handoff.status !== "completed") continue;
     const first = ctx.node(edge.target_node_id);
     for (const step of [first, ...agentSegment(ctx, first)]) {
       const received = byStep.get(step);
