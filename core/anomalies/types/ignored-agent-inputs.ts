@@ -18,7 +18,9 @@ export interface ReceivedWork {
  */
 export function injectIgnoredAgentInput(ctx: InjectionContext): AnomalyMetadata {
   const quoting = quotingSteps(ctx);
-  const { handoff, received } = ctx.rng.pick(receivedWork(ctx, quoting));
+  const sites = receivedWork(ctx, quoting);
+  if (sites.length === 0) throw new RangeError("ignored_agent_inputs: no handoff passes a stated finding");
+  const { handoff, received } = ctx.rng.pick(sites);
   const { step, tool } = received;
   restate(ctx, step, null, null);
   const shared = { handoff_node_id: handoff.node_id, ignored_tool_node_id: tool.node_id };

@@ -24,7 +24,9 @@ export interface VerifiedWork {
 export function injectIncorrectVerification(ctx: InjectionContext): AnomalyMetadata {
   const error = ctx.value(ctx.config.parameters.incorrect_verifications.value_error);
   const quoting = quotingSteps(ctx);
-  const { verification, work } = ctx.rng.pick(verifiedWork(ctx, quoting));
+  const sites = verifiedWork(ctx, quoting);
+  if (sites.length === 0) throw new RangeError("incorrect_verifications: no passing check follows a stated finding");
+  const { verification, work } = ctx.rng.pick(sites);
   const { step, tool, quote } = work;
   const stated = contradictQuote(ctx.rng, quote, error);
   const shared = { value_error: round3(error) };

@@ -14,7 +14,9 @@ import { type QuotingStep, quotingSteps, repeatDownstream, restate } from "../mi
 export function injectMisreadToolResult(ctx: InjectionContext): AnomalyMetadata {
   const error = ctx.value(ctx.config.parameters.misread_tool_results.value_error);
   const quoting = quotingSteps(ctx);
-  const { step, tool, quote } = ctx.rng.pick(misreadSites(quoting));
+  const sites = misreadSites(quoting);
+  if (sites.length === 0) throw new RangeError("misread_tool_results: no step states a tool's result");
+  const { step, tool, quote } = ctx.rng.pick(sites);
   const stated = contradictQuote(ctx.rng, quote, error);
   const shared = { value_error: round3(error) };
   restate(ctx, step, tool, stated);
