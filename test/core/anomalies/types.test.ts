@@ -384,8 +384,9 @@ describe("severity", () => {
     validation_loops: (t) => t.metadata.anomaly_metadata?.iterations as number,
     context_drift: (t) => t.metadata.anomaly_metadata?.drift_fraction as number,
     incomplete_responses: (t) => 100 - (t.metadata.anomaly_metadata?.completion_percentage as number),
-    misread_tool_results: (t) => t.metadata.anomaly_metadata?.value_error as number,
-    incorrect_verifications: (t) => t.metadata.anomaly_metadata?.value_error as number,
+    // A run without the type's site holds a fallback type at either severity (the graph is the same): it adds 0.
+    misread_tool_results: (t) => (t.metadata.anomaly_metadata?.value_error as number | undefined) ?? 0,
+    incorrect_verifications: (t) => (t.metadata.anomaly_metadata?.value_error as number | undefined) ?? 0,
   };
 
   it.each(Object.keys(EFFECT) as Array<keyof typeof EFFECT>)("makes a critical %s larger than a low one", (type) => {
