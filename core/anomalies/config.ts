@@ -20,6 +20,9 @@ export const ANOMALY_PARAMETER_DEFAULTS = {
   validation_loops: { iterations: [2, 7] },
   context_drift: { drift_fraction: [0.25, 1] },
   incomplete_responses: { missing_fraction: [0.1, 0.8] },
+  misread_tool_results: { value_error: [0.4, 2] },
+  incorrect_verifications: { value_error: [0.4, 2] },
+  ignored_agent_inputs: {},
 } as const satisfies Record<AnomalyType, Record<string, EffectRange>>;
 
 /**
@@ -46,6 +49,8 @@ const DIFFICULTY_PARAMETER_DEFAULTS: Readonly<
     validation_loops: { iterations: [2, 3] },
     context_drift: { drift_fraction: [0.1, 0.5] },
     incomplete_responses: { missing_fraction: [0.1, 0.5] },
+    misread_tool_results: { value_error: [0.15, 1] },
+    incorrect_verifications: { value_error: [0.15, 1] },
   },
   hard: {
     infinite_loops: { loop_length: [1, 2], iterations: [2, 3] },
@@ -58,6 +63,8 @@ const DIFFICULTY_PARAMETER_DEFAULTS: Readonly<
     validation_loops: { iterations: [2, 2] },
     context_drift: { drift_fraction: [0.05, 0.3] },
     incomplete_responses: { missing_fraction: [0.05, 0.3] },
+    misread_tool_results: { value_error: [0.05, 0.4] },
+    incorrect_verifications: { value_error: [0.05, 0.4] },
   },
 };
 
@@ -78,6 +85,7 @@ const PARAMETER_LIMITS: Readonly<Record<string, { min: number; max: number; inte
   failed_attempts: { min: 1, max: 20, integer: true },
   drift_fraction: { min: 0.01, max: 1, integer: false },
   missing_fraction: { min: 0.01, max: 0.99, integer: false },
+  value_error: { min: 0.01, max: 10, integer: false },
 };
 
 /**
@@ -95,6 +103,10 @@ export const DEFAULT_TYPE_WEIGHTS: Readonly<Record<AnomalyType, number>> = {
   validation_loops: 0.08,
   context_drift: 0.07,
   incomplete_responses: 0.05,
+  // Content-only types from the published failure taxonomies (TRAIL, MAST): not in the original generator.
+  misread_tool_results: 0.08,
+  incorrect_verifications: 0.06,
+  ignored_agent_inputs: 0.06,
 };
 
 export const DEFAULT_SEVERITY_WEIGHTS: Readonly<Record<SeverityLevel, number>> = {

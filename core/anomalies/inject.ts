@@ -6,12 +6,16 @@ import type { AnomalyType } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig } from "./config.ts";
 import { InjectionContext } from "./context.ts";
 import { injectionRandomizer } from "./decide.ts";
+import { quotingSteps } from "./misstatements.ts";
 import type { AnomalyPlan } from "./plan.ts";
 import { injectContextDrift } from "./types/context-drift.ts";
 import { injectHandoffFailure } from "./types/handoff-failures.ts";
+import { injectIgnoredAgentInput, receivedWork } from "./types/ignored-agent-inputs.ts";
 import { injectIncompleteResponse } from "./types/incomplete-responses.ts";
+import { injectIncorrectVerification, verifiedWork } from "./types/incorrect-verifications.ts";
 import { injectInfiniteLoop } from "./types/infinite-loops.ts";
 import { injectMemoryInconsistency } from "./types/memory-inconsistencies.ts";
+import { injectMisreadToolResult } from "./types/misread-tool-results.ts";
 import { injectPlanningParalysis } from "./types/planning-paralysis.ts";
 import { injectSuboptimalPath } from "./types/suboptimal-paths.ts";
 import { injectTimeoutCascade } from "./types/timeout-cascades.ts";
@@ -30,6 +34,30 @@ export const INJECTORS: Readonly<Record<AnomalyType, (ctx: InjectionContext) => 
   validation_loops: injectValidationLoop,
   context_drift: injectContextDrift,
   incomplete_responses: injectIncompleteResponse,
+  misread_tool_results: injectMisreadToolResult,
+  incorrect_verifications: injectIncorrectVerification,
+  ignored_agent_inputs: injectIgnoredAgentInput,
+};
+
+/**
+ * The content-only types change what steps say, never the graph, so they need a run that already has what they
+ * build on: a step stating a tool's result (misread), checked by a passing verification (incorrect verification) or
+ * received through a handoff (ignored input). A run without it gets the nearest type it can hold, in this order;
+ * the labels name the type injected. Checked before any draw, so the stream is the same either way.
+ */
+const CONTENT_FALLBACKS: Readonly<
+  Partial<Record<AnomalyType, { fits: (ctx: InjectionContext) => boolean; fallback: AnomalyType }>>
+> = {
+  incorrect_verifications: {
+    fits: (ctx) => verifiedWork(ctx, quotingSteps(ctx)).length > 0,
+    fallback: "misread_tool_results",
+  },
+  ignored_agent_inputs: {
+    fits: (ctx) => receivedWork(ctx, quotingSteps(ctx)).length > 0,
+    fallback: "misread_tool_results",
+  },
+  // A run where no step states a tool's result (no tool call, or none quoted) drifts instead.
+  misread_tool_results: { fits: (ctx) => quotingSteps(ctx).length > 0, fallback: "context_drift" },
 };
 
 /** Types that need the trajectory's times to decide where to act; the others work on the graph alone. */
@@ -64,23 +92,31 @@ export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
   const { trajectory, plan } = input;
   const { decision } = plan;
   if (NEEDS_TIMES.has(decision.type)) finalizeTrajectory(trajectory, input.startMs);
-  const ctx = new InjectionContext({
-    trajectory,
-    trajectoryConfig: input.trajectoryConfig,
-    ids: input.ids,
-    rng: injectionRandomizer(input.seed, input.index),
-    type: decision.type,
-    severity: decision.severity,
-    counts: plan.counts,
-    config: input.config,
-  });
-  const parameters = INJECTORS[decision.type](ctx);
+  const rng = injectionRandomizer(input.seed, input.index);
+  const contextFor = (type: AnomalyType) =>
+    new InjectionContext({
+      trajectory,
+      trajectoryConfig: input.trajectoryConfig,
+      ids: input.ids,
+      rng,
+      type,
+      severity: decision.severity,
+      counts: plan.counts,
+      config: input.config,
+    });
+  let type = decision.type;
+  let ctx = contextFor(type);
+  for (let rule = CONTENT_FALLBACKS[type]; rule !== undefined && !rule.fits(ctx); rule = CONTENT_FALLBACKS[type]) {
+    type = rule.fallback;
+    ctx = contextFor(type);
+  }
+  const parameters = INJECTORS[type](ctx);
   ctx.placeNewEdges();
   const { metadata } = trajectory;
   metadata.is_anomalous = true;
-  metadata.anomaly_types = [decision.type];
+  metadata.anomaly_types = [type];
   metadata.anomaly_severity = decision.severity;
-  metadata.anomaly_metadata = { type: decision.type, severity: decision.severity, ...parameters };
+  metadata.anomaly_metadata = { type, severity: decision.severity, ...parameters };
   metadata.anomalies = [ctx.label()];
   return finalizeTrajectory(trajectory, input.startMs);
 }

@@ -20,6 +20,9 @@ const NODE_EFFECTS: Readonly<Record<AnomalyType, readonly string[]>> = {
   validation_loops: ["iterations"],
   context_drift: [],
   incomplete_responses: [],
+  misread_tool_results: [],
+  incorrect_verifications: [],
+  ignored_agent_inputs: [],
 };
 
 /** Patterns whose graph always has what the injector builds on, so it needs no extra node (see `addedNodes`). */

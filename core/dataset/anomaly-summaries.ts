@@ -22,4 +22,9 @@ export const ANOMALY_SUMMARIES: Readonly<Record<AnomalyType, string>> = {
     "from a drift point on, tool calls jump to tools the transition table never leads to from the previous one",
   incomplete_responses:
     "the run stops before its final ACTION: steps still running are interrupted and nothing follows",
+  misread_tool_results:
+    "a step states a value its tool did not return (the prompt quotes the real result) and later steps repeat it; only the text changes",
+  incorrect_verifications: "a check passes work that states a value its tool did not return; only the text changes",
+  ignored_agent_inputs:
+    "after a handoff, the receiving agent's step says nothing of the findings handed over, as if none were passed; only the text changes",
 };

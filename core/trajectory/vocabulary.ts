@@ -72,6 +72,9 @@ export const ANOMALY_TYPES = [
   "validation_loops",
   "context_drift",
   "incomplete_responses",
+  "misread_tool_results",
+  "incorrect_verifications",
+  "ignored_agent_inputs",
 ] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 

@@ -163,18 +163,23 @@ const NUMBER = /\d+(?:\.\d+)?/;
 
 /**
  * `quote` stating a value the tool did not return: its first percentage (else its first number) replaced by a different one of the same form
- * (an integer stays an integer, one decimal stays one decimal), between a third and three times the original.
+ * (an integer stays an integer, one decimal stays one decimal). By default the new value is between a third and three
+ * times the original; with `error` (a relative error, e.g. 0.2) it is the original times 1 + error or divided by it,
+ * so a small error makes a misstatement close to the truth.
  * @example
  * contradictQuote(rng, "churn rate rose 4.2% year on year"); // "churn rate rose 9.7% year on year"
  */
-export function contradictQuote(rng: Randomizer, quote: string): string {
+export function contradictQuote(rng: Randomizer, quote: string, error?: number): string {
   const match = PERCENT.exec(quote) ?? NUMBER.exec(quote);
   if (match === null) return flat(`${quote} (no change at all)`);
   const original = Number(match[0]);
   const decimals = match[0].includes(".") ? (match[0].split(".")[1] as string).length : 0;
   let replacement = match[0];
   for (let attempt = 0; replacement === match[0] && attempt < 8; attempt++) {
-    const factor = rng.chance(0.5) ? rng.float(1.4, 3) : rng.float(0.33, 0.7);
+    const up = rng.chance(0.5);
+    let factor: number;
+    if (error !== undefined) factor = up ? 1 + error : 1 / (1 + error);
+    else factor = up ? rng.float(1.4, 3) : rng.float(0.33, 0.7);
     const value = Math.max(decimals > 0 ? 0.1 : 1, original * factor);
     replacement = decimals > 0 ? value.toFixed(decimals) : String(Math.round(value));
   }

@@ -59,9 +59,9 @@ describe("anomaly injection determinism", () => {
       for (let i = 0; i < 50; i++) digest.update(`${serializeTrajectory(generateTrajectory(config, seed, i))}\n`);
       return digest.digest("hex");
     };
-    expect(hash(42)).toMatchInlineSnapshot(`"eecf77b64859c2bec79d9f5d917f45cfbaeaa79fb04896dea0d21eeb35710cd2"`);
-    expect(hash(1337)).toMatchInlineSnapshot(`"238601dcc4faef5e9ac7363028702d449a110728f3c04ce631da8d0616758c06"`);
-    expect(hash(1211)).toMatchInlineSnapshot(`"0b52404e9878ba691994e0d8125a47da81080152dc9f7de0a15d320e4114fc86"`);
+    expect(hash(42)).toMatchInlineSnapshot(`"60d93c2faa9895c800e88d5aac6683f769180d5be33149a13665e439718954cb"`);
+    expect(hash(1337)).toMatchInlineSnapshot(`"836464b4281eea65a213b00d46e8a1006f8223e1e61628c10eff0ecca47d358e"`);
+    expect(hash(1211)).toMatchInlineSnapshot(`"5a5e1792d6912b059cba22d3c1444a9d733d87d0468c06dd4711cc90c6ff8807"`);
   });
 
   it("matches the step-by-step pipeline when generateTrajectory injects", () => {

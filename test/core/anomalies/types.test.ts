@@ -369,7 +369,11 @@ describe("incomplete_responses", () => {
 
 describe("severity", () => {
   /** The trajectory-level size of each type's effect, larger meaning more severe. */
-  const EFFECT: Record<Parameters<typeof anomalousAt>[0], (t: Trajectory) => number> = {
+  // ignored_agent_inputs has no effect size: a step ignores what it was handed or it does not.
+  const EFFECT: Record<
+    Exclude<Parameters<typeof anomalousAt>[0], "ignored_agent_inputs">,
+    (t: Trajectory) => number
+  > = {
     infinite_loops: (t) => t.metadata.anomaly_metadata?.added_nodes as number,
     suboptimal_paths: (t) => t.metadata.anomaly_metadata?.extra_steps as number,
     tool_failure_cascades: (t) => t.metadata.anomaly_metadata?.cascade_length as number,
@@ -380,6 +384,9 @@ describe("severity", () => {
     validation_loops: (t) => t.metadata.anomaly_metadata?.iterations as number,
     context_drift: (t) => t.metadata.anomaly_metadata?.drift_fraction as number,
     incomplete_responses: (t) => 100 - (t.metadata.anomaly_metadata?.completion_percentage as number),
+    // A run without the type's site holds a fallback type at either severity (the graph is the same): it adds 0.
+    misread_tool_results: (t) => (t.metadata.anomaly_metadata?.value_error as number | undefined) ?? 0,
+    incorrect_verifications: (t) => (t.metadata.anomaly_metadata?.value_error as number | undefined) ?? 0,
   };
 
   it.each(Object.keys(EFFECT) as Array<keyof typeof EFFECT>)("makes a critical %s larger than a low one", (type) => {

@@ -199,6 +199,18 @@ describe("content API for the anomaly layer", () => {
     }
   });
 
+  it("contradictQuote with a relative error states the value that much above or below the original", () => {
+    for (let i = 0; i < 200; i++) {
+      const original = 10 + i / 10;
+      const quote = `churn rate rose ${original.toFixed(1)}% year on year`;
+      const wrong = contradictQuote(rng, quote, 0.2);
+      const stated = Number(/(\d+\.\d)%/.exec(wrong)?.[1]);
+      expect(wrong).not.toBe(quote);
+      const ratio = stated / original;
+      expect(Math.abs(ratio - 1.2) < 0.01 || Math.abs(ratio - 1 / 1.2) < 0.01).toBe(true);
+    }
+  });
+
   it("restateStep makes an LLM call state a value the tool did not return, while its prompt quotes the real one", () => {
     const t = trajectories.find((candidate) =>
       candidate.nodes.some((node) => node.node_type === "LLM_CALL" && node.llm_purpose === "reasoning"),
