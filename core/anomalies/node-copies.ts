@@ -74,7 +74,7 @@ export function repeatOf(ctx: InjectionContext, original: TrajectoryNode): Traje
   copy.anomaly_type = null;
   copy.anomaly_role = null;
   delete copy.anomaly_metadata;
-  if (ctx.config.difficulty !== "easy") rephraseRepeat(ctx.rng, copy);
+  if (ctx.config.difficulty !== "easy") rephraseRepeat(ctx, original, copy);
   return copy;
 }
 
