@@ -9,6 +9,7 @@ prints, per type, the ROC-AUC on the `test` split as JSON lines. Needs scikit-le
 
 import json
 import math
+import re
 import sys
 from collections import Counter
 
@@ -55,6 +56,51 @@ def outputs_key(node):
     if kind == "PLANNING":
         return json.dumps(node["planning_output"], sort_keys=True)
     return None
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def numbers(value):
+    """Every number written in a value's text (a JSON value is searched as its JSON text)."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return set(NUMBER.findall(text))
+
+
+def stated_text(node):
+    kind = node["node_type"]
+    if kind == "LLM_CALL":
+        return node["llm_response"]
+    if kind == "REASONING":
+        return node["reasoning_output"]["conclusion"]
+    if kind == "ACTION":
+        return node["final_output"]
+    return None
+
+
+def unsupported_numbers(t, by_id):
+    """Per step that states something about a tool result it consumes: numbers it states that none of its inputs
+    (the tool results, its own prompt, the task) contain. A text-reading aggregate: a misread value shows up here,
+    and so does every number a step computes or rounds on its own."""
+    inputs = {}
+    for e in t["edges"]:
+        if e["edge_type"] == "data_dependency":
+            inputs.setdefault(e["target_node_id"], []).append(by_id.get(e["source_node_id"]))
+    steps = total = 0
+    for node in t["nodes"]:
+        text = stated_text(node)
+        sources = [s for s in inputs.get(node["node_id"], []) if s and s["node_type"] == "TOOL_CALL"]
+        if text is None or not sources:
+            continue
+        known = numbers(t["task_description"])
+        for s in sources:
+            known |= numbers(s["tool_result"]) | numbers(s["tool_parameters"])
+        if node["node_type"] == "LLM_CALL":
+            known |= numbers(node["llm_prompt"])
+        missing = numbers(text) - known
+        total += len(missing)
+        steps += 1 if missing else 0
+    return steps, total
 
 
 def features(t):
@@ -202,6 +248,8 @@ def features(t):
     f["mem_store"] = mem_ops.get("store", 0)
     f["mem_retrieve"] = mem_ops.get("retrieve", 0)
     f["has_action"] = 1.0 if types.get("ACTION", 0) > 0 else 0.0
+    # Content: what steps state against what they read.
+    f["unsupported_steps"], f["unsupported_numbers"] = unsupported_numbers(t, by_id)
     return f
 
 

@@ -1,4 +1,4 @@
-import { restateStep, stepInput, toolParameters } from "../trajectory/content/index.ts";
+import { planStrategy, restateStep, stepInput, toolParameters } from "../trajectory/content/index.ts";
 import type { NodeOf, TrajectoryNode } from "../trajectory/model.ts";
 import type { InjectionContext } from "./context.ts";
 
@@ -8,7 +8,8 @@ import type { InjectionContext } from "./context.ts";
  * that repeats a call (a poll, a framework retry) sends the identical request, so exact repeats are the benign ones.
  * Beyond `easy`, a repetition of `original` is worded again from the generator's own phrasings (a search query drawn
  * again for the task, a model step restated on the same input), so no wording occurs only in anomalies and telling
- * "the same work again" from new work takes reading, not string equality. Plans and other steps repeat as they were.
+ * "the same work again" from new work takes reading, not string equality. A plan is restated in other words with
+ * the same steps, estimate and resources; other steps repeat as they were.
  */
 export function rephraseRepeat(ctx: InjectionContext, original: TrajectoryNode, copy: TrajectoryNode): void {
   const topic = ctx.builder.topic;
@@ -22,6 +23,10 @@ export function rephraseRepeat(ctx: InjectionContext, original: TrajectoryNode, 
     case "LLM_CALL":
     case "REASONING":
       restateStep(ctx.rng, topic, copy, stepInput(inputTool(ctx, original)));
+      return;
+    case "PLANNING":
+      // The same plan in other words: its steps, estimate and resources do not move (a revision's do).
+      copy.planning_output = { ...copy.planning_output, strategy: planStrategy(ctx.rng, topic) };
       return;
     default:
       return;
