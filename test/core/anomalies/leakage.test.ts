@@ -354,10 +354,12 @@ describe("anomaly injection leakage", () => {
     const normalRatio = normalSizes.map((sizes) => sizes.planRatio);
     const separable: string[] = [];
     const pooled: SizeFeatures[] = [];
+    // Two features per type and for all types pooled, checked at once: each check gets its share of α.
+    const comparisons = 2 * anomalousSizes.size;
     for (const [type, sizes] of anomalousSizes) {
       if (type === "incomplete_responses") continue;
       pooled.push(...sizes);
-      const chance = chanceStumpAccuracy(sizes.length, normalSizes.length);
+      const chance = chanceStumpAccuracy(sizes.length, normalSizes.length, comparisons);
       const position = stumpAccuracy(
         sizes.map((s) => s.position),
         normalPosition,
@@ -369,7 +371,7 @@ describe("anomaly injection leakage", () => {
       if (position > chance) separable.push(`${type} node count: ${position.toFixed(3)} > ${chance.toFixed(3)}`);
       if (ratio > chance) separable.push(`${type} planned_steps ratio: ${ratio.toFixed(3)} > ${chance.toFixed(3)}`);
     }
-    const chance = chanceStumpAccuracy(pooled.length, normalSizes.length);
+    const chance = chanceStumpAccuracy(pooled.length, normalSizes.length, comparisons);
     const position = stumpAccuracy(
       pooled.map((s) => s.position),
       normalPosition,

@@ -21,8 +21,11 @@ export function stumpAccuracy(positives: readonly number[], negatives: readonly 
 
 /**
  * The stump accuracy two samples of these sizes exceed by chance about once in a thousand when they come from one
- * distribution (the KS critical value at α = 0.001, c = 1.95), so a test keyed on it does not flake.
+ * distribution (the KS critical value at α = 0.001, c = 1.95, so a test keyed on it does not flake). A test that makes
+ * `comparisons` such checks at once gets the Bonferroni-corrected value (α / comparisons for each), so the test as a
+ * whole still flakes about once in a thousand.
  */
-export function chanceStumpAccuracy(positives: number, negatives: number): number {
-  return 0.5 + (1.95 * Math.sqrt((positives + negatives) / (positives * negatives))) / 2;
+export function chanceStumpAccuracy(positives: number, negatives: number, comparisons = 1): number {
+  const c = comparisons === 1 ? 1.95 : Math.sqrt(-Math.log(0.001 / comparisons / 2) / 2);
+  return 0.5 + (c * Math.sqrt((positives + negatives) / (positives * negatives))) / 2;
 }

@@ -25,13 +25,13 @@ describe("generateTrajectory determinism", () => {
     // Updated for issue #9: the content layer (composed tasks; parameters, results and LLM text from the task).
     // Updated for issue #9: benign noise in normal runs (re-planning, retries, refused handoffs, slow calls...).
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"4d507d6cfb628e1011e270dc33179be49e4a1fb2bfeed6cf2e9f2dda03b441f2"`,
+      `"6003b3e17e458cd1b2366a8ed6a7538951d225bfef1afee0b2f5516c287c27c5"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"e53800c5242c463e3e105909cd2809a1afbd000234afe7b803cde5f5aca73f82"`,
+      `"81f5e6b9a5435bb760f5a1ad221686c70e258803dee56e29344213fe1428ded8"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"03634b1db2b54547523b156f8ada44af7ad98870999c8ab7edb9bc85a270815e"`,
+      `"3cc54e19fcb69b34dc50aed4375169685f84f7bc8a202f83f7719364bb0d11e4"`,
     );
   });
 
