@@ -3,7 +3,16 @@ import type { TrajectoryConfig } from "./config.ts";
 import type { TaskTopic } from "./content/topic.ts";
 import { drawId } from "./ids.ts";
 import type { EdgeOf, TrajectoryEdge, TrajectoryNode } from "./model.ts";
-import { type DATA_TYPES, type RelationshipType, TOOL_TYPES, type ToolType } from "./vocabulary.ts";
+import {
+  type AgentType,
+  type DATA_TYPES,
+  LLM_MODELS,
+  type RelationshipType,
+  TOOL_TYPES,
+  type ToolType,
+} from "./vocabulary.ts";
+
+type LlmModel = (typeof LLM_MODELS)[number];
 
 type DataType = (typeof DATA_TYPES)[number];
 
@@ -39,6 +48,22 @@ export class TrajectoryBuilder {
     this.nodes = nodes;
     this.edges = edges;
   }
+
+  /**
+   * The model an agent runs on: one per agent and run, as a deployment configures it (a run mixes models only when
+   * its agents do). Derived from the task and the agent, not drawn, so every builder of the run (the anomaly
+   * layer's included) gives the same answer.
+   */
+  modelFor(agent: AgentType): LlmModel {
+    let model = this.#models.get(agent);
+    if (model === undefined) {
+      model = LLM_MODELS[fnv1a(`${this.topic.text}\u0000${agent}`) % LLM_MODELS.length] as LlmModel;
+      this.#models.set(agent, model);
+    }
+    return model;
+  }
+
+  readonly #models = new Map<AgentType, LlmModel>();
 
   add<N extends TrajectoryNode>(node: N): N {
     this.nodes.push(node);
@@ -162,4 +187,14 @@ export function round3(value: number): number {
 
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units: a stable, platform-independent hash. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }

@@ -2,7 +2,7 @@ import { round2, round3, type TrajectoryBuilder } from "./builder.ts";
 import { llmText, stepInput } from "./content/llm.ts";
 import { drawId } from "./ids.ts";
 import type { NodeOf } from "./model.ts";
-import { type AgentType, LLM_MODELS, type LlmPurpose } from "./vocabulary.ts";
+import type { AgentType, LlmPurpose } from "./vocabulary.ts";
 
 /**
  * An LLM call for `purpose`. `input` is the tool call whose output it consumes (or null): the prompt quotes that
@@ -16,7 +16,7 @@ export function llmCallNode(
   input: NodeOf<"TOOL_CALL"> | null = null,
 ): NodeOf<"LLM_CALL"> {
   const rng = b.rng;
-  const model = rng.pick(LLM_MODELS);
+  const model = b.modelFor(agent);
   const text = llmText(rng, purpose, b.topic, stepInput(input));
   const tokens = rng.int(100, 2000);
   return {

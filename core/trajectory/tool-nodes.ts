@@ -50,7 +50,7 @@ export function toolCallNode(
 
 /**
  * Turns a tool call into a failed one: status, error code and message, an error result. A TIMEOUT gets status
- * `timeout` and lasts as long as the wait; other errors fail fast.
+ * `timeout` and lasts as long as the wait (the call's `timeout` parameter when it has one); other errors fail fast.
  */
 export function failToolCall(rng: Randomizer, node: NodeOf<"TOOL_CALL">, code: ToolErrorCode): void {
   node.status = code === "TIMEOUT" ? "timeout" : "failed";
@@ -58,7 +58,12 @@ export function failToolCall(rng: Randomizer, node: NodeOf<"TOOL_CALL">, code: T
   node.error_code = code;
   node.error_message = `Tool ${TOOL_LABELS[node.tool_type]} ${TOOL_ERROR_MESSAGES[code]}`;
   node.tool_result = { error: code };
-  node.duration = (code === "TIMEOUT" ? rng.int(10_000, 30_000) : rng.int(300, 5000)) / 1000;
+  // A timeout waits out the call's own `timeout` parameter when it has one.
+  const limit = node.tool_parameters.timeout;
+  node.duration =
+    code === "TIMEOUT" && typeof limit === "number"
+      ? limit
+      : (code === "TIMEOUT" ? rng.int(10_000, 30_000) : rng.int(300, 5000)) / 1000;
 }
 
 /** A retry of `failed`: same tool, same parameters, one more attempt. */

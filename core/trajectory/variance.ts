@@ -30,7 +30,9 @@ export function applyNodeVariance(node: TrajectoryNode, rng: Randomizer): void {
     node.network_calls += 1;
     durationMs += rng.int(500, 3000);
   }
-  node.duration = durationMs / 1000;
+  // A call that timed out waited exactly its own `timeout` (the draw above still runs: the stream stays aligned).
+  const limit = node.node_type === "TOOL_CALL" && node.status === "timeout" ? node.tool_parameters.timeout : undefined;
+  node.duration = typeof limit === "number" ? limit : durationMs / 1000;
 }
 
 export function applyEdgeVariance(edge: TrajectoryEdge, rng: Randomizer): void {

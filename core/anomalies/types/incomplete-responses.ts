@@ -110,13 +110,20 @@ function single<T>(items: readonly T[]): T | undefined {
   return items.length === 1 ? items[0] : undefined;
 }
 
+/** A step cut off mid-run: an error code and no result of success (it never returned one). */
 function interrupt(node: TrajectoryNode): void {
   node.status = "interrupted";
-  node.error_code = null;
+  node.error_code = "INTERRUPTED";
   node.error_message = "Interrupted: the run stopped before this step finished";
-  if (node.node_type === "TOOL_CALL") node.tool_success = false;
-  else if (node.node_type === "MEMORY_ACCESS") node.memory_success = false;
-  else if (node.node_type === "HANDOFF") node.handoff_success = false;
+  if (node.node_type === "TOOL_CALL") {
+    node.tool_success = false;
+    node.tool_result = { error: "INTERRUPTED" };
+  } else if (node.node_type === "LLM_CALL") node.llm_response = "";
+  else if (node.node_type === "MEMORY_ACCESS") {
+    node.memory_success = false;
+    if (node.memory_operation === "retrieve") node.memory_value = null;
+  } else if (node.node_type === "HANDOFF") node.handoff_success = false;
+  else if (node.node_type === "VALIDATION") node.validation_result = false;
 }
 
 function byStart(a: TrajectoryNode, b: TrajectoryNode): number {

@@ -1,6 +1,7 @@
 import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/model.ts";
 import { failToolCall } from "../../trajectory/node-factories.ts";
 import type { InjectionContext } from "../context.ts";
+import { failConsumers } from "../propagate.ts";
 import { ensureToolCall } from "../sites.ts";
 
 /**
@@ -27,7 +28,8 @@ export function injectTimeoutCascade(ctx: InjectionContext): AnomalyMetadata {
     const limit = node.tool_parameters.timeout;
     const drawn = Math.round(ctx.value(parameters.timeout_seconds) * 1000) / 1000;
     failToolCall(ctx.rng, node, "TIMEOUT");
-    node.duration = typeof limit === "number" ? Math.max(before, limit) : Math.round((before + drawn) * 1000) / 1000;
+    // A call with its own timeout stops exactly there; one without waits its usual time plus the drawn delay.
+    node.duration = typeof limit === "number" ? limit : Math.round((before + drawn) * 1000) / 1000;
     const delay = Math.round((node.duration - before) * 1000) / 1000;
     totalDelay += delay;
     ctx.markNode(node, {
@@ -40,7 +42,13 @@ export function injectTimeoutCascade(ctx: InjectionContext): AnomalyMetadata {
     for (const edge of ctx.outEdges(node)) ctx.markEdge(edge, { role: "delayed", position });
   });
   // Every step downstream of the first timeout starts later by the wait: real symptoms, so labelled.
-  const timedOut = new Set<TrajectoryNode>(chain);
+  const starved = failConsumers(
+    ctx,
+    chain,
+    { timeouts: chain.length, role: "starved_consumer" },
+    { keepDuration: true },
+  );
+  const timedOut = new Set<TrajectoryNode>([...chain, ...starved]);
   for (const node of ctx.descendants(root))
     if (!timedOut.has(node)) ctx.markNode(node, { timeouts: chain.length, role: "delayed" });
   return {

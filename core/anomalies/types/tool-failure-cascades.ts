@@ -4,6 +4,7 @@ import { TOOL_LABELS } from "../../trajectory/tool-content.ts";
 import { applyNodeVariance } from "../../trajectory/variance.ts";
 import { TOOL_ERROR_CODES, type ToolErrorCode } from "../../trajectory/vocabulary.ts";
 import { type InjectionContext, STEP_TYPES } from "../context.ts";
+import { failConsumers } from "../propagate.ts";
 import { ensureToolCall } from "../sites.ts";
 
 /** Root causes that fail fast; a TIMEOUT root is a timeout cascade instead. */
@@ -34,6 +35,7 @@ export function injectToolFailureCascade(ctx: InjectionContext): AnomalyMetadata
       ctx.markNode(node, { ...shared, role: "propagated_failure", depth: k + 1 });
       failed.push(node);
     });
+  failed.push(...failConsumers(ctx, failed, { ...shared, role: "starved_consumer" }));
   for (const node of failed) {
     for (const edge of ctx.outEdges(node)) ctx.markEdge(edge, { ...shared, role: "failure_propagation" });
   }

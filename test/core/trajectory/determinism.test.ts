@@ -23,15 +23,16 @@ describe("generateTrajectory determinism", () => {
     // Golden: a change here changes every dataset; update only on purpose and say so in the changelog.
     // Updated for issue #3: trajectories gained the `split` field (all other bytes unchanged; ratio 0 injects nothing).
     // Updated for issue #9: the content layer (composed tasks; parameters, results and LLM text from the task).
-    // Updated for issue #9: benign noise in normal runs (re-planning, retries, refused handoffs, slow calls...).
+    // Updated for issue #9: benign noise in normal runs (re-planning, retries, refused handoffs, slow calls...), one
+    // model per agent and run, timeouts that wait their own timeout parameter.
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"6003b3e17e458cd1b2366a8ed6a7538951d225bfef1afee0b2f5516c287c27c5"`,
+      `"2b76fd66da528558390674115eb2ae3ea14602b0ec845a3b3c751b2e165314b6"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"81f5e6b9a5435bb760f5a1ad221686c70e258803dee56e29344213fe1428ded8"`,
+      `"e2c5af816de9c921965c9969f48f7fd310aa0060998c617dd3b619b2de4cdd7a"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"3cc54e19fcb69b34dc50aed4375169685f84f7bc8a202f83f7719364bb0d11e4"`,
+      `"b087ee66d69c4d15bf75e918cb831c25fc5ec716e59349b20014a463e80345b0"`,
     );
   });
 
