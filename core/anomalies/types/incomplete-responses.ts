@@ -62,7 +62,7 @@ export function injectIncompleteResponse(ctx: InjectionContext): AnomalyMetadata
  * Share of incomplete responses that are a premature final answer rather than a run cut off mid-step. At `easy`
  * every one is cut off (no final ACTION: a one-line rule finds it); harder datasets mostly answer too early.
  */
-const PREMATURE_SHARE: Readonly<Record<AnomalyDifficulty, number>> = { easy: 0, realistic: 0.65, hard: 0.8 };
+const PREMATURE_SHARE: Readonly<Record<AnomalyDifficulty, number>> = { easy: 0, realistic: 0.8, hard: 0.9 };
 
 /**
  * The agent skips the work still to do before its final answer and answers anyway, as if it had finished: the last
