@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { parseTrajectoryConfig, type Trajectory, type TrajectoryNode } from "../../../core/trajectory/index.ts";
+import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 
 const config = parseTrajectoryConfig({ anomaly_injection: { ratio: 0.5 } });
 const trajectories: Trajectory[] = [11, 12].flatMap((seed) =>
@@ -19,7 +20,14 @@ describe("realism of normal and anomalous runs alike (issue 9, point 6)", () => 
   });
 
   it("gives an interrupted step an error code and no result of success", () => {
-    const interrupted = nodes.filter((node) => node.status === "interrupted");
+    // Only runs cut short: at realistic difficulty most incomplete responses are premature answers instead.
+    const types = Object.fromEntries(
+      ANOMALY_TYPES.map((type) => [type, { weight: type === "incomplete_responses" ? 1 : 0 }]),
+    );
+    const cut = parseTrajectoryConfig({ anomaly_injection: { ratio: 1, types } });
+    const interrupted = Array.from({ length: 400 }, (_, i) => generateTrajectory(cut, 13, i))
+      .flatMap((t) => t.nodes)
+      .filter((node) => node.status === "interrupted");
     expect(interrupted.length).toBeGreaterThan(10);
     for (const node of interrupted) {
       expect(node.error_code).toBe("INTERRUPTED");
