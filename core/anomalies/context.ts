@@ -147,6 +147,12 @@ export class InjectionContext {
     this.#labelledEdges.add(edge);
   }
 
+  /** Whether an earlier anomaly of the trajectory labelled `node` (see `LabelLedger`). */
+  isClaimed(node: TrajectoryNode): boolean {
+    const owner = this.#ledger.nodes.get(node.node_id);
+    return owner !== undefined && owner !== this;
+  }
+
   /** Runs `change` without labelling what it touches: setup the anomaly needs that is not itself wrong. */
   unlabelled<T>(change: () => T): T {
     this.#quiet++;

@@ -199,6 +199,22 @@ describe("trajectories with several anomalies", () => {
     for (const { seed, i, t } of runs) expect(multiLabelViolations(t), `seed ${seed} #${i}`).toStrictEqual([]);
   });
 
+  it("start a further anomaly at a step of its own where it can: few root causes are shared", () => {
+    let later = 0;
+    let shared = 0;
+    for (const { t } of runs) {
+      const byId = new Map(t.nodes.map((node) => [node.node_id, node]));
+      for (const entry of t.metadata.anomalies.slice(1)) {
+        later++;
+        const root = byId.get(entry.root_cause_node_id);
+        if (root?.anomaly_type !== entry.anomaly_type) shared++;
+        else expect(root.anomaly_role).toBe("root_cause");
+      }
+    }
+    expect(later).toBeGreaterThan(100);
+    expect(shared / later).toBeLessThan(0.15);
+  });
+
   it("label every anomaly at every difficulty and with the largest maximum", () => {
     for (const difficulty of ["easy", "hard"])
       for (let i = 0; i < 300; i++) {
