@@ -127,9 +127,18 @@ export interface AnomalyInjectionConfig {
   /** Weights of `SEVERITY_LEVELS`, in that order. */
   readonly severityWeights: readonly number[];
   readonly parameters: AnomalyParameters;
+  /**
+   * The most anomalies one anomalous trajectory can hold (1 to `MAX_ANOMALIES_PER_TRAJECTORY`, default 1). Above 1,
+   * an anomalous trajectory draws how many (see `decideAnomalies`), most still get one.
+   */
+  readonly maxPerTrajectory: number;
 }
 
+/** The upper limit of `anomaly_injection.max_per_trajectory`: keeps one trajectory a bounded amount of work. */
+export const MAX_ANOMALIES_PER_TRAJECTORY = 5;
+
 const Weight = z.number().min(0).max(1e6);
+const MAX_PER_TRAJECTORY_MESSAGE = `must be an integer from 1 to ${MAX_ANOMALIES_PER_TRAJECTORY}`;
 
 function typeEntrySchema(type: AnomalyType) {
   const shape: Record<string, z.ZodType> = { weight: Weight.optional() };
@@ -163,6 +172,15 @@ export const AnomalyInjectionInputSchema = z.strictObject({
     })
     .optional()
     .describe("relative weights of the severity levels"),
+  max_per_trajectory: z
+    .number({ error: MAX_PER_TRAJECTORY_MESSAGE })
+    .int({ error: MAX_PER_TRAJECTORY_MESSAGE })
+    .min(1, { error: MAX_PER_TRAJECTORY_MESSAGE })
+    .max(MAX_ANOMALIES_PER_TRAJECTORY, { error: MAX_PER_TRAJECTORY_MESSAGE })
+    .optional()
+    .describe(
+      `most anomalies in one anomalous trajectory, an integer from 1 to ${MAX_ANOMALIES_PER_TRAJECTORY} (default 1)`,
+    ),
 });
 
 export type AnomalyInjectionInput = z.input<typeof AnomalyInjectionInputSchema>;
@@ -219,6 +237,7 @@ export function parseAnomalyInjectionConfig(input: unknown): AnomalyInjectionCon
     typeWeights: typeNames.map((type) => weights[type] as number),
     severityWeights,
     parameters: parameters as unknown as AnomalyParameters,
+    maxPerTrajectory: parsed.data.max_per_trajectory ?? 1,
   };
 }
 
@@ -235,6 +254,7 @@ export function describeAnomalyInjectionConfig(config: AnomalyInjectionConfig): 
       }),
     ),
     severity: Object.fromEntries(SEVERITY_LEVELS.map((level, i) => [level, config.severityWeights[i]])),
+    max_per_trajectory: config.maxPerTrajectory,
   };
 }
 

@@ -27,6 +27,19 @@ export const STEP_TYPES: ReadonlySet<TrajectoryNode["node_type"]> = new Set(
 );
 
 /**
+ * Which anomaly of a trajectory labelled each node and edge first, shared by the contexts of one trajectory (it has
+ * several when `max_per_trajectory` > 1). A node or edge keeps the labels (`anomaly_type`, `anomaly_role`,
+ * `anomaly_metadata`) of the first anomaly that marked it; a later anomaly that marks it too lists it in its own
+ * `metadata.anomalies` entry without relabelling it.
+ */
+export class LabelLedger {
+  readonly nodes = new Map<string, InjectionContext>();
+  readonly edges = new Map<string, InjectionContext>();
+  /** Every context of the trajectory, in creation order. */
+  readonly contexts: InjectionContext[] = [];
+}
+
+/**
  * What one injector works with: the finalized trajectory, a builder over its arrays (so new nodes and edges come from
  * the generator's own factories and distributions), the injection stream, and the labelling helpers. Every node or
  * edge an injector creates or changes goes through `markNode`/`markEdge`, which is what makes the labels exact.
@@ -46,6 +59,7 @@ export class InjectionContext {
   readonly #labelledEdges = new Set<TrajectoryEdge>();
   #root: TrajectoryNode | null = null;
   #quiet = 0;
+  readonly #ledger: LabelLedger;
   /** Lookup tables over the current graph; dropped by every structural change (see `invalidate`). */
   #adjacency: Adjacency | null = null;
 
@@ -58,7 +72,11 @@ export class InjectionContext {
     severity: SeverityLevel;
     counts: Readonly<Record<string, number>>;
     config: AnomalyInjectionConfig;
+    /** Shared by the anomalies of one trajectory; a context of its own when absent. */
+    ledger?: LabelLedger;
   }) {
+    this.#ledger = options.ledger ?? new LabelLedger();
+    this.#ledger.contexts.push(this);
     this.trajectory = options.trajectory;
     this.rng = options.rng;
     this.type = options.type;
@@ -94,10 +112,18 @@ export class InjectionContext {
 
   /**
    * Labels `node` as part of this anomaly: the root cause (the single decisive step; the first one marked wins) or a
-   * symptom. Legitimate work the anomaly builds on is never marked; inside `unlabelled` marking does nothing.
+   * symptom. Legitimate work the anomaly builds on is never marked; inside `unlabelled` marking does nothing. A node
+   * an earlier anomaly of the trajectory labelled keeps its labels (see `LabelLedger`) and joins this anomaly's entry.
    */
   markNode(node: TrajectoryNode, metadata: AnomalyMetadata, role: AnomalyRole = "symptom"): void {
     if (this.#quiet > 0) return;
+    const owner = this.#ledger.nodes.get(node.node_id);
+    if (owner !== undefined && owner !== this) {
+      if (role === "root_cause" && this.#root === null) this.#root = node;
+      this.#labelledNodes.add(node);
+      return;
+    }
+    this.#ledger.nodes.set(node.node_id, this);
     node.is_anomalous = true;
     node.anomaly_type = this.type;
     if (role === "root_cause" && this.#root === null) this.#root = node;
@@ -108,11 +134,23 @@ export class InjectionContext {
 
   markEdge(edge: TrajectoryEdge, metadata: AnomalyMetadata): void {
     if (this.#quiet > 0) return;
+    const owner = this.#ledger.edges.get(edge.edge_id);
+    if (owner !== undefined && owner !== this) {
+      this.#labelledEdges.add(edge);
+      return;
+    }
+    this.#ledger.edges.set(edge.edge_id, this);
     edge.is_anomalous = true;
     edge.anomaly_type = this.type;
     edge.anomaly_role = "symptom";
     edge.anomaly_metadata = { severity: this.severity, ...(edge.anomaly_metadata ?? {}), ...metadata };
     this.#labelledEdges.add(edge);
+  }
+
+  /** Whether an earlier anomaly of the trajectory labelled `node` (see `LabelLedger`). */
+  isClaimed(node: TrajectoryNode): boolean {
+    const owner = this.#ledger.nodes.get(node.node_id);
+    return owner !== undefined && owner !== this;
   }
 
   /** Runs `change` without labelling what it touches: setup the anomaly needs that is not itself wrong. */
@@ -127,14 +165,16 @@ export class InjectionContext {
 
   /**
    * The `metadata.anomalies` entry of this anomaly, from what was marked and is still in the trajectory. Without an
-   * explicit root cause, the first marked node in execution order is it.
+   * explicit root cause, the first marked node in execution order is it. Roles are set on the nodes this anomaly
+   * labelled first; a node an earlier anomaly labelled keeps its role (see `LabelLedger`).
    */
   label(): AnomalyLabel {
     const nodes = this.trajectory.nodes.filter((node) => this.#labelledNodes.has(node));
     const edges = this.trajectory.edges.filter((edge) => this.#labelledEdges.has(edge));
     let root = this.#root !== null && nodes.includes(this.#root) ? this.#root : nodes[0];
     if (root === undefined) throw new RangeError(`the ${this.type} injection labelled no node`);
-    for (const node of nodes) node.anomaly_role = node === root ? "root_cause" : "symptom";
+    for (const node of nodes)
+      if (this.#ledger.nodes.get(node.node_id) === this) node.anomaly_role = node === root ? "root_cause" : "symptom";
     root = root as TrajectoryNode;
     return {
       anomaly_type: this.type,
@@ -144,6 +184,29 @@ export class InjectionContext {
       node_ids: nodes.map((node) => node.node_id),
       edge_ids: edges.map((edge) => edge.edge_id),
     };
+  }
+
+  /** Whether a node this anomaly marked is still in the trajectory (a later cut can remove all of them). */
+  hasLabelledNodes(): boolean {
+    return this.trajectory.nodes.some((node) => this.#labelledNodes.has(node));
+  }
+
+  /**
+   * Removes this anomaly from the trajectory's labels, for one whose every node a later anomaly cut away: the edges
+   * it labelled first that are still there are labelled as in a normal run, and leave every entry.
+   */
+  withdraw(): void {
+    for (const edge of this.trajectory.edges) {
+      if (!this.#labelledEdges.has(edge) || this.#ledger.edges.get(edge.edge_id) !== this) continue;
+      edge.is_anomalous = false;
+      edge.anomaly_type = null;
+      edge.anomaly_role = null;
+      delete edge.anomaly_metadata;
+      this.#ledger.edges.delete(edge.edge_id);
+      for (const other of this.#ledger.contexts) other.#labelledEdges.delete(edge);
+    }
+    this.#labelledNodes.clear();
+    this.#labelledEdges.clear();
   }
 
   /** A factory-made node gets the same variance step as every generated node. */
@@ -186,9 +249,25 @@ export class InjectionContext {
     this.invalidate();
   }
 
-  /** Puts `node` where `old` was (same list position); edges follow the node id. */
+  /**
+   * Puts `node` where `old` was (same list position); edges follow the node id. When an earlier anomaly of the
+   * trajectory labelled `old`, the new node carries its labels and takes its place in that anomaly's entry.
+   */
   replaceNode(old: TrajectoryNode, node: TrajectoryNode): void {
     this.trajectory.nodes[this.trajectory.nodes.indexOf(old)] = node;
+    const owner = this.#ledger.nodes.get(old.node_id);
+    if (owner !== undefined && owner !== this) {
+      node.is_anomalous = old.is_anomalous;
+      node.anomaly_type = old.anomaly_type;
+      node.anomaly_role = old.anomaly_role;
+      if (old.anomaly_metadata === undefined) delete node.anomaly_metadata;
+      else node.anomaly_metadata = { ...old.anomaly_metadata };
+      for (const context of this.#ledger.contexts) {
+        if (!context.#labelledNodes.delete(old)) continue;
+        context.#labelledNodes.add(node);
+        if (context.#root === old) context.#root = node;
+      }
+    }
     this.invalidate();
   }
 

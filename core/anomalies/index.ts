@@ -9,8 +9,17 @@ export {
   DEFAULT_TYPE_WEIGHTS,
   describeAnomalyInjectionConfig,
   type EffectRange,
+  MAX_ANOMALIES_PER_TRAJECTORY,
   parseAnomalyInjectionConfig,
 } from "./config.ts";
-export { type AnomalyDecision, decideAnomaly, effectCount, effectValue, injectionRandomizer } from "./decide.ts";
+export {
+  type AnomalyDecision,
+  decideAnomalies,
+  decideAnomaly,
+  EXTRA_ANOMALY_CHANCE,
+  effectCount,
+  effectValue,
+  injectionRandomizer,
+} from "./decide.ts";
 export { INJECTORS, type InjectAnomalyInput, injectAnomaly } from "./inject.ts";
 export { finishTrajectory } from "./step.ts";

@@ -2,12 +2,12 @@ import type { Randomizer, Seed } from "../random.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { finalizeTrajectory } from "../trajectory/finalize.ts";
 import type { AnomalyMetadata, Trajectory } from "../trajectory/model.ts";
-import type { AnomalyType } from "../trajectory/vocabulary.ts";
+import { type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig } from "./config.ts";
-import { InjectionContext } from "./context.ts";
+import { InjectionContext, LabelLedger } from "./context.ts";
 import { injectionRandomizer } from "./decide.ts";
 import { quotingSteps } from "./misstatements.ts";
-import type { AnomalyPlan } from "./plan.ts";
+import type { AnomalyPlan, PlannedAnomaly } from "./plan.ts";
 import { injectContextDrift } from "./types/context-drift.ts";
 import { injectHandoffFailure } from "./types/handoff-failures.ts";
 import { injectIgnoredAgentInput, receivedWork } from "./types/ignored-agent-inputs.ts";
@@ -71,7 +71,7 @@ export interface InjectAnomalyInput {
   trajectoryConfig: TrajectoryConfig;
   /** The trajectory's id stream (the draft builder's `ids`), so new ids continue it. */
   ids: Randomizer;
-  /** The plan the draft was built with (`planAnomaly`): type, severity and the node-adding effect counts. */
+  /** The plan the draft was built with (`planAnomalyStep`): the anomalies, their severity and node-adding counts. */
   plan: AnomalyPlan;
   config: AnomalyInjectionConfig;
   seed: Seed;
@@ -79,10 +79,41 @@ export interface InjectAnomalyInput {
 }
 
 /**
- * The anomaly step of generation: injects `decision` into trajectory `index`, labels the trajectory, its changed
- * nodes and edges, and finalizes (times, scores, metrics). It works on the draft, between variance and finalize;
- * the one type that needs times (incomplete_responses) finalizes first. Every choice comes from the injection stream
- * of (seed, index), so it is as deterministic as the rest.
+ * Where an anomaly goes in the injection order of a trajectory with several: first the ones that add or reshape
+ * steps, then the content-only ones (they restate steps the run now has, and fall back on the final graph), then
+ * the failures that propagate downstream (so the steps the others added are downstream too), last the one that cuts
+ * the run short (incomplete_responses needs the times and removes what comes after its cut).
+ */
+function injectionRank(type: AnomalyType): number {
+  if (NEEDS_TIMES.has(type)) return 3;
+  if (type === "tool_failure_cascades" || type === "timeout_cascades") return 2;
+  return CONTENT_TYPES.has(type) ? 1 : 0;
+}
+
+/** Types that change what steps say (and context drift, their last fallback), not how many steps there are. */
+const CONTENT_TYPES: ReadonlySet<AnomalyType> = new Set([
+  "misread_tool_results",
+  "incorrect_verifications",
+  "ignored_agent_inputs",
+  "context_drift",
+]);
+
+const SEVERITY_RANK: Readonly<Record<SeverityLevel, number>> = Object.fromEntries(
+  SEVERITY_LEVELS.map((level, rank) => [level, rank]),
+) as Record<SeverityLevel, number>;
+
+/**
+ * The anomaly step of generation: injects the plan's anomalies into trajectory `index`, labels the trajectory, its
+ * changed nodes and edges, and finalizes (times, scores, metrics). It works on the draft, between variance and
+ * finalize; the one type that needs times (incomplete_responses) finalizes first. Every choice comes from the
+ * injection streams of (seed, index), one per anomaly, so it is as deterministic as the rest.
+ *
+ * With several anomalies (`max_per_trajectory` > 1) they go in the order of `injectionRank`, each with its own
+ * stream, severity and `metadata.anomalies` entry; the entries and `anomaly_types` list them primary first
+ * (`decideAnomalies` order). A node two anomalies touch keeps the labels of the first that marked it and is listed in
+ * both entries (see `LabelLedger`). An anomaly whose content fallback lands on a type the trajectory already has is
+ * left out (the fallbacks add no nodes), as is one whose every node a later cut removed; `anomaly_severity` is the
+ * highest of the entries and `anomaly_metadata` the primary's parameters plus `anomaly_count`.
  * @example
  * const plan = planAnomaly(decision, anomalies, 42, 7);
  * const draft = draftTrajectory(config, 42, 7, plan.budget);
@@ -90,33 +121,58 @@ export interface InjectAnomalyInput {
  */
 export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
   const { trajectory, plan } = input;
-  const { decision } = plan;
-  if (NEEDS_TIMES.has(decision.type)) finalizeTrajectory(trajectory, input.startMs);
-  const rng = injectionRandomizer(input.seed, input.index);
-  const contextFor = (type: AnomalyType) =>
-    new InjectionContext({
-      trajectory,
-      trajectoryConfig: input.trajectoryConfig,
-      ids: input.ids,
-      rng,
-      type,
-      severity: decision.severity,
-      counts: plan.counts,
-      config: input.config,
-    });
-  let type = decision.type;
-  let ctx = contextFor(type);
-  for (let rule = CONTENT_FALLBACKS[type]; rule !== undefined && !rule.fits(ctx); rule = CONTENT_FALLBACKS[type]) {
-    type = rule.fallback;
-    ctx = contextFor(type);
+  const ledger = new LabelLedger();
+  const order = [...plan.anomalies].sort(
+    (a, b) => injectionRank(a.decision.type) - injectionRank(b.decision.type) || a.position - b.position,
+  );
+  const injected: Array<{ planned: PlannedAnomaly; ctx: InjectionContext; parameters: AnomalyMetadata }> = [];
+  const types = new Set<AnomalyType>();
+  for (const planned of order) {
+    const { decision } = planned;
+    if (NEEDS_TIMES.has(decision.type)) finalizeTrajectory(trajectory, input.startMs);
+    const rng = injectionRandomizer(input.seed, input.index, planned.position);
+    const contextFor = (type: AnomalyType) =>
+      new InjectionContext({
+        trajectory,
+        trajectoryConfig: input.trajectoryConfig,
+        ids: input.ids,
+        rng,
+        type,
+        severity: decision.severity,
+        counts: planned.counts,
+        config: input.config,
+        ledger,
+      });
+    let type = decision.type;
+    let ctx = contextFor(type);
+    for (let rule = CONTENT_FALLBACKS[type]; rule !== undefined && !rule.fits(ctx); rule = CONTENT_FALLBACKS[type]) {
+      type = rule.fallback;
+      ctx = contextFor(type);
+    }
+    if (types.has(type)) continue;
+    types.add(type);
+    const parameters = INJECTORS[type](ctx);
+    ctx.placeNewEdges();
+    injected.push({ planned, ctx, parameters });
   }
-  const parameters = INJECTORS[type](ctx);
-  ctx.placeNewEdges();
+  injected.sort((a, b) => a.planned.position - b.planned.position);
+  const kept = injected.filter(({ ctx }) => ctx.hasLabelledNodes());
+  for (const { ctx } of injected) if (!kept.some((entry) => entry.ctx === ctx)) ctx.withdraw();
+  const first = kept[0];
+  if (first === undefined) throw new RangeError("the anomaly step left no labelled anomaly");
+  const labels = kept.map(({ ctx }) => ctx.label());
   const { metadata } = trajectory;
   metadata.is_anomalous = true;
-  metadata.anomaly_types = [type];
-  metadata.anomaly_severity = decision.severity;
-  metadata.anomaly_metadata = { type, severity: decision.severity, ...parameters };
-  metadata.anomalies = [ctx.label()];
+  metadata.anomaly_types = labels.map((label) => label.anomaly_type);
+  metadata.anomaly_severity = labels
+    .map((label) => label.severity)
+    .reduce((a, b) => (SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a));
+  metadata.anomaly_metadata = {
+    type: first.ctx.type,
+    severity: first.planned.decision.severity,
+    ...first.parameters,
+    ...(labels.length > 1 ? { anomaly_count: labels.length } : {}),
+  };
+  metadata.anomalies = labels;
   return finalizeTrajectory(trajectory, input.startMs);
 }

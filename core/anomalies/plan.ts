@@ -3,7 +3,7 @@ import { STRUCTURAL_MIN_NODES } from "../trajectory/defaults.ts";
 import type { NodeBudget } from "../trajectory/generate.ts";
 import type { AnomalyType, PatternName } from "../trajectory/vocabulary.ts";
 import type { AnomalyInjectionConfig } from "./config.ts";
-import { type AnomalyDecision, decideAnomaly, effectCount } from "./decide.ts";
+import { type AnomalyDecision, decideAnomalies, effectCount } from "./decide.ts";
 
 /**
  * The effect parameters that add nodes, per type, in the order they shrink when the trajectory has no room for them
@@ -31,31 +31,52 @@ const HAS_HANDOFF: ReadonlySet<PatternName> = new Set(["multi_agent_handoffs"]);
 // complex_research may validate a memory read instead.
 const HAS_CHECKED_WORK: ReadonlySet<PatternName> = new Set(["branched_analysis", "error_recovery"]);
 
+/**
+ * Nodes the pattern must still build beyond its structural minimum for a further node-adding anomaly to be kept:
+ * the anomalies after the first need steps of the run to act on (a drift needs two work steps in a row), not only
+ * the ones the first added.
+ */
+const EXTRA_SLACK = 2;
+
+/** One anomaly of a plan: its decision and the node-adding effect counts drawn for it. */
+export interface PlannedAnomaly {
+  readonly decision: AnomalyDecision;
+  /** Position in `decideAnomalies` order (0 is the primary): names the anomaly's plan and injection streams. */
+  readonly position: number;
+  readonly counts: Record<string, number>;
+}
+
 /** What the anomaly step will do to trajectory `index`, decided before its base graph is built. */
 export interface AnomalyPlan {
+  /** The primary anomaly (the one splits stratify on). */
   readonly decision: AnomalyDecision;
   /**
-   * The node-adding effect counts (`loop_length`, `iterations`, `extra_steps`, ...), drawn from (seed, index) for
-   * the severity; `budget` shrinks them when the drawn trajectory size leaves too little room.
+   * The primary's node-adding effect counts (`loop_length`, `iterations`, `extra_steps`, ...), drawn from (seed,
+   * index) for the severity; `budget` shrinks them when the drawn trajectory size leaves too little room.
    */
   readonly counts: Record<string, number>;
   /**
-   * The draft's node budget: the drawn size minus the nodes the anomaly adds, never below the pattern's structural
+   * Every anomaly to inject, the primary first (`decideAnomalies` order). With `max_per_trajectory` 1 it is the
+   * primary alone. `budget` drops a further anomaly that adds nodes the drawn size has no room left for.
+   */
+  readonly anomalies: readonly PlannedAnomaly[];
+  /**
+   * The draft's node budget: the drawn size minus the nodes the anomalies add, never below the pattern's structural
    * minimum. The injected trajectory then has the drawn size, within the pattern's [min_nodes, max_nodes].
    */
   readonly budget: NodeBudget;
 }
 
 /**
- * The anomaly plan of trajectory `index`: `decideAnomaly` plus the node-adding effect sizes, or null for a normal
+ * The anomaly plan of trajectory `index`: `decideAnomalies` plus the node-adding effect sizes, or null for a normal
  * trajectory. Cheap: it builds nothing.
  * @example
  * const plan = planAnomalyStep(config.anomalies, 42, 7);
  * const draft = draftTrajectory(config, 42, 7, plan?.budget);
  */
 export function planAnomalyStep(config: AnomalyInjectionConfig, seed: Seed, index: number): AnomalyPlan | null {
-  const decision = decideAnomaly(config, seed, index);
-  return decision === null ? null : planAnomaly(decision, config, seed, index);
+  const decisions = decideAnomalies(config, seed, index);
+  return decisions === null ? null : planAnomalies(decisions, config, seed, index);
 }
 
 /** The plan for a given decision (tests force a type and severity this way). */
@@ -65,24 +86,80 @@ export function planAnomaly(
   seed: Seed,
   index: number,
 ): AnomalyPlan {
+  return planAnomalies([decision], config, seed, index);
+}
+
+/**
+ * The plan for given decisions, the primary first (tests force types and severities this way). The node budget
+ * fits the primary as a single anomaly is fitted (it shrinks to the room left); each further one in turn shrinks to
+ * the room the ones before left, and is dropped when it still adds more nodes than that (less `EXTRA_SLACK`), so the
+ * node count of an anomalous trajectory is distributed as with one anomaly, which is as in a normal one.
+ */
+export function planAnomalies(
+  decisions: readonly AnomalyDecision[],
+  config: AnomalyInjectionConfig,
+  seed: Seed,
+  index: number,
+): AnomalyPlan {
+  const drawn = decisions.map((decision, position) => ({
+    decision,
+    position,
+    counts: drawCounts(decision, config, seed, index, position),
+  }));
+  const primary = drawn[0];
+  if (primary === undefined) throw new RangeError("an anomaly plan needs at least one decision");
+  let anomalies: readonly PlannedAnomaly[] = drawn;
+  // The trajectory's benign noise (`reserved` nodes) is the same with or without the anomaly, so the anomaly fits in
+  // what is left: it shrinks rather than push the trajectory past its drawn size.
+  const budget: NodeBudget = (pattern, nodeCount, reserved) => {
+    const floor = STRUCTURAL_MIN_NODES[pattern];
+    const room = nodeCount - reserved - floor;
+    shrinkToFit(primary.decision.type, primary.counts, pattern, room);
+    let added = addedNodes(primary.decision.type, primary.counts, pattern);
+    const kept: PlannedAnomaly[] = [primary];
+    for (const extra of drawn.slice(1)) {
+      const type = extra.decision.type;
+      shrinkToFit(type, extra.counts, pattern, room - added - EXTRA_SLACK);
+      const adds = addedNodes(type, extra.counts, pattern);
+      if (adds > 0 && added + adds > room - EXTRA_SLACK) continue;
+      added += adds;
+      kept.push(extra);
+    }
+    anomalies = kept;
+    return Math.max(floor, nodeCount - reserved - added);
+  };
+  return {
+    decision: primary.decision,
+    counts: primary.counts,
+    get anomalies() {
+      return anomalies;
+    },
+    budget,
+  };
+}
+
+/** The node-adding effect counts of one anomaly, from its own plan stream (the primary's is a single anomaly's). */
+function drawCounts(
+  decision: AnomalyDecision,
+  config: AnomalyInjectionConfig,
+  seed: Seed,
+  index: number,
+  position: number,
+): Record<string, number> {
   const names = NODE_EFFECTS[decision.type];
   const counts: Record<string, number> = {};
   if (names.length > 0) {
-    const rng = createRandomizer(seed, "anomaly", index, "plan");
+    const rng =
+      position === 0
+        ? createRandomizer(seed, "anomaly", index, "plan")
+        : createRandomizer(seed, "anomaly", index, "plan", position);
     const ranges = config.parameters[decision.type] as Readonly<Record<string, readonly [number, number]>>;
     // Declaration order of the ranges, so a count does not depend on the shrink order.
     for (const name of Object.keys(ranges))
       if (names.includes(name))
         counts[name] = effectCount(ranges[name] as readonly [number, number], decision.severity, rng);
   }
-  // The trajectory's benign noise (`reserved` nodes) is the same with or without the anomaly, so the anomaly fits in
-  // what is left: it shrinks rather than push the trajectory past its drawn size.
-  const budget: NodeBudget = (pattern, nodeCount, reserved) => {
-    const floor = STRUCTURAL_MIN_NODES[pattern];
-    shrinkToFit(decision.type, counts, pattern, nodeCount - reserved - floor);
-    return Math.max(floor, nodeCount - reserved - addedNodes(decision.type, counts, pattern));
-  };
-  return { decision, counts, budget };
+  return counts;
 }
 
 /**

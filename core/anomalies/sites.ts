@@ -54,7 +54,7 @@ export function ensureToolCall(ctx: InjectionContext, role: string): NodeOf<"TOO
   const tools = ctx.trajectory.nodes.filter(
     (node): node is NodeOf<"TOOL_CALL"> => node.node_type === "TOOL_CALL" && node.status === "completed",
   );
-  if (tools.length > 0) return tools;
+  if (tools.length > 0) return preferUnclaimed(ctx, tools, (tool) => tool);
   const work = ctx.steps(isWork);
   if (work.length > 0) return [becomeToolCall(ctx, ctx.rng.pick(work), role, ctx.builder.nextTool(null))];
   const site = ctx.rng.pick(requireSites(ctx));
@@ -95,4 +95,14 @@ export function requireSites(ctx: InjectionContext): TrajectoryNode[] {
   if (fallback.length === 0)
     throw new RangeError(`trajectory ${ctx.trajectory.trajectory_id} has no step to inject into`);
   return fallback;
+}
+
+/**
+ * The candidates whose node no earlier anomaly of the trajectory labelled, or all of them when there are none: a
+ * further anomaly then starts at a step of its own where it can (its root cause carries its own label). With one
+ * anomaly nothing is claimed and the candidates are returned as they are.
+ */
+export function preferUnclaimed<T>(ctx: InjectionContext, items: T[], nodeOf: (item: T) => TrajectoryNode): T[] {
+  const free = items.filter((item) => !ctx.isClaimed(nodeOf(item)));
+  return free.length > 0 ? free : items;
 }

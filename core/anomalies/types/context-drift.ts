@@ -4,7 +4,15 @@ import type { AnomalyMetadata, NodeOf, TrajectoryNode } from "../../trajectory/m
 import { toolCallNode } from "../../trajectory/node-factories.ts";
 import { TOOL_TYPES, type ToolType } from "../../trajectory/vocabulary.ts";
 import type { InjectionContext } from "../context.ts";
-import { becomeToolCall, ensureToolCall, isWork, requireSites, singleControlOut, spliceAfter } from "../sites.ts";
+import {
+  becomeToolCall,
+  ensureToolCall,
+  isWork,
+  preferUnclaimed,
+  requireSites,
+  singleControlOut,
+  spliceAfter,
+} from "../sites.ts";
 
 type ToolNode = NodeOf<"TOOL_CALL">;
 
@@ -18,7 +26,7 @@ type ToolNode = NodeOf<"TOOL_CALL">;
  */
 export function injectContextDrift(ctx: InjectionContext): AnomalyMetadata {
   const fraction = ctx.value(ctx.config.parameters.context_drift.drift_fraction);
-  let path = toolPath(ctx);
+  let path = preferUnclaimed(ctx, toolPath(ctx), (entry) => entry.tool);
   if (path.length === 0) {
     // No tool call follows another: two consecutive work steps become one (the one before is the anchor, the one
     // after drifts below), so the trajectory keeps its drawn node count. Only a run without two consecutive work

@@ -1,6 +1,7 @@
 import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
 import type { InjectionContext } from "../context.ts";
 import { type QuotingStep, quotingSteps, repeatDownstream, restate } from "../misstatements.ts";
+import { preferUnclaimed } from "../sites.ts";
 
 /** A handoff and the receiving agent's first step, which states the findings handed over. */
 export interface ReceivedWork {
@@ -18,7 +19,7 @@ export interface ReceivedWork {
  */
 export function injectIgnoredAgentInput(ctx: InjectionContext): AnomalyMetadata {
   const quoting = quotingSteps(ctx);
-  const sites = receivedWork(ctx, quoting);
+  const sites = preferUnclaimed(ctx, receivedWork(ctx, quoting), (site) => site.received.step);
   if (sites.length === 0) throw new RangeError("ignored_agent_inputs: no handoff passes a stated finding");
   const { handoff, received } = ctx.rng.pick(sites);
   const { step, tool } = received;

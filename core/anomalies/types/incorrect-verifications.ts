@@ -3,6 +3,7 @@ import { contradictQuote } from "../../trajectory/content/index.ts";
 import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
 import type { InjectionContext } from "../context.ts";
 import { type QuotingStep, quotingSteps, repeatDownstream, restate, statedText } from "../misstatements.ts";
+import { preferUnclaimed } from "../sites.ts";
 
 /** A check and the work it checks: a step that states a tool's result. */
 export interface VerifiedWork {
@@ -24,7 +25,7 @@ export interface VerifiedWork {
 export function injectIncorrectVerification(ctx: InjectionContext): AnomalyMetadata {
   const error = ctx.value(ctx.config.parameters.incorrect_verifications.value_error);
   const quoting = quotingSteps(ctx);
-  const sites = verifiedWork(ctx, quoting);
+  const sites = preferUnclaimed(ctx, verifiedWork(ctx, quoting), (site) => site.work.step);
   if (sites.length === 0) throw new RangeError("incorrect_verifications: no passing check follows a stated finding");
   const { verification, work } = ctx.rng.pick(sites);
   const { step, tool, quote } = work;

@@ -3,6 +3,7 @@ import { contradictQuote } from "../../trajectory/content/index.ts";
 import type { AnomalyMetadata } from "../../trajectory/model.ts";
 import type { InjectionContext } from "../context.ts";
 import { type QuotingStep, quotingSteps, repeatDownstream, restate } from "../misstatements.ts";
+import { preferUnclaimed } from "../sites.ts";
 
 /**
  * A tool result misread by the step that consumes it: the step states a value the tool did not return (the tool's
@@ -14,7 +15,7 @@ import { type QuotingStep, quotingSteps, repeatDownstream, restate } from "../mi
 export function injectMisreadToolResult(ctx: InjectionContext): AnomalyMetadata {
   const error = ctx.value(ctx.config.parameters.misread_tool_results.value_error);
   const quoting = quotingSteps(ctx);
-  const sites = misreadSites(quoting);
+  const sites = preferUnclaimed(ctx, misreadSites(quoting), (site) => site.step);
   if (sites.length === 0) throw new RangeError("misread_tool_results: no step states a tool's result");
   const { step, tool, quote } = ctx.rng.pick(sites);
   const stated = contradictQuote(ctx.rng, quote, error);
