@@ -2,22 +2,11 @@
 // combinations, the measurement behind test/core/tasks/task-variety.test.ts. Usage: node scripts/task-variety.ts [seed]
 import { createTemplateLanguageModel } from "../core/llm/template.ts";
 import { generateTaskBatch } from "../core/tasks/generate-batch.ts";
-import { measureVariety } from "../core/tasks/task-variety.ts";
+import { MEASURED_COMBINATIONS, measureVariety } from "../core/tasks/task-variety.ts";
 
 const seed = Number(process.argv[2] ?? 42);
 const batch = await generateTaskBatch({
-  categories: [
-    ["contact"],
-    ["messaging"],
-    ["reminder"],
-    ["setting"],
-    ["utilities"],
-    ["rapid_api_search_tools"],
-    ["contact", "messaging"],
-    ["reminder", "utilities"],
-    ["setting", "rapid_api_search_tools"],
-    ["contact", "messaging", "setting"],
-  ],
+  categories: MEASURED_COMBINATIONS,
   count: 1000,
   seed,
   model: createTemplateLanguageModel(),

@@ -28,7 +28,7 @@ export const MAX_CONCURRENCY = 256;
 
 export interface TaskBatchOptions {
   /** Category combinations; task i uses `categories[i % categories.length]`. */
-  categories: string[][];
+  categories: readonly (readonly string[])[];
   count: number;
   seed: number;
   /** Global index of the first task, so a shard of a large batch regenerates alone. */

@@ -4,6 +4,23 @@ import { PEOPLE, SELF_NAMES } from "./sample-pool.ts";
 // once the slot values (names, numbers, quoted text, places, companies, dates) are masked, chain lengths, and how
 // many tasks are a single call or two requests glued together.
 
+/**
+ * The category combinations variety is measured over: the six single categories and four mixed ones (one of three
+ * categories), as the issue's figures are.
+ */
+export const MEASURED_COMBINATIONS: readonly (readonly string[])[] = [
+  ["contact"],
+  ["messaging"],
+  ["reminder"],
+  ["setting"],
+  ["utilities"],
+  ["rapid_api_search_tools"],
+  ["contact", "messaging"],
+  ["reminder", "utilities"],
+  ["setting", "rapid_api_search_tools"],
+  ["contact", "messaging", "setting"],
+];
+
 const NAME_WORDS = new Set(
   [...PEOPLE.map((p) => p.name), ...SELF_NAMES]
     .flatMap((name) => [name, ...name.split(" ")])

@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main.ts";
 import { createRandomizer } from "../../core/random.ts";
 import {
   METADATA_LABEL_KEYS,
@@ -11,6 +10,7 @@ import {
   type TrajectoryLabels,
   TrajectoryLabelsSchema,
 } from "../../core/trajectory/labels.ts";
+import { runCli } from "../helpers/cli.ts";
 import { readParquetRows } from "../helpers/duckdb.ts";
 
 const SECRET = "5f0c3a9d2b7e41c68f1a0d9e3c7b5a2f4e6d8c0b1a3f5e7d9c2b4a6f8e0d1c3b";
@@ -19,16 +19,7 @@ function tmp(): string {
   return mkdtempSync(join(tmpdir(), "agentsynth-eval-"));
 }
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 async function generate(extra: string[], count = 60): Promise<string> {
   const out = tmp();

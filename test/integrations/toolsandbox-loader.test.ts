@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTemplateLanguageModel } from "../../core/llm/index.ts";
 import { generateTaskBatch } from "../../core/tasks/index.ts";
+import { MEASURED_COMBINATIONS } from "../../core/tasks/task-variety.ts";
 
 // The Python loader's tests (integrations/toolsandbox/tests) under Debian's /usr/bin/python3, with upstream
 // ToolSandbox from the shared reference on the path and the stand-ins for what Debian lacks. `.ci/run` installs the
@@ -13,18 +14,6 @@ import { generateTaskBatch } from "../../core/tasks/index.ts";
 
 const run = promisify(execFile);
 const UPSTREAM = "/work/shared/reference/toolsandbox/upstream";
-const COMBINATIONS = [
-  ["contact"],
-  ["messaging"],
-  ["reminder"],
-  ["setting"],
-  ["utilities"],
-  ["rapid_api_search_tools"],
-  ["contact", "messaging"],
-  ["reminder", "utilities"],
-  ["setting", "rapid_api_search_tools"],
-  ["contact", "messaging", "setting"],
-];
 
 let dir = "";
 beforeAll(async () => {
@@ -32,7 +21,7 @@ beforeAll(async () => {
   const lines: string[] = [];
   for (const seed of [3, 17]) {
     const batch = await generateTaskBatch({
-      categories: COMBINATIONS,
+      categories: MEASURED_COMBINATIONS,
       count: 100,
       seed,
       model: createTemplateLanguageModel(),

@@ -9,16 +9,7 @@ import { ConfigError } from "../../../core/errors.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import { parseTrajectoryConfig } from "../../../core/trajectory/index.ts";
 import { ANOMALY_TYPES, SEVERITY_LEVELS } from "../../../core/trajectory/vocabulary.ts";
-
-function errorOf(input: unknown): ConfigError {
-  try {
-    parseAnomalyInjectionConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { anomalyConfigError as errorOf } from "./helpers.ts";
 
 describe("parseAnomalyInjectionConfig", () => {
   it("fills in every default when the section is absent", () => {

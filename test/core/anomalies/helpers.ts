@@ -5,6 +5,7 @@ import {
 } from "../../../core/anomalies/config.ts";
 import { injectAnomaly } from "../../../core/anomalies/inject.ts";
 import { planAnomaly } from "../../../core/anomalies/plan.ts";
+import { ConfigError } from "../../../core/errors.ts";
 import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
 import {
   draftTrajectory,
@@ -65,4 +66,15 @@ export function anomalousAt(
     index,
   });
   return { normal, anomalous };
+}
+
+/** The ConfigError `parseAnomalyInjectionConfig` throws for `input` (fails the test when it throws none). */
+export function anomalyConfigError(input: unknown): ConfigError {
+  try {
+    parseAnomalyInjectionConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
 }

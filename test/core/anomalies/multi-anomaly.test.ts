@@ -4,7 +4,6 @@ import { decideAnomalies, decideAnomaly } from "../../../core/anomalies/decide.t
 import { planAnomalyStep } from "../../../core/anomalies/plan.ts";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
-import { ConfigError } from "../../../core/errors.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   type PatternSettings,
@@ -15,6 +14,7 @@ import {
 } from "../../../core/trajectory/index.ts";
 import { SEVERITY_LEVELS } from "../../../core/trajectory/vocabulary.ts";
 import { anomalousViolations } from "./coherence.ts";
+import { anomalyConfigError as errorOf } from "./helpers.ts";
 import { chanceStumpAccuracy, stumpAccuracy } from "./separability.ts";
 
 const SEEDS = [3, 42, 1211];
@@ -32,16 +32,6 @@ function configWith(ratio: number, max: number | undefined, difficulty = "realis
     CONFIGS.set(key, config);
   }
   return config;
-}
-
-function errorOf(input: unknown): ConfigError {
-  try {
-    parseAnomalyInjectionConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 /** Messages of `anomalousViolations` that assume a single anomaly; the multi-anomaly labels are checked below. */

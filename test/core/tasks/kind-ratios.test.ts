@@ -2,29 +2,18 @@ import { describe, expect, it } from "vitest";
 import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { generateTaskBatch } from "../../../core/tasks/generate-batch.ts";
 import { scenarioKind } from "../../../core/tasks/scenario.ts";
+import { MEASURED_COMBINATIONS } from "../../../core/tasks/task-variety.ts";
 
 // --insufficient-ratio 0.2 --multi-turn-ratio 0.2 over 1,000 tasks across the six single categories and four mixed
 // combinations: both shares must come out at 20% within sampling error, in every combination, because every
 // combination has tasks that can take either kind (settings, utilities and search tasks included).
 
-const COMBINATIONS = [
-  ["contact"],
-  ["messaging"],
-  ["reminder"],
-  ["setting"],
-  ["utilities"],
-  ["rapid_api_search_tools"],
-  ["contact", "messaging"],
-  ["reminder", "utilities"],
-  ["setting", "rapid_api_search_tools"],
-  ["contact", "messaging", "setting"],
-];
 const KINDS = ["insufficient_information", "multiple_user_turn"] as const;
 
 describe("scenario kind ratios", () => {
   it("produce 20% of each kind over 1,000 tasks, in every category combination, and report what fell short", async () => {
     const batch = await generateTaskBatch({
-      categories: COMBINATIONS,
+      categories: MEASURED_COMBINATIONS,
       count: 1000,
       seed: 42,
       model: createTemplateLanguageModel(),
@@ -40,7 +29,7 @@ describe("scenario kind ratios", () => {
       expect(shortfall[kind]).toBeLessThanOrEqual(Math.ceil(requested[kind] * 0.03));
       expect(keptStandard[kind]).toHaveLength(shortfall[kind]);
     }
-    for (const categories of COMBINATIONS) {
+    for (const categories of MEASURED_COMBINATIONS) {
       const results = batch.results.filter((r) => r.categories.join("+") === categories.join("+"));
       for (const kind of KINDS) {
         const drawn = results.filter((r) => r.drawnKind === kind).length;

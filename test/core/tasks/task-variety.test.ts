@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { generateTaskBatch } from "../../../core/tasks/generate-batch.ts";
-import { measureVariety, sentencePattern } from "../../../core/tasks/task-variety.ts";
+import { MEASURED_COMBINATIONS, measureVariety, sentencePattern } from "../../../core/tasks/task-variety.ts";
 
 // The template provider's variety, measured as a benchmark author would: 1,000 tasks over the six single categories
 // and four mixed combinations (one of three categories). Floors from the issue; figures also printed by
 // `npm run bench -- tasks`.
-
-const COMBINATIONS = [
-  ["contact"],
-  ["messaging"],
-  ["reminder"],
-  ["setting"],
-  ["utilities"],
-  ["rapid_api_search_tools"],
-  ["contact", "messaging"],
-  ["reminder", "utilities"],
-  ["setting", "rapid_api_search_tools"],
-  ["contact", "messaging", "setting"],
-];
 
 describe("sentencePattern", () => {
   it("masks names, numbers, quoted text and places so only the wording remains", () => {
@@ -34,7 +21,7 @@ describe("sentencePattern", () => {
 describe("template task variety", () => {
   it("has at least 150 sentence patterns, chains of 2.4 calls on average and at most 40% single calls", async () => {
     const batch = await generateTaskBatch({
-      categories: COMBINATIONS,
+      categories: MEASURED_COMBINATIONS,
       count: 1000,
       seed: 42,
       model: createTemplateLanguageModel(),
