@@ -1,6 +1,6 @@
 import type { Trajectory } from "../trajectory/model.ts";
 import { ANOMALY_TYPES, type AnomalyType } from "../trajectory/vocabulary.ts";
-import { DURATION_FEATURES, FEATURE_NAMES, trajectoryFeatures } from "./trajectory-features.ts";
+import { DURATION_FEATURES, FEATURE_NAMES, FEATURE_SET, trajectoryFeatures } from "./trajectory-features.ts";
 
 /**
  * How hard a dataset is, per anomaly type: for each feature of `FEATURE_NAMES`, a histogram of its quantised value
@@ -64,7 +64,7 @@ export class SeparabilityStats {
   }
 
   merge(other: SeparabilityJSON): void {
-    if (other.bins !== SEPARABILITY_BINS || other.features.join("|") !== FEATURE_NAMES.join("|"))
+    if (!sameFeatureSet(other))
       throw new TypeError("cannot merge separability statistics computed over a different feature set");
     for (const [name, features] of Object.entries(other.histograms)) {
       const c = CLASS_INDEX.get(name);
@@ -95,6 +95,45 @@ export class SeparabilityStats {
     });
     return { bins: SEPARABILITY_BINS, features: [...FEATURE_NAMES], histograms };
   }
+}
+
+/** Whether `json` was computed over this feature set and binning, so it can be merged. */
+export function sameFeatureSet(json: SeparabilityJSON): boolean {
+  return (
+    json.bins === SEPARABILITY_BINS &&
+    json.features.length === FEATURE_NAMES.length &&
+    json.features.every((name, f) => name === FEATURE_NAMES[f])
+  );
+}
+
+/** What `manifest.json` records under `separability` (and the dataset card renders). */
+export interface SeparabilitySection {
+  /** Which feature set the figures are over (`FEATURE_SET`; docs/anomalies.md, "How hard is a dataset"). */
+  feature_set: string;
+  features: number;
+  /** The false-positive budget of `best_rule` over the normal trajectories. */
+  rule_max_fpr: number;
+  normal_trajectories: number;
+  /** One row per anomaly type present, in vocabulary order. */
+  types: TypeSeparability[];
+}
+
+/**
+ * The manifest section for a dataset's separability histograms, or undefined when there is nothing to compare: no
+ * histograms (`null`, see `DatasetStatsJSON.separability`), no normal trajectories, or no anomalous ones.
+ */
+export function separabilitySection(json: SeparabilityJSON | null): SeparabilitySection | undefined {
+  if (json === null) return undefined;
+  const types = separabilityReport(json);
+  if (types.length === 0) return undefined;
+  const normal = denseHistograms(json, "normal") as Float64Array[];
+  return {
+    feature_set: FEATURE_SET,
+    features: FEATURE_NAMES.length,
+    rule_max_fpr: RULE_MAX_FPR,
+    normal_trajectories: total(normal[0] as Float64Array),
+    types,
+  };
 }
 
 /** Per anomaly type present in `json` (with normal trajectories to compare against), its separability figures. */

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { SEPARABILITY_BINS } from "../../../core/dataset/separability.ts";
 import { SPLIT_NAMES, type SplitName } from "../../../core/dataset/splits.ts";
-import { createDatasetStats, DATASET_STATS_FORMAT, mean, NODE_COUNT_BINS } from "../../../core/dataset/stats.ts";
+import {
+  createDatasetStats,
+  DATASET_STATS_FORMAT,
+  type DatasetStatsJSON,
+  mean,
+  NODE_COUNT_BINS,
+} from "../../../core/dataset/stats.ts";
+import { FEATURE_NAMES } from "../../../core/dataset/trajectory-features.ts";
 import type { Trajectory } from "../../../core/trajectory/index.ts";
+import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function sample(count: number): Trajectory[] {
@@ -59,11 +68,24 @@ describe("createDatasetStats", () => {
 
   it("keeps its size fixed however many trajectories are added", () => {
     const small = createDatasetStats();
+    const once = createDatasetStats();
     const large = createDatasetStats();
     small.add(trajectories[0] as Trajectory);
+    for (const t of trajectories) once.add(t);
     for (let k = 0; k < 5; k++) for (const t of trajectories) large.add(t);
     const shape = (value: unknown) => JSON.stringify(value, (_key, v) => (typeof v === "number" || v === null ? 0 : v));
-    expect(shape(large.toJSON())).toBe(shape(small.toJSON()));
+    // The counters have one shape whatever was added.
+    const counters = ({ separability: _s, ...rest }: DatasetStatsJSON) => rest;
+    expect(shape(counters(large.toJSON()))).toBe(shape(counters(small.toJSON())));
+    // The separability histograms are sparse (only non-empty bins are written): adding the same trajectories five
+    // times over changes counts, not shape, and no histogram has more pairs than classes × features × bins.
+    expect(shape(large.toJSON().separability)).toBe(shape(once.toJSON().separability));
+    const histograms = large.toJSON().separability?.histograms ?? {};
+    const pairs = Object.values(histograms).flatMap((features) => Object.values(features ?? {}).flat());
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(pairs.length).toBeLessThanOrEqual((1 + ANOMALY_TYPES.length) * FEATURE_NAMES.length * SEPARABILITY_BINS);
+    for (const features of Object.values(histograms))
+      for (const bins of Object.values(features ?? {})) expect(bins.length).toBeLessThanOrEqual(SEPARABILITY_BINS);
   });
 
   it("refuses to merge stats of another format", () => {
