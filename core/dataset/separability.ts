@@ -22,6 +22,7 @@ type ClassName = (typeof CLASSES)[number];
 const CLASS_INDEX = new Map<string, number>(CLASSES.map((name, i) => [name, i]));
 const IS_DURATION = FEATURE_NAMES.map((name) => DURATION_FEATURES.has(name));
 const STRIDE = FEATURE_NAMES.length * SEPARABILITY_BINS;
+const NORMAL: readonly string[] = ["normal"];
 
 /** Sparse JSON form: per class, per feature with any non-zero bin, `[bin, count]` pairs. */
 export interface SeparabilityJSON {
@@ -50,17 +51,25 @@ export function quantise(featureIndex: number, value: number): number {
 /** A mergeable accumulator of per-class feature histograms. */
 export class SeparabilityStats {
   readonly #counts = new Float64Array(CLASSES.length * STRIDE);
+  /** Scratch space reused by `add`: the features of the trajectory, then their slots within a class. */
+  readonly #values = new Float64Array(FEATURE_NAMES.length);
+  readonly #slots = new Int32Array(FEATURE_NAMES.length);
 
   add(trajectory: Trajectory): void {
-    const values = trajectoryFeatures(trajectory);
-    const classes = trajectory.metadata.is_anomalous ? trajectory.metadata.anomaly_types : ["normal"];
-    for (const name of new Set<string>(classes)) {
-      const base = (CLASS_INDEX.get(name) as number) * STRIDE;
-      for (let f = 0; f < values.length; f++) {
-        const slot = base + f * SEPARABILITY_BINS + quantise(f, values[f] as number);
+    const values = trajectoryFeatures(trajectory, this.#values);
+    const slots = this.#slots;
+    for (let f = 0; f < slots.length; f++) slots[f] = f * SEPARABILITY_BINS + quantise(f, values[f] as number);
+    const classes = trajectory.metadata.is_anomalous ? trajectory.metadata.anomaly_types : NORMAL;
+    classes.forEach((name, k) => {
+      const c = CLASS_INDEX.get(name);
+      // Each class once, however many anomalies of one type the trajectory holds.
+      if (c === undefined || classes.indexOf(name) !== k) return;
+      const base = c * STRIDE;
+      for (let f = 0; f < slots.length; f++) {
+        const slot = base + (slots[f] as number);
         this.#counts[slot] = (this.#counts[slot] as number) + 1;
       }
-    }
+    });
   }
 
   merge(other: SeparabilityJSON): void {

@@ -79,10 +79,14 @@ function bump(values: Float64Array, index: number | undefined): void {
 
 /**
  * The features of one trajectory, in `FEATURE_NAMES` order. Called once per generated trajectory (the dataset
- * statistics), so it stays cheap: index lookups, and tool parameters serialised only when a tool type recurs.
+ * statistics), so it stays cheap: index lookups, tool parameters serialised only when a tool type recurs, and
+ * `into` (overwritten) to reuse one array across calls.
  */
-export function trajectoryFeatures(trajectory: Trajectory): Float64Array {
-  const values = new Float64Array(FEATURE_NAMES.length);
+export function trajectoryFeatures(
+  trajectory: Trajectory,
+  into: Float64Array = new Float64Array(FEATURE_NAMES.length),
+): Float64Array {
+  const values = into.fill(0);
   const byId = new Map<string, TrajectoryNode>();
   const inputs = new RepeatedInputs();
   let maxNode = 0;

@@ -90,6 +90,17 @@ describe("separability in the dataset statistics", () => {
     for (const type of ANOMALY_TYPES) expect(count(type)).toBe(json.anomaly_types[type].total);
   });
 
+  it("counts a trajectory with several anomalies once under each of its types", () => {
+    const twice = structuredClone(trajectories.find((t) => t.metadata.is_anomalous) as Trajectory);
+    twice.metadata.anomaly_types = ["infinite_loops", "handoff_failures", "infinite_loops"];
+    const stats = new SeparabilityStats();
+    stats.add(twice);
+    const histograms = stats.toJSON().histograms;
+    expect(Object.keys(histograms)).toStrictEqual(["infinite_loops", "handoff_failures"]);
+    for (const features of Object.values(histograms))
+      expect(features?.[FEATURE_NAMES[0] as string]?.reduce((sum, [, c]) => sum + c, 0)).toBe(1);
+  });
+
   it("reports each type's best single-feature AUC and best rule as a brute force over the same features finds them", () => {
     const report = separabilityReport(merged(shardStats([100, 200])).separability ?? (null as never));
     const binned = trajectories.map((t) => Array.from(trajectoryFeatures(t), (value, f) => quantise(f, value)));
