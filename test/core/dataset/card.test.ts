@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { datasetManifestSections, renderDatasetCard } from "../../../core/dataset/card.ts";
@@ -97,6 +98,10 @@ describe("renderDatasetCard", () => {
     );
     expect(card).toContain("rank statistic");
     expect(card).toContain('`docs/anomalies.md` of\nthe agentsynth source ("How hard is a dataset")');
+    // The section the card points to exists, and names the feature set the manifest records.
+    const docs = readFileSync(new URL("../../../docs/anomalies.md", import.meta.url), "utf8");
+    expect(docs).toContain("\n## How hard is a dataset\n");
+    expect(docs).toContain(`\`${section.feature_set}\``);
     // The section sits after the anomaly counts, before the patterns.
     expect(card.indexOf("## Anomalies")).toBeLessThan(card.indexOf("## How hard is this dataset"));
     expect(card.indexOf("## How hard is this dataset")).toBeLessThan(card.indexOf("## Patterns"));
