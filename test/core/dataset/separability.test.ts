@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { datasetFiles } from "../../../core/dataset/outputs.ts";
 import {
+  classHistograms,
   quantise,
   RULE_MAX_FPR,
   SEPARABILITY_BINS,
@@ -83,11 +84,16 @@ describe("separability in the dataset statistics", () => {
 
   it("counts every trajectory once per class: normal, or each of its anomaly types", () => {
     const json = merged(shardStats([]));
-    const histograms = json.separability?.histograms ?? {};
-    const count = (name: string) =>
-      (histograms[name as keyof typeof histograms]?.[FEATURE_NAMES[0] as string] ?? []).reduce((s, [, c]) => s + c, 0);
-    expect(count("normal")).toBe(json.trajectories - json.anomalous);
-    for (const type of ANOMALY_TYPES) expect(count(type)).toBe(json.anomaly_types[type].total);
+    const separability = json.separability as SeparabilityJSON;
+    // Every feature's histogram of a class sums to the class's trajectories.
+    const counts = (name: string) =>
+      (classHistograms(separability, name) ?? []).map((histogram) => histogram.reduce((sum, c) => sum + c, 0));
+    const normal = json.trajectories - json.anomalous;
+    expect(counts("normal")).toStrictEqual(FEATURE_NAMES.map(() => normal));
+    for (const type of ANOMALY_TYPES) {
+      const total = json.anomaly_types[type].total;
+      expect(counts(type)).toStrictEqual(total === 0 ? [] : FEATURE_NAMES.map(() => total));
+    }
   });
 
   it("counts a trajectory with several anomalies once under each of its types", () => {
@@ -95,10 +101,31 @@ describe("separability in the dataset statistics", () => {
     twice.metadata.anomaly_types = ["infinite_loops", "handoff_failures", "infinite_loops"];
     const stats = new SeparabilityStats();
     stats.add(twice);
-    const histograms = stats.toJSON().histograms;
-    expect(Object.keys(histograms)).toStrictEqual(["infinite_loops", "handoff_failures"]);
-    for (const features of Object.values(histograms))
-      expect(features?.[FEATURE_NAMES[0] as string]?.reduce((sum, [, c]) => sum + c, 0)).toBe(1);
+    const json = stats.toJSON();
+    expect(Object.keys(json.histograms)).toStrictEqual(["infinite_loops", "handoff_failures"]);
+    for (const name of Object.keys(json.histograms))
+      for (const histogram of classHistograms(json, name) ?? []) expect(histogram.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it("merges the compact JSON form back to the same counts, and refuses a malformed one", () => {
+    const stats = new SeparabilityStats();
+    for (const t of trajectories) stats.add(t);
+    const json = stats.toJSON();
+    expect(typeof json.histograms.normal).toBe("string");
+    const again = new SeparabilityStats();
+    again.merge(json);
+    expect(again.toJSON()).toStrictEqual(json);
+    again.merge(json);
+    const doubled = classHistograms(again.toJSON(), "normal");
+    const single = classHistograms(json, "normal") ?? [];
+    expect(single).toHaveLength(FEATURE_NAMES.length);
+    single.forEach((histogram, f) => {
+      expect(Array.from(doubled?.[f] ?? [])).toStrictEqual(Array.from(histogram, (c) => 2 * c));
+    });
+    const malformed = (normal: string) => () => new SeparabilityStats().merge({ ...json, histograms: { normal } });
+    expect(malformed("0:1")).toThrow(/features/);
+    expect(malformed(`0:x${";".repeat(FEATURE_NAMES.length - 1)}`)).toThrow(/malformed/);
+    expect(malformed(`64:1${";".repeat(FEATURE_NAMES.length - 1)}`)).toThrow(/malformed/);
   });
 
   it("reports each type's best single-feature AUC and best rule as a brute force over the same features finds them", () => {
