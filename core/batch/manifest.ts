@@ -1,6 +1,7 @@
 import { type DatasetFile, datasetFiles } from "../dataset/outputs.ts";
 import { planShards } from "../dataset/plan.ts";
 import { resolveDatasetConfig } from "../dataset/resolve-config.ts";
+import { createDatasetStats, type DatasetStatsJSON } from "../dataset/stats.ts";
 import { BatchError } from "../errors.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { GENERATOR_VERSION } from "../version.ts";
@@ -35,8 +36,8 @@ export async function finalizeBatch(
   const { done } = await verifyDoneShards(store, batchId, cache);
   if (plan.some((shard) => !done.has(shard.shard))) return { complete: false, written: false };
   if ((await store.head(keys.manifest)) !== null) return { complete: true, written: false };
-  const records = await readDoneRecords(store, batchId, plan.length);
-  const files = datasetFilesOf(spec, records);
+  const { records, stats } = await readDoneRecords(store, batchId, plan.length);
+  const files = datasetFilesOf(spec, records, stats);
   // The manifest goes last: its presence means the batch is complete, so everything it describes must exist first.
   for (const file of files.filter((f) => f.key !== "manifest.json")) {
     await store.put(`${keys.prefix}${file.key}`, file.body, { contentType: file.contentType });
@@ -46,25 +47,50 @@ export async function finalizeBatch(
   return { complete: true, written };
 }
 
-async function readDoneRecords(store: ObjectStore, batchId: string, shards: number): Promise<ShardDoneRecord[]> {
+/**
+ * Every done record of the batch, without its statistics, and those statistics merged as the records arrive: a
+ * record's statistics (with the separability histograms, tens of kilobytes) are not all held at once. Merging is
+ * exact and order-independent, so the arrival order does not matter.
+ */
+async function readDoneRecords(
+  store: ObjectStore,
+  batchId: string,
+  shards: number,
+): Promise<{ records: ShardDoneRecord[]; stats: DatasetStatsJSON | undefined }> {
   const keys = batchKeys(batchId);
   const indices = Array.from({ length: shards }, (_, index) => index);
-  return mapLimit(indices, RECORD_READ_CONCURRENCY, async (index) => {
+  const total = createDatasetStats();
+  let withStats = 0;
+  const records = await mapLimit(indices, RECORD_READ_CONCURRENCY, async (index) => {
     const record = await readRecord(store, keys.shardDone(index), ShardDoneRecordSchema);
     if (record === null)
       throw new BatchError(`Shard ${index} of ${batchId} lost its done record while the manifest was built.`);
-    return record;
+    const { stats, ...entry } = record;
+    if (stats !== undefined) {
+      total.merge(stats);
+      withStats++;
+    }
+    return entry;
   });
+  return { records, stats: withStats === 0 ? undefined : total.toJSON() };
 }
 
-function datasetFilesOf(spec: BatchSpec, records: ShardDoneRecord[]): DatasetFile[] {
+function datasetFilesOf(
+  spec: BatchSpec,
+  records: ShardDoneRecord[],
+  stats: DatasetStatsJSON | undefined,
+): DatasetFile[] {
   if (spec.kind === "tasks") {
     return [{ key: "manifest.json", body: serializeTaskManifest(spec, records), contentType: "application/json" }];
   }
   const datasetSpec = datasetSpecOf(spec);
-  const shards = records.map(({ stats: _stats, ...entry }) => entry);
-  const shardStats = records.flatMap((record) => (record.stats === undefined ? [] : [record.stats]));
-  return datasetFiles({ spec: datasetSpec, config: resolveDatasetConfig(datasetSpec), shards, shardStats }).files;
+  const shardStats = stats === undefined ? [] : [stats];
+  return datasetFiles({
+    spec: datasetSpec,
+    config: resolveDatasetConfig(datasetSpec),
+    shards: records,
+    shardStats,
+  }).files;
 }
 
 function serializeTaskManifest(spec: TaskBatchSpec, shards: ShardDoneRecord[]): string {

@@ -5,8 +5,12 @@ import { batchKeys } from "./batch-store.ts";
 import { mapLimit } from "./map-limit.ts";
 import { RECORD_READ_CONCURRENCY, readRecord, type ShardDoneRecord, ShardDoneRecordSchema } from "./records.ts";
 
-/** Done records by key: they never change once written, so a process reads each one once. */
-export type DoneRecordCache = Map<string, ShardDoneRecord>;
+/**
+ * Done records by key: they never change once written, so a process reads each one once. Kept without their
+ * statistics (tens of kilobytes each with the separability histograms, and only the manifest needs them, which
+ * reads the records again).
+ */
+export type DoneRecordCache = Map<string, Omit<ShardDoneRecord, "stats">>;
 
 /** Records kept per cache; beyond this it is cleared (it only saves reads). */
 const MAX_CACHED_RECORDS = 200_000;
@@ -72,8 +76,10 @@ export async function verifyDoneShards(
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const record = await readRecord(store, key, ShardDoneRecordSchema);
-    if (record !== null) cache.set(key, record);
-    return record;
+    if (record === null) return null;
+    const { stats: _stats, ...entry } = record;
+    cache.set(key, entry);
+    return entry;
   });
   // A shard of several files (Parquet) is not under the shards prefix: its files' sizes come from one listing of the
   // batch, and it is done when every file has its recorded size.

@@ -28,3 +28,13 @@ export const ANOMALY_SUMMARIES: Readonly<Record<AnomalyType, string>> = {
   ignored_agent_inputs:
     "after a handoff, the receiving agent's step says nothing of the findings handed over, as if none were passed; only the text changes",
 };
+
+/**
+ * The types that change only what steps say (docs/anomalies.md, "Content-only types"): no feature of the fixed set
+ * sees them, so the card expects their single-feature AUC near 0.5.
+ */
+export const TEXT_ONLY_TYPES: ReadonlySet<AnomalyType> = new Set([
+  "misread_tool_results",
+  "incorrect_verifications",
+  "ignored_agent_inputs",
+]);

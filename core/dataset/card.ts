@@ -4,9 +4,10 @@ import type { FieldSection } from "../export/field-docs.ts";
 import { trajectoryFormat } from "../export/formats.ts";
 import { COMPRESSION_SUFFIXES } from "../storage/keys.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
-import { ANOMALY_SUMMARIES } from "./anomaly-summaries.ts";
+import { ANOMALY_SUMMARIES, TEXT_ONLY_TYPES } from "./anomaly-summaries.ts";
 import { CONFIG_FILE_KEY } from "./config-document.ts";
 import type { DatasetManifest } from "./manifest.ts";
+import { type SeparabilitySection, separabilitySection } from "./separability.ts";
 import { shardCompression } from "./spec.ts";
 import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "./splits.ts";
 import {
@@ -126,6 +127,7 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     );
   }
   pushAnomalies(push, manifest, stats);
+  pushSeparability(push, manifest);
   push("## Patterns", "", "| pattern | trajectories | share | anomalous |", "|---|---:|---:|---:|");
   for (const pattern of PATTERN_NAMES) {
     const row = stats.patterns[pattern];
@@ -313,6 +315,48 @@ function pushAnomalies(push: (...lines: string[]) => void, manifest: DatasetMani
   push("");
 }
 
+/**
+ * "How hard is this dataset": per anomaly type, the best single feature and the best one-threshold rule, from the
+ * manifest's `separability` section (absent for a dataset without both normal and anomalous trajectories).
+ */
+function pushSeparability(push: (...lines: string[]) => void, manifest: DatasetManifest): void {
+  const section = manifest.separability as SeparabilitySection | undefined;
+  if (section === undefined) return;
+  const budget = `${section.rule_max_fpr * 100}%`;
+  push(
+    "## How hard is this dataset",
+    "",
+    `For each anomaly type: the single feature that best tells its trajectories from the ${fmt(section.normal_trajectories)}`,
+    `normal ones, out of a fixed set of ${section.features} read from the records alone (\`${section.feature_set}\`: node-type`,
+    "counts, statuses, error codes, durations, retries, edge and node-type-pair counts, back-references), and the best",
+    `one-threshold rule on one feature (\`feature >= t\` or \`feature < t\`) that flags at most ${budget} of the normal`,
+    "trajectories.",
+    "",
+    `| type | trajectories | best single feature | AUC | best rule (FPR ≤ ${budget}) | recall | FPR |`,
+    "|---|---:|---|---:|---|---:|---:|",
+  );
+  for (const row of section.types) {
+    const type = TEXT_ONLY_TYPES.has(row.anomaly_type) ? `${row.anomaly_type} (text only)` : row.anomaly_type;
+    const rule = row.best_rule === "none" ? "none" : `\`${cell(row.best_rule)}\``;
+    push(
+      `| ${type} | ${fmt(row.trajectories)} | \`${row.best_feature}\` | ${row.best_auc.toFixed(3)} | ${rule} | ` +
+        `${row.rule_recall.toFixed(3)} | ${pct(row.rule_fpr, 1)} |`,
+    );
+  }
+  push(
+    "",
+    "The AUC of one feature is a rank statistic: the chance that a trajectory of the type has a higher value than a",
+    "normal one (ties count half), folded so that direction does not matter, computed exactly from the counts of the",
+    "whole dataset with no model trained. Near 1.0 one feature gives the type away; near 0.5 no single feature",
+    "separates it, and a detector must combine features or read the text. Types marked text only change what steps",
+    "say, not the graph, timings or outcomes, so they are expected near 0.5; where one scores higher, the feature",
+    "finds the runs that can hold it (a handoff, a verification), not the anomaly. A type with few trajectories gives",
+    "noisy figures. The features, and how values are binned and ties counted, are listed in `docs/anomalies.md` of",
+    'the agentsynth source ("How hard is a dataset").',
+    "",
+  );
+}
+
 function pushDistribution(
   push: (...lines: string[]) => void,
   title: string,
@@ -389,8 +433,11 @@ function seconds(ms: number): string {
 /** A distribution with its histogram's bins spelled out: bin k counts values in [bin_edges[k], bin_edges[k + 1]). */
 export type DistributionWithEdges = Distribution & { unit: string; bin_edges: Array<number | null> };
 
-/** The statistics as the manifest records them: each histogram with its bin edges and unit. */
-export type ManifestStatistics = Omit<DatasetStatsJSON, "nodes" | "duration_ms"> & {
+/**
+ * The statistics as the manifest records them: each histogram with its bin edges and unit. The separability
+ * histograms are not repeated there: the `separability` section holds what they give.
+ */
+export type ManifestStatistics = Omit<DatasetStatsJSON, "nodes" | "duration_ms" | "separability"> & {
   nodes: DistributionWithEdges;
   duration_ms: DistributionWithEdges;
 };
@@ -402,8 +449,9 @@ function withEdges(distribution: Distribution, bins: readonly number[], unit: st
 
 /**
  * The manifest sections this stage adds, for `buildManifest({ ..., sections })`: the anomaly settings and the split
- * fractions the dataset was made with, and its statistics with the bin edges of each histogram (so the card can be
- * re-rendered from the manifest alone, and a reader can plot the histograms without our constants).
+ * fractions the dataset was made with, its statistics with the bin edges of each histogram (so the card can be
+ * re-rendered from the manifest alone, and a reader can plot the histograms without our constants), and, when the
+ * dataset has both normal and anomalous trajectories, how separable each anomaly type is (`separability`).
  * @example
  * buildManifest({ spec, config, shards, sections: datasetManifestSections(config, stats.toJSON()) });
  */
@@ -414,14 +462,18 @@ export function datasetManifestSections(
   anomaly_injection: Record<string, unknown>;
   splits: ReturnType<typeof splitsManifestSection>;
   statistics: ManifestStatistics;
+  separability?: SeparabilitySection;
 } {
+  const { separability: histograms, ...counters } = stats;
+  const separability = separabilitySection(histograms);
   return {
     anomaly_injection: describeAnomalyInjectionConfig(config.anomalies),
     splits: splitsManifestSection(config.splits),
     statistics: {
-      ...stats,
+      ...counters,
       nodes: withEdges(stats.nodes, NODE_COUNT_BINS, "nodes"),
       duration_ms: withEdges(stats.duration_ms, DURATION_BINS_MS, "milliseconds"),
     },
+    ...(separability === undefined ? {} : { separability }),
   };
 }

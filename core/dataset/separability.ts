@@ -1,6 +1,6 @@
 import type { Trajectory } from "../trajectory/model.ts";
 import { ANOMALY_TYPES, type AnomalyType } from "../trajectory/vocabulary.ts";
-import { DURATION_FEATURES, FEATURE_NAMES, trajectoryFeatures } from "./trajectory-features.ts";
+import { DURATION_FEATURES, FEATURE_NAMES, FEATURE_SET, trajectoryFeatures } from "./trajectory-features.ts";
 
 /**
  * How hard a dataset is, per anomaly type: for each feature of `FEATURE_NAMES`, a histogram of its quantised value
@@ -22,12 +22,17 @@ type ClassName = (typeof CLASSES)[number];
 const CLASS_INDEX = new Map<string, number>(CLASSES.map((name, i) => [name, i]));
 const IS_DURATION = FEATURE_NAMES.map((name) => DURATION_FEATURES.has(name));
 const STRIDE = FEATURE_NAMES.length * SEPARABILITY_BINS;
+const NORMAL: readonly string[] = ["normal"];
 
-/** Sparse JSON form: per class, per feature with any non-zero bin, `[bin, count]` pairs. */
+/**
+ * Sparse JSON form, compact because every shard's statistics carry it (worker messages, done records): per class
+ * with any trajectory, one string holding its histogram of each feature in `features` order, separated by `;`, each
+ * a comma-separated list of `bin:count` over its non-empty bins (e.g. `"0:812,1:40;3:852;..."`).
+ */
 export interface SeparabilityJSON {
   bins: number;
   features: readonly string[];
-  histograms: Partial<Record<ClassName, Record<string, Array<[number, number]>>>>;
+  histograms: Partial<Record<ClassName, string>>;
 }
 
 export interface TypeSeparability {
@@ -50,60 +55,138 @@ export function quantise(featureIndex: number, value: number): number {
 /** A mergeable accumulator of per-class feature histograms. */
 export class SeparabilityStats {
   readonly #counts = new Float64Array(CLASSES.length * STRIDE);
+  /** Scratch space reused by `add`: the features of the trajectory, then their slots within a class. */
+  readonly #values = new Float64Array(FEATURE_NAMES.length);
+  readonly #slots = new Int32Array(FEATURE_NAMES.length);
 
   add(trajectory: Trajectory): void {
-    const values = trajectoryFeatures(trajectory);
-    const classes = trajectory.metadata.is_anomalous ? trajectory.metadata.anomaly_types : ["normal"];
-    for (const name of new Set<string>(classes)) {
-      const base = (CLASS_INDEX.get(name) as number) * STRIDE;
-      for (let f = 0; f < values.length; f++) {
-        const slot = base + f * SEPARABILITY_BINS + quantise(f, values[f] as number);
+    const values = trajectoryFeatures(trajectory, this.#values);
+    const slots = this.#slots;
+    for (let f = 0; f < slots.length; f++) slots[f] = f * SEPARABILITY_BINS + quantise(f, values[f] as number);
+    const classes = trajectory.metadata.is_anomalous ? trajectory.metadata.anomaly_types : NORMAL;
+    classes.forEach((name, k) => {
+      const c = CLASS_INDEX.get(name);
+      // Each class once, however many anomalies of one type the trajectory holds.
+      if (c === undefined || classes.indexOf(name) !== k) return;
+      const base = c * STRIDE;
+      for (let f = 0; f < slots.length; f++) {
+        const slot = base + (slots[f] as number);
         this.#counts[slot] = (this.#counts[slot] as number) + 1;
       }
-    }
+    });
   }
 
   merge(other: SeparabilityJSON): void {
-    if (other.bins !== SEPARABILITY_BINS || other.features.join("|") !== FEATURE_NAMES.join("|"))
+    if (!sameFeatureSet(other))
       throw new TypeError("cannot merge separability statistics computed over a different feature set");
-    for (const [name, features] of Object.entries(other.histograms)) {
+    for (const [name, encoded] of Object.entries(other.histograms)) {
       const c = CLASS_INDEX.get(name);
-      if (c === undefined || features === undefined) continue;
-      for (const [feature, pairs] of Object.entries(features)) {
-        const f = FEATURE_NAMES.indexOf(feature);
-        for (const [bin, count] of pairs) {
-          const slot = c * STRIDE + f * SEPARABILITY_BINS + bin;
-          this.#counts[slot] = (this.#counts[slot] as number) + count;
-        }
-      }
+      if (c === undefined || encoded === undefined) continue;
+      decode(encoded, (f, bin, count) => {
+        const slot = c * STRIDE + f * SEPARABILITY_BINS + bin;
+        this.#counts[slot] = (this.#counts[slot] as number) + count;
+      });
     }
   }
 
   toJSON(): SeparabilityJSON {
     const histograms: SeparabilityJSON["histograms"] = {};
     CLASSES.forEach((name, c) => {
-      const features: Record<string, Array<[number, number]>> = {};
-      FEATURE_NAMES.forEach((feature, f) => {
-        const pairs: Array<[number, number]> = [];
+      let any = false;
+      const features = FEATURE_NAMES.map((_, f) => {
+        const pairs: string[] = [];
         for (let bin = 0; bin < SEPARABILITY_BINS; bin++) {
           const count = this.#counts[c * STRIDE + f * SEPARABILITY_BINS + bin] as number;
-          if (count > 0) pairs.push([bin, count]);
+          if (count > 0) pairs.push(`${bin}:${count}`);
         }
-        if (pairs.length > 0) features[feature] = pairs;
+        if (pairs.length > 0) any = true;
+        return pairs.join(",");
       });
-      if (Object.keys(features).length > 0) histograms[name] = features;
+      if (any) histograms[name] = features.join(";");
     });
     return { bins: SEPARABILITY_BINS, features: [...FEATURE_NAMES], histograms };
   }
 }
 
+/** Calls `add(feature, bin, count)` for every `bin:count` of a class's encoded histograms (see SeparabilityJSON). */
+function decode(encoded: string, add: (feature: number, bin: number, count: number) => void): void {
+  const features = encoded.split(";");
+  if (features.length !== FEATURE_NAMES.length)
+    throw new TypeError(`separability histograms list ${features.length} features, not ${FEATURE_NAMES.length}`);
+  features.forEach((pairs, f) => {
+    if (pairs === "") return;
+    for (const pair of pairs.split(",")) {
+      const colon = pair.indexOf(":");
+      const bin = Number(pair.slice(0, colon));
+      const count = Number(pair.slice(colon + 1));
+      if (!(Number.isInteger(bin) && bin >= 0 && bin < SEPARABILITY_BINS && Number.isInteger(count) && count >= 0))
+        throw new TypeError(`malformed separability histogram entry ${JSON.stringify(pair)}`);
+      add(f, bin, count);
+    }
+  });
+}
+
+/**
+ * One class's histograms, one per feature in `FEATURE_NAMES` order (counts per bin), or null when the class has no
+ * trajectory: `"normal"` or an anomaly type.
+ */
+export function classHistograms(json: SeparabilityJSON, name: string): Float64Array[] | null {
+  const encoded = json.histograms[name as ClassName];
+  if (encoded === undefined) return null;
+  const dense = FEATURE_NAMES.map(() => new Float64Array(SEPARABILITY_BINS));
+  decode(encoded, (f, bin, count) => {
+    const histogram = dense[f] as Float64Array;
+    histogram[bin] = (histogram[bin] as number) + count;
+  });
+  return dense;
+}
+
+/** Whether `json` was computed over this feature set and binning, so it can be merged. */
+export function sameFeatureSet(json: SeparabilityJSON): boolean {
+  return (
+    json.bins === SEPARABILITY_BINS &&
+    json.features.length === FEATURE_NAMES.length &&
+    json.features.every((name, f) => name === FEATURE_NAMES[f])
+  );
+}
+
+/** What `manifest.json` records under `separability` (and the dataset card renders). */
+export interface SeparabilitySection {
+  /** Which feature set the figures are over (`FEATURE_SET`; docs/anomalies.md, "How hard is a dataset"). */
+  feature_set: string;
+  features: number;
+  /** The false-positive budget of `best_rule` over the normal trajectories. */
+  rule_max_fpr: number;
+  normal_trajectories: number;
+  /** One row per anomaly type present, in vocabulary order. */
+  types: TypeSeparability[];
+}
+
+/**
+ * The manifest section for a dataset's separability histograms, or undefined when there is nothing to compare: no
+ * histograms (`null`, see `DatasetStatsJSON.separability`), no normal trajectories, or no anomalous ones.
+ */
+export function separabilitySection(json: SeparabilityJSON | null): SeparabilitySection | undefined {
+  if (json === null) return undefined;
+  const types = separabilityReport(json);
+  if (types.length === 0) return undefined;
+  const normal = classHistograms(json, "normal") as Float64Array[];
+  return {
+    feature_set: FEATURE_SET,
+    features: FEATURE_NAMES.length,
+    rule_max_fpr: RULE_MAX_FPR,
+    normal_trajectories: total(normal[0] as Float64Array),
+    types,
+  };
+}
+
 /** Per anomaly type present in `json` (with normal trajectories to compare against), its separability figures. */
 export function separabilityReport(json: SeparabilityJSON): TypeSeparability[] {
-  const normal = denseHistograms(json, "normal");
+  const normal = classHistograms(json, "normal");
   if (normal === null) return [];
   const report: TypeSeparability[] = [];
   for (const type of ANOMALY_TYPES) {
-    const anomalous = denseHistograms(json, type);
+    const anomalous = classHistograms(json, type);
     if (anomalous === null) continue;
     let best = { feature: "", auc: 0.5 };
     let rule = { text: "none", recall: 0, fpr: 0 };
@@ -126,16 +209,6 @@ export function separabilityReport(json: SeparabilityJSON): TypeSeparability[] {
     });
   }
   return report;
-}
-
-function denseHistograms(json: SeparabilityJSON, name: string): Float64Array[] | null {
-  const features = json.histograms[name as ClassName];
-  if (features === undefined) return null;
-  return FEATURE_NAMES.map((feature) => {
-    const dense = new Float64Array(SEPARABILITY_BINS);
-    for (const [bin, count] of features[feature] ?? []) dense[bin] = (dense[bin] as number) + count;
-    return dense;
-  });
 }
 
 function total(histogram: Float64Array): number {

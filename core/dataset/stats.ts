@@ -11,6 +11,7 @@ import {
   TRAJECTORY_STATUSES,
   type TrajectoryStatus,
 } from "../trajectory/vocabulary.ts";
+import { type SeparabilityJSON, SeparabilityStats, sameFeatureSet } from "./separability.ts";
 import { SPLIT_NAMES, type SplitName } from "./splits.ts";
 
 export const DATASET_STATS_FORMAT = "agentsynth.dataset-stats/v1";
@@ -51,6 +52,12 @@ export interface DatasetStatsJSON {
     AnomalyType,
     { total: number; by_severity: Record<SeverityLevel, number>; by_split: Record<SplitName | "unassigned", number> }
   >;
+  /**
+   * Per-class histograms of the fixed feature set (`separability.ts`), from which the manifest and card report how
+   * hard each anomaly type is. Null once a part without them was merged in (a done record written by an earlier
+   * version): a report over some shards only would misstate the dataset, so none is given.
+   */
+  separability: SeparabilityJSON | null;
 }
 
 /**
@@ -73,16 +80,28 @@ export interface DatasetStats {
  */
 export function createDatasetStats(from?: DatasetStatsJSON): DatasetStats {
   const state = emptyStats();
-  if (from !== undefined) mergeInto(state, from);
+  // Fixed-size typed arrays (features × classes × bins); null once a part without them was merged.
+  let separability: SeparabilityStats | null = new SeparabilityStats();
+  const merge = (other: DatasetStatsJSON) => {
+    mergeInto(state, other);
+    // Absent from a record of an earlier version, or over another feature set: no report rather than a partial one.
+    const histograms = other.separability as SeparabilityJSON | null | undefined;
+    if (histograms === undefined) {
+      if (other.trajectories > 0) separability = null;
+    } else if (histograms === null || !sameFeatureSet(histograms)) separability = null;
+    else separability?.merge(histograms);
+  };
+  if (from !== undefined) merge(from);
   return {
     add(trajectory: Trajectory): void {
       addTrajectory(state, trajectory);
+      separability?.add(trajectory);
     },
     merge(other: DatasetStats | DatasetStatsJSON): void {
-      mergeInto(state, "toJSON" in other ? other.toJSON() : other);
+      merge("toJSON" in other ? other.toJSON() : other);
     },
     toJSON(): DatasetStatsJSON {
-      return structuredClone(state);
+      return { ...structuredClone(state), separability: separability?.toJSON() ?? null };
     },
   };
 }
@@ -119,7 +138,10 @@ function zeros<K extends string, V>(keys: readonly K[], make: () => V): Record<K
 
 const SPLIT_KEYS = [...SPLIT_NAMES, "unassigned"] as const;
 
-function emptyStats(): DatasetStatsJSON {
+/** The counters kept as plain JSON; the separability histograms live in their own accumulator. */
+type CounterState = Omit<DatasetStatsJSON, "separability">;
+
+function emptyStats(): CounterState {
   return {
     format: DATASET_STATS_FORMAT,
     trajectories: 0,
@@ -158,7 +180,7 @@ function splitKeyOf(trajectory: Trajectory): SplitName | "unassigned" {
     : "unassigned";
 }
 
-function addTrajectory(state: DatasetStatsJSON, trajectory: Trajectory): void {
+function addTrajectory(state: CounterState, trajectory: Trajectory): void {
   const { metadata } = trajectory;
   const anomalous = metadata.is_anomalous;
   const split = splitKeyOf(trajectory);
@@ -199,7 +221,7 @@ function mergeCounts<K extends string>(into: Record<K, number>, from: Record<K, 
   for (const key of Object.keys(into) as K[]) into[key] += from[key] ?? 0;
 }
 
-function mergeInto(state: DatasetStatsJSON, from: DatasetStatsJSON): void {
+function mergeInto(state: CounterState, from: DatasetStatsJSON): void {
   if (from.format !== DATASET_STATS_FORMAT) {
     throw new TypeError(`cannot merge dataset stats of format ${String(from.format)} into ${DATASET_STATS_FORMAT}`);
   }

@@ -72,14 +72,21 @@ describe("agentsynth trajectories", () => {
     expect(lines.map((line) => (JSON.parse(line) as { index: number }).index)).toStrictEqual(
       Array.from({ length: 250 }, (_, i) => i),
     );
+    // No anomalies (the default ratio is 0): nothing to separate, so no separability section or card table.
+    expect(manifest).not.toHaveProperty("separability");
+    expect(readFileSync(join(out, "README.md"), "utf8")).not.toContain("How hard");
   });
 
   it("gives byte-identical output whatever the number of workers", async () => {
     const one = tmp();
     const two = tmp();
-    await run(["trajectories", "--count", "300", "--shard-size", "70", "--out", one, "--workers", "1"]);
-    await run(["trajectories", "--count", "300", "--shard-size", "70", "--out", two, "--workers", "2"]);
+    // With anomalies, so the merged statistics include the separability histograms of every shard.
+    const args = ["trajectories", "--count", "300", "--shard-size", "70", "--anomaly-ratio", "0.5"];
+    await run([...args, "--out", one, "--workers", "1"]);
+    await run([...args, "--out", two, "--workers", "2"]);
     expect(readFileSync(join(two, "manifest.json"), "utf8")).toBe(readFileSync(join(one, "manifest.json"), "utf8"));
+    expect(readFileSync(join(two, "README.md"), "utf8")).toBe(readFileSync(join(one, "README.md"), "utf8"));
+    expect(readManifest(one)).toHaveProperty("separability.types");
     for (const name of readdirSync(join(one, "shards"))) {
       expect(readFileSync(join(two, "shards", name)).equals(readFileSync(join(one, "shards", name)))).toBe(true);
     }
@@ -177,6 +184,7 @@ describe("agentsynth trajectories", () => {
       statistics: { trajectories: number; anomalous: number };
       splits: unknown;
       anomaly_injection: { ratio: number };
+      separability: { feature_set: string; normal_trajectories: number; types: Array<{ anomaly_type: string }> };
     };
     expect(manifest.spec.anomaly_ratio).toBe(0.25);
     expect(manifest.anomaly_injection.ratio).toBe(0.25);
@@ -188,9 +196,21 @@ describe("agentsynth trajectories", () => {
     expect(anomalous.length).toBeLessThan(140);
     expect(manifest.statistics.anomalous).toBe(anomalous.length);
     expect(manifest.splits).toBeDefined();
+    // How hard each anomaly type is, over the whole dataset: a row per type present, in the manifest and the card.
+    expect(manifest.separability.feature_set).toBe("agentsynth.trajectory-features/v1");
+    expect(manifest.separability.normal_trajectories).toBe(400 - anomalous.length);
+    const types = new Set(
+      anomalous.flatMap(
+        (line) => (JSON.parse(line) as { metadata: { anomaly_types: string[] } }).metadata.anomaly_types,
+      ),
+    );
+    expect(new Set(manifest.separability.types.map((row) => row.anomaly_type))).toStrictEqual(types);
+    expect("separability" in (manifest.statistics as object)).toBe(false);
     const card = readFileSync(join(out, "README.md"), "utf8");
     expect(card).toMatch(/400/);
     expect(card).toMatch(/train/);
+    expect(card).toContain("## How hard is this dataset");
+    for (const type of types) expect(card).toMatch(new RegExp(`\\n\\| ${type}( \\(text only\\))? \\| \\d+ \\| \``));
   });
 
   it("writes graph records with their vocabularies, and OTLP traces, in the same order", async () => {

@@ -84,7 +84,8 @@ describe("runShardJob", () => {
   });
 
   it("writes the manifest exactly once, from the job that finishes the last shard", async () => {
-    const { store, spec, id, jobs } = await registered({ total: 5, shard_size: 2, seed: 8 });
+    // With anomalies, so the manifest's separability section is merged from the done records too.
+    const { store, spec, id, jobs } = await registered({ total: 12, shard_size: 5, seed: 8, anomaly_ratio: 0.5 });
     const outcomes = [];
     for (const job of jobs) outcomes.push(await runShardJob(job, { store }));
     expect(outcomes.map((outcome) => outcome.manifestWritten)).toStrictEqual([false, false, true]);
@@ -98,9 +99,11 @@ describe("runShardJob", () => {
       shardStats: records.map((record) => record.stats!),
     });
     expect(manifest).toBe(files.find((file) => file.key === "manifest.json")?.body);
-    expect(JSON.parse(manifest).statistics.trajectories).toBe(5);
+    expect(JSON.parse(manifest).statistics.trajectories).toBe(12);
+    expect(JSON.parse(manifest).separability.types.length).toBeGreaterThan(0);
     const card = Buffer.from((await store.get(`${batchKeys(id).prefix}README.md`))!).toString("utf8");
     expect(card).toBe(files.find((file) => file.key === "README.md")?.body);
+    expect(card).toContain("## How hard is this dataset");
   });
 
   it("rejects a job whose start or count disagrees with the plan", async () => {

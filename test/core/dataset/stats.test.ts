@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { SEPARABILITY_BINS } from "../../../core/dataset/separability.ts";
 import { SPLIT_NAMES, type SplitName } from "../../../core/dataset/splits.ts";
-import { createDatasetStats, DATASET_STATS_FORMAT, mean, NODE_COUNT_BINS } from "../../../core/dataset/stats.ts";
+import {
+  createDatasetStats,
+  DATASET_STATS_FORMAT,
+  type DatasetStatsJSON,
+  mean,
+  NODE_COUNT_BINS,
+} from "../../../core/dataset/stats.ts";
+import { FEATURE_NAMES } from "../../../core/dataset/trajectory-features.ts";
 import type { Trajectory } from "../../../core/trajectory/index.ts";
+import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function sample(count: number): Trajectory[] {
@@ -59,11 +68,33 @@ describe("createDatasetStats", () => {
 
   it("keeps its size fixed however many trajectories are added", () => {
     const small = createDatasetStats();
+    const once = createDatasetStats();
     const large = createDatasetStats();
     small.add(trajectories[0] as Trajectory);
+    for (const t of trajectories) once.add(t);
     for (let k = 0; k < 5; k++) for (const t of trajectories) large.add(t);
     const shape = (value: unknown) => JSON.stringify(value, (_key, v) => (typeof v === "number" || v === null ? 0 : v));
-    expect(shape(large.toJSON())).toBe(shape(small.toJSON()));
+    // The counters have one shape whatever was added.
+    const counters = ({ separability: _s, ...rest }: DatasetStatsJSON) => rest;
+    expect(shape(counters(large.toJSON()))).toBe(shape(counters(small.toJSON())));
+    // The separability histograms are sparse (only non-empty bins are written, as `bin:count`): adding the same
+    // trajectories five times over changes counts, not which bins are written, and no class has more entries than
+    // features × bins.
+    const bins = (json: DatasetStatsJSON) =>
+      Object.entries(json.separability?.histograms ?? {}).map(([name, encoded]) => [
+        name,
+        encoded?.replace(/:\d+/g, ""),
+      ]);
+    expect(bins(large.toJSON())).toStrictEqual(bins(once.toJSON()));
+    expect(bins(large.toJSON()).length).toBeGreaterThan(1);
+    for (const [, encoded] of bins(large.toJSON())) {
+      const entries = (encoded ?? "").split(/[;,]/).filter((entry) => entry !== "");
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.length).toBeLessThanOrEqual(FEATURE_NAMES.length * SEPARABILITY_BINS);
+    }
+    expect(Object.keys(large.toJSON().separability?.histograms ?? {}).length).toBeLessThanOrEqual(
+      1 + ANOMALY_TYPES.length,
+    );
   });
 
   it("refuses to merge stats of another format", () => {
