@@ -74,7 +74,8 @@ const TRAJECTORY_NOTES: Readonly<Record<string, string>> = {
   status: "completed when the final ACTION completed, failed when it did not, incomplete when the run has none",
   "metadata.is_anomalous": "label: the trajectory has an injected anomaly",
   "metadata.anomaly_types": "label: the injected anomaly types, empty when normal",
-  "metadata.anomaly_severity": "label: severity of the anomaly (the highest when a trajectory has several), null when normal",
+  "metadata.anomaly_severity":
+    "label: severity of the anomaly (the highest when a trajectory has several), null when normal",
   "metadata.anomaly_metadata": "the anomaly's injection parameters; absent when normal",
   "metadata.success": "completed, with more than 80% of nodes completed and under 20% failed",
   "metadata.total_nodes": "count",

@@ -260,9 +260,16 @@ export function trajectoryColumns(): ParquetColumn<Trajectory>[] {
     column("anomaly_types", "string_list", false, "the injected anomalies", "metadata.anomaly_types", {
       label: true,
     }),
-    column("anomaly_severity", "category", true, "low, medium, high or critical (the highest of its anomalies)", "metadata.anomaly_severity", {
-      label: true,
-    }),
+    column(
+      "anomaly_severity",
+      "category",
+      true,
+      "low, medium, high or critical (the highest of its anomalies)",
+      "metadata.anomaly_severity",
+      {
+        label: true,
+      },
+    ),
     column("completion_rate", "double", false, "share of nodes completed", "metadata.completion_rate"),
     column("success", "bool", false, "", "metadata.success"),
     column("total_nodes", "int32", false, "", "metadata.total_nodes"),
