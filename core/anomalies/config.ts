@@ -47,7 +47,7 @@ const DIFFICULTY_PARAMETER_DEFAULTS: Readonly<
     timeout_cascades: { timeouts: [1, 2], timeout_seconds: [5, 60] },
     handoff_failures: { failed_attempts: [1, 2] },
     validation_loops: { iterations: [2, 3] },
-    context_drift: { drift_fraction: [0.1, 0.5] },
+    context_drift: { drift_fraction: [0.1, 0.35] },
     incomplete_responses: { missing_fraction: [0.1, 0.5] },
     misread_tool_results: { value_error: [0.15, 1] },
     incorrect_verifications: { value_error: [0.15, 1] },

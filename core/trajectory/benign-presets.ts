@@ -59,7 +59,7 @@ export const BENIGN_PRESETS: Readonly<Record<BenignLevel, BenignRates>> = {
     delegation: 0.1,
     validationRework: 0.16,
     memory: 0.16,
-    offTable: 0.14,
+    offTable: 0.18,
     slowCall: 0.12,
     polling: 0.24,
     revisit: 0.3,

@@ -110,7 +110,7 @@ export function planBenign(rng: Randomizer, rates: BenignRates, pattern: string,
   );
   draw("polling", rates.polling, () => rng.int(1, 4), no);
   draw("revisit", rates.revisit, () => rng.int(1, 3), no);
-  draw("offTable", rates.offTable, one, no);
+  draw("offTable", rates.offTable, () => (rng.chance(0.35) ? 2 : 1), no);
   draw("slowCall", rates.slowCall, one, no);
   draw("giveUp", rates.giveUp, one, no);
   let cost = events.reduce((sum, event) => sum + eventCost(event, pattern), 0);
@@ -386,28 +386,8 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     }
   },
 
-  offTable(b, g) {
-    const pairs: Array<{ tool: NodeOf<"TOOL_CALL">; from: ToolType }> = [];
-    for (const node of b.nodes) {
-      if (node.node_type !== "TOOL_CALL" || node.status !== "completed") continue;
-      const previous = previousTool(g, node);
-      if (previous !== undefined && previous.tool_type !== node.tool_type)
-        pairs.push({ tool: node, from: previous.tool_type });
-    }
-    if (pairs.length === 0) return;
-    const { tool, from } = b.rng.pick(pairs);
-    const row = b.config.toolTransitions[from];
-    const choices = TOOL_TYPES.filter((type) => type !== from && type !== tool.tool_type && !((row[type] ?? 0) > 0));
-    if (choices.length === 0) return;
-    const replacement = toolCallNode(b, b.rng.pick(choices), tool.agent_type);
-    replacement.node_id = tool.node_id;
-    b.nodes[b.nodes.indexOf(tool)] = replacement;
-    // The steps that read the call's result now read the other tool's (the work still serves the task).
-    for (const edge of b.edges) {
-      if (edge.edge_type !== "data_dependency" || edge.source_node_id !== tool.node_id) continue;
-      const consumer = g.byId(edge.target_node_id);
-      if (consumer !== undefined) restateStep(b.rng, b.topic, consumer, stepInput(replacement));
-    }
+  offTable(b, g, event) {
+    for (let k = 0; k < event.count; k++) offTableOnce(b, g);
   },
 
   slowCall(b) {
@@ -462,6 +442,31 @@ function workTail(g: DraftGraph, entry: TrajectoryNode): TrajectoryNode[] {
     current = before;
   }
   return tail;
+}
+
+/** One call of the run leaves the transition table for a useful tool; the steps reading its result restate it. */
+function offTableOnce(b: TrajectoryBuilder, g: DraftGraph): void {
+  const pairs: Array<{ tool: NodeOf<"TOOL_CALL">; from: ToolType }> = [];
+  for (const node of b.nodes) {
+    if (node.node_type !== "TOOL_CALL" || node.status !== "completed") continue;
+    const previous = previousTool(g, node);
+    if (previous !== undefined && previous.tool_type !== node.tool_type)
+      pairs.push({ tool: node, from: previous.tool_type });
+  }
+  if (pairs.length === 0) return;
+  const { tool, from } = b.rng.pick(pairs);
+  const row = b.config.toolTransitions[from];
+  const choices = TOOL_TYPES.filter((type) => type !== from && type !== tool.tool_type && !((row[type] ?? 0) > 0));
+  if (choices.length === 0) return;
+  const replacement = toolCallNode(b, b.rng.pick(choices), tool.agent_type);
+  replacement.node_id = tool.node_id;
+  b.nodes[b.nodes.indexOf(tool)] = replacement;
+  // The steps that read the call's result now read the other tool's (the work still serves the task).
+  for (const edge of b.edges) {
+    if (edge.edge_type !== "data_dependency" || edge.source_node_id !== tool.node_id) continue;
+    const consumer = g.byId(edge.target_node_id);
+    if (consumer !== undefined) restateStep(b.rng, b.topic, consumer, stepInput(replacement));
+  }
 }
 
 /** Steps between the last work and the final action that giving up leaves in place. */

@@ -26,13 +26,13 @@ describe("generateTrajectory determinism", () => {
     // Updated for issue #9: benign noise in normal runs (re-planning, retries, refused handoffs, slow calls...), one
     // model per agent and run, timeouts that wait their own timeout parameter.
     expect(datasetHash(42, 20)).toMatchInlineSnapshot(
-      `"2b76fd66da528558390674115eb2ae3ea14602b0ec845a3b3c751b2e165314b6"`,
+      `"c25bf459a9536143fc4f4230993e4f28b0e46081918bff3ba0585cbd3a7698fc"`,
     );
     expect(datasetHash(1337, 20)).toMatchInlineSnapshot(
-      `"e2c5af816de9c921965c9969f48f7fd310aa0060998c617dd3b619b2de4cdd7a"`,
+      `"2dd8e238025cac8e9d898e9f9f6ba538fd811138741ea3d7a0353238b05a4c81"`,
     );
     expect(datasetHash(1211, 20)).toMatchInlineSnapshot(
-      `"b087ee66d69c4d15bf75e918cb831c25fc5ec716e59349b20014a463e80345b0"`,
+      `"be0d87bb8a8ccba5fcc98b316dbcbf4af40478ee2b04b39f221c37845ba27043"`,
     );
   });
 
