@@ -66,8 +66,19 @@ interface Status {
   hint: string | null;
 }
 
+/**
+ * The batch's status. A poll whose kept-alive socket the server closed just then ("other side closed", seen on a
+ * loaded machine) is sent again on a new one; a server that is gone still fails after the retries.
+ */
 async function statusOf(server: Server, id: string): Promise<Status> {
-  return (await (await fetch(`${server.url}/v1/batches/${id}`)).json()) as Status;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await (await fetch(`${server.url}/v1/batches/${id}`)).json()) as Status;
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof TypeError)) throw error;
+      await delay(100);
+    }
+  }
 }
 
 async function waitFor(server: Server, id: string, done: (status: Status) => boolean, timeoutMs: number) {

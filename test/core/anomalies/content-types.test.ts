@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type AnomalyDifficulty, parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
+import { statedText } from "../../../core/anomalies/misstatements.ts";
 import { resultQuote } from "../../../core/trajectory/content/index.ts";
 import { type NodeOf, reachableFrom, type Trajectory, type TrajectoryNode } from "../../../core/trajectory/index.ts";
 import { ANOMALY_TYPES, SEVERITY_LEVELS, type SeverityLevel } from "../../../core/trajectory/vocabulary.ts";
@@ -35,16 +36,7 @@ function skeleton(t: Trajectory): string {
 }
 
 function text(node: TrajectoryNode): string {
-  switch (node.node_type) {
-    case "LLM_CALL":
-      return node.llm_response;
-    case "REASONING":
-      return node.reasoning_output.conclusion;
-    case "ACTION":
-      return node.final_output;
-    default:
-      return "";
-  }
+  return statedText(node) ?? "";
 }
 
 const states = (node: TrajectoryNode, quote: string) => text(node).toLowerCase().includes(quote.toLowerCase());
