@@ -8,7 +8,7 @@ import {
   targetReminder,
 } from "./expected-calls.ts";
 import type { Milestone, SnapshotConstraint } from "./scenario.ts";
-import type { Simulation } from "./simulate-trajectory.ts";
+import { ROW_WRITES, type Simulation } from "./simulate-trajectory.ts";
 
 // Milestones in upstream's terms (NOTES.md §c) from the expected calls: tool traces with their arguments (JSON
 // strings with tool_name and arguments, alternatives as a list), values learnt from an earlier result checked with
@@ -16,16 +16,6 @@ import type { Simulation } from "./simulate-trajectory.ts";
 // milestone, a final answer with the content the state determines, and DAG edges only where data or preconditions
 // force an order. SANDBOX constraints carry no reference milestone: upstream leaves it unset.
 
-const WRITE_KIND: Readonly<Record<string, { namespace: "CONTACT" | "MESSAGING" | "REMINDER"; kind: Kind }>> = {
-  add_contact: { namespace: "CONTACT", kind: "addition" },
-  modify_contact: { namespace: "CONTACT", kind: "update" },
-  remove_contact: { namespace: "CONTACT", kind: "removal" },
-  send_message_with_phone_number: { namespace: "MESSAGING", kind: "addition" },
-  add_reminder: { namespace: "REMINDER", kind: "addition" },
-  modify_reminder: { namespace: "REMINDER", kind: "update" },
-  remove_reminder: { namespace: "REMINDER", kind: "removal" },
-};
-type Kind = "addition" | "removal" | "update";
 const SWITCH_OF: Readonly<Record<string, string>> = {
   set_wifi_status: "wifi",
   set_cellular_service_status: "cellular",
@@ -72,7 +62,7 @@ interface Builder {
 function previousWrite(calls: readonly ExpectedCall[], position: number): number | undefined {
   for (let i = position - 1; i >= 0; i--) {
     const tool = calls[i]?.tool ?? "";
-    if (WRITE_KIND[tool] === undefined && SWITCH_OF[tool] === undefined) continue;
+    if (ROW_WRITES[tool] === undefined && SWITCH_OF[tool] === undefined) continue;
     return tool === calls[position]?.tool ? i : undefined;
   }
   return undefined;
@@ -85,7 +75,7 @@ function enablingOnly(calls: readonly ExpectedCall[], index: number): boolean {
   const consumers = calls.filter((call) =>
     Object.values(call.arguments).some((v) => isResultRef(v) && v.$result_of === index),
   );
-  return consumers.length > 0 && consumers.every((call) => WRITE_KIND[call.tool] !== undefined);
+  return consumers.length > 0 && consumers.every((call) => ROW_WRITES[call.tool] !== undefined);
 }
 
 /**
@@ -108,7 +98,7 @@ export function buildMilestonePlan(
   const lastWrite = new Map<string, number>();
   calls.forEach((call, i) => {
     const switchName = SWITCH_OF[call.tool];
-    const write = WRITE_KIND[call.tool];
+    const write = ROW_WRITES[call.tool];
     const sources = sourceMilestones(builder, call);
     let index: number | undefined;
     if (switchName !== undefined) {
@@ -476,7 +466,7 @@ function finalAnswer(builder: Builder, simulation: Simulation): SnapshotConstrai
   // Only a request that ends in a lookup has an answer to check; one that ends in a write is checked by its rows.
   const acting = [...calls.keys()].reverse().find((i) => SWITCH_OF[calls[i]?.tool ?? ""] === undefined);
   const lastRead =
-    acting !== undefined && WRITE_KIND[calls[acting]?.tool ?? ""] === undefined && builder.milestoneOfCall.has(acting)
+    acting !== undefined && ROW_WRITES[calls[acting]?.tool ?? ""] === undefined && builder.milestoneOfCall.has(acting)
       ? acting
       : undefined;
   if (lastRead === undefined) return undefined;

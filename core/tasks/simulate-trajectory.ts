@@ -64,7 +64,10 @@ const SETTERS: Readonly<Record<string, SwitchName>> = {
   set_low_battery_mode_status: "low_battery_mode",
 };
 
-const WRITES: Readonly<Record<string, SimulatedStep["change"]>> = {
+/** The database table each writing tool changes, and how (the milestones of a scenario check these changes too). */
+export const ROW_WRITES: Readonly<
+  Record<string, { namespace: "CONTACT" | "MESSAGING" | "REMINDER"; kind: StateChangeKind }>
+> = {
   add_contact: { namespace: "CONTACT", kind: "addition" },
   modify_contact: { namespace: "CONTACT", kind: "update" },
   remove_contact: { namespace: "CONTACT", kind: "removal" },
@@ -132,7 +135,7 @@ export function simulateTrajectory(
     checkEntities(name, at, { description, called, sourceOf, contactsNamed, context, reasons, dependencies });
 
     const step: SimulatedStep = { tool: name };
-    const write = WRITES[name];
+    const write = ROW_WRITES[name];
     if (write !== undefined) step.change = write;
     const switchName = SETTERS[name];
     if (switchName !== undefined) {

@@ -65,34 +65,10 @@ describe("agentsynth trajectories --format parquet", { timeout: 120_000 }, () =>
   });
 
   it("gives byte-identical files whatever the number of workers", async () => {
-    const one = tmp();
-    const two = tmp();
-    await run([
-      "trajectories",
-      "--count",
-      "200",
-      "--shard-size",
-      "60",
-      "--format",
-      "parquet",
-      "--out",
-      one,
-      "--workers",
-      "1",
-    ]);
-    await run([
-      "trajectories",
-      "--count",
-      "200",
-      "--shard-size",
-      "60",
-      "--format",
-      "parquet",
-      "--out",
-      two,
-      "--workers",
-      "2",
-    ]);
+    const [one, two] = [tmp(), tmp()];
+    const base = ["trajectories", "--count", "200", "--shard-size", "60", "--format", "parquet"];
+    await run([...base, "--out", one, "--workers", "1"]);
+    await run([...base, "--out", two, "--workers", "2"]);
     expect(readFileSync(join(two, "manifest.json"), "utf8")).toBe(readFileSync(join(one, "manifest.json"), "utf8"));
     for (const file of readManifest(one).shards.flatMap((shard) => shard.files)) {
       expect(readFileSync(join(two, file.key)).equals(readFileSync(join(one, file.key)))).toBe(true);
