@@ -17,7 +17,8 @@ import {
   toolCallNode,
   validationNode,
 } from "./node-factories.ts";
-import { TOOL_ERROR_MESSAGES, TOOL_LABELS } from "./tool-content.ts";
+import { TOOL_ERROR_MESSAGES } from "./tool-content.ts";
+import { failToolCall, failureDuration } from "./tool-nodes.ts";
 import { type AgentType, TOOL_TYPES, type ToolErrorCode, type ToolType } from "./vocabulary.ts";
 
 /**
@@ -541,15 +542,14 @@ function previousTool(g: DraftGraph, node: TrajectoryNode): NodeOf<"TOOL_CALL"> 
  * call's own `timeout` parameter when it has one).
  */
 export function failStep(rng: Randomizer, node: TrajectoryNode, code: ToolErrorCode): void {
+  if (node.node_type === "TOOL_CALL") {
+    failToolCall(rng, node, code);
+    return;
+  }
   node.status = code === "TIMEOUT" ? "timeout" : "failed";
   node.error_code = code;
   node.duration = failureDuration(rng, node, code);
   switch (node.node_type) {
-    case "TOOL_CALL":
-      node.tool_success = false;
-      node.tool_result = { error: code };
-      node.error_message = `Tool ${TOOL_LABELS[node.tool_type]} ${TOOL_ERROR_MESSAGES[code]}`;
-      return;
     case "LLM_CALL":
       node.llm_response = "";
       node.llm_tokens_used = 0;
@@ -565,13 +565,6 @@ export function failStep(rng: Randomizer, node: TrajectoryNode, code: ToolErrorC
       break;
   }
   node.error_message = `${node.node_type.toLowerCase()} ${TOOL_ERROR_MESSAGES[code]}`;
-}
-
-/** How long a failure takes: a timeout waits out its limit, other errors come back fast. */
-export function failureDuration(rng: Randomizer, node: TrajectoryNode, code: ToolErrorCode): number {
-  if (code !== "TIMEOUT") return rng.int(300, 5000) / 1000;
-  const limit = node.node_type === "TOOL_CALL" ? node.tool_parameters.timeout : undefined;
-  return typeof limit === "number" ? limit : rng.int(10_000, 30_000) / 1000;
 }
 
 function refuse(rng: Randomizer, node: NodeOf<"HANDOFF">): void {

@@ -3,7 +3,7 @@ import { round2, type TrajectoryBuilder } from "./builder.ts";
 import { toolParameters, toolResult } from "./content/tools.ts";
 import type { TaskTopic } from "./content/topic.ts";
 import { drawId } from "./ids.ts";
-import type { NodeOf } from "./model.ts";
+import type { NodeOf, TrajectoryNode } from "./model.ts";
 import { NETWORK_TOOLS, TOOL_DURATION_MS, TOOL_ERROR_MESSAGES, TOOL_LABELS } from "./tool-content.ts";
 import type { AgentType, ToolErrorCode, ToolType } from "./vocabulary.ts";
 
@@ -58,12 +58,14 @@ export function failToolCall(rng: Randomizer, node: NodeOf<"TOOL_CALL">, code: T
   node.error_code = code;
   node.error_message = `Tool ${TOOL_LABELS[node.tool_type]} ${TOOL_ERROR_MESSAGES[code]}`;
   node.tool_result = { error: code };
-  // A timeout waits out the call's own `timeout` parameter when it has one.
-  const limit = node.tool_parameters.timeout;
-  node.duration =
-    code === "TIMEOUT" && typeof limit === "number"
-      ? limit
-      : (code === "TIMEOUT" ? rng.int(10_000, 30_000) : rng.int(300, 5000)) / 1000;
+  node.duration = failureDuration(rng, node, code);
+}
+
+/** How long a failure takes: a timeout waits out its limit (a call's `timeout` parameter), other errors are fast. */
+export function failureDuration(rng: Randomizer, node: TrajectoryNode, code: ToolErrorCode): number {
+  if (code !== "TIMEOUT") return rng.int(300, 5000) / 1000;
+  const limit = node.node_type === "TOOL_CALL" ? node.tool_parameters.timeout : undefined;
+  return typeof limit === "number" ? limit : rng.int(10_000, 30_000) / 1000;
 }
 
 /** A retry of `failed`: same tool, same parameters, one more attempt. */

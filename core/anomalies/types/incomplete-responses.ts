@@ -1,3 +1,4 @@
+import { keep } from "../../trajectory/draft-graph.ts";
 import { toMs } from "../../trajectory/iso-time.ts";
 import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
 import type { AnomalyDifficulty } from "../config.ts";
@@ -128,11 +129,4 @@ function interrupt(node: TrajectoryNode): void {
 
 function byStart(a: TrajectoryNode, b: TrajectoryNode): number {
   return Date.parse(a.start_time) - Date.parse(b.start_time);
-}
-
-/** Filters an array in place (builders hold references to the trajectory's arrays). */
-function keep<T>(items: T[], predicate: (item: T) => boolean): void {
-  let at = 0;
-  for (const item of items) if (predicate(item)) items[at++] = item;
-  items.length = at;
 }
