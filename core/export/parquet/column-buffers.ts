@@ -1,14 +1,13 @@
-import { ByteWriter } from "hyparquet-writer";
-import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { ByteSink } from "./byte-sink.ts";
+import { writeLengthPrefixedRleHybrid, writeRleHybrid } from "./rle-hybrid.ts";
 
 /**
- * One column chunk of a row group, encoded but not yet compressed: the body of a version-1 data page (levels, then
- * values) and, for dictionary columns, the body of the dictionary page.
+ * One column chunk of a row group, encoded but not yet compressed: the body of its version-1 data page (levels, then
+ * values) is in the sink given to `encode`; dictionary columns also have the body of their dictionary page. Both are
+ * views, valid until the sink is written again or the buffer is reset.
  */
 export interface EncodedChunk {
   dictionary?: { bytes: Buffer; count: number };
-  page: Buffer;
   /** Level entries in the page: rows for a flat column, elements plus empty or null lists for a list column. */
   numValues: number;
   encoding: "PLAIN" | "RLE_DICTIONARY";
@@ -18,13 +17,20 @@ export interface EncodedChunk {
   max?: number;
 }
 
-/** Collects one column's values for the current row group; `encode` turns them into a chunk and starts over. */
+/**
+ * Collects one column's values for the current row group. `encode` writes the page body into a sink (shared by all
+ * columns, so a row group allocates no page buffers); `reset` starts the next group once the chunk is written.
+ */
 export interface ColumnBuffer {
   push(value: unknown): void;
-  encode(): EncodedChunk;
+  /** A null: the row's type has no such field (a compiled appender calls it without reading a value). */
+  skip(): void;
+  encode(page: ByteSink): EncodedChunk;
+  reset(): void;
 }
 
 const TWO_TO_32 = 4_294_967_296;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Presence of each row (definition level 1) for nullable columns; required columns keep none. */
 class Presence {
@@ -40,21 +46,13 @@ class Presence {
 
   /** Writes the version-1 definition levels (4-byte length, then the RLE/bit-packed hybrid of width 1). */
   writeTo(sink: ByteSink): void {
-    sink.bytes(lengthPrefixedHybrid(this.levels.subarray(0, this.rows), 1));
+    writeLengthPrefixedRleHybrid(sink, this.levels, this.rows, 1);
   }
 
   reset(): void {
     this.rows = 0;
     this.nulls = 0;
   }
-}
-
-function lengthPrefixedHybrid(values: Uint8Array | Int32Array, bitWidth: number): Uint8Array {
-  const writer = new ByteWriter(Math.max(64, values.length >> 2));
-  writer.appendUint32(0);
-  const length = writeRleBitPackedHybrid(writer, values, bitWidth);
-  writer.view.setUint32(0, length, true);
-  return writer.getBytes();
 }
 
 function grow<T extends Uint8Array | Int32Array | Float64Array>(array: T): T {
@@ -78,6 +76,11 @@ abstract class BaseColumn implements ColumnBuffer {
 
   abstract push(value: unknown): void;
 
+  skip(): void {
+    if (this.presence) this.presence.mark(false);
+    else throw new TypeError("a required Parquet column got null");
+  }
+
   /** Records the row's presence; true when the value is to be added. */
   protected present(value: unknown): boolean {
     const present = value !== null && value !== undefined;
@@ -98,12 +101,12 @@ abstract class BaseColumn implements ColumnBuffer {
     return this.presence ? this.presence.nulls : 0;
   }
 
-  protected resetCounts(): void {
+  reset(): void {
     this.presence?.reset();
     this.count = 0;
   }
 
-  abstract encode(): EncodedChunk;
+  abstract encode(page: ByteSink): EncodedChunk;
 }
 
 /** UTF-8 text, PLAIN-encoded: for values that rarely repeat (ids, descriptions, prompts). */
@@ -116,19 +119,15 @@ export class StringColumn extends BaseColumn {
     this.count++;
   }
 
-  encode(): EncodedChunk {
-    const page = new ByteSink(this.values.length + 1024);
+  encode(page: ByteSink): EncodedChunk {
     this.levelsInto(page);
     page.bytes(this.values.view());
-    const chunk: EncodedChunk = {
-      page: page.view(),
-      numValues: this.rows(),
-      encoding: "PLAIN",
-      nullCount: this.nulls(),
-    };
+    return { numValues: this.rows(), encoding: "PLAIN", nullCount: this.nulls() };
+  }
+
+  override reset(): void {
+    super.reset();
     this.values.reset();
-    this.resetCounts();
-    return chunk;
   }
 }
 
@@ -137,39 +136,49 @@ export class DictionaryColumn extends BaseColumn {
   private codes = new Int32Array(1024);
   private readonly dictionary = new Map<string, number>();
   private readonly dictionaryBytes = new ByteSink(4096);
+  // The previous value and its code: a node's trajectory id, or its type on a run of nodes of one type, repeats
+  // row after row, and comparing with the same string is cheaper than a map lookup.
+  private last: string | undefined;
+  private lastCode = 0;
 
   push(value: unknown): void {
     if (!this.present(value)) return;
     const text = value as string;
-    let code = this.dictionary.get(text);
-    if (code === undefined) {
-      code = this.dictionary.size;
-      this.dictionary.set(text, code);
-      this.dictionaryBytes.lengthPrefixedUtf8(text);
+    let code: number | undefined;
+    if (text === this.last) code = this.lastCode;
+    else {
+      code = this.dictionary.get(text);
+      if (code === undefined) {
+        code = this.dictionary.size;
+        this.dictionary.set(text, code);
+        this.dictionaryBytes.lengthPrefixedUtf8(text);
+      }
+      this.last = text;
+      this.lastCode = code;
     }
     if (this.count === this.codes.length) this.codes = grow(this.codes);
     this.codes[this.count++] = code;
   }
 
-  encode(): EncodedChunk {
-    const page = new ByteSink(this.count + 1024);
+  encode(page: ByteSink): EncodedChunk {
     this.levelsInto(page);
     // Codes are written with the smallest bit width that holds the largest one (at least 1: some readers reject 0).
     const bitWidth = Math.max(1, Math.ceil(Math.log2(this.dictionary.size)));
     page.uint8(bitWidth);
-    const hybrid = lengthPrefixedHybrid(this.codes.subarray(0, this.count), bitWidth);
-    page.bytes(hybrid.subarray(4));
-    const chunk: EncodedChunk = {
-      dictionary: { bytes: Buffer.from(this.dictionaryBytes.view()), count: this.dictionary.size },
-      page: page.view(),
+    writeRleHybrid(page, this.codes, this.count, bitWidth);
+    return {
+      dictionary: { bytes: this.dictionaryBytes.view(), count: this.dictionary.size },
       numValues: this.rows(),
       encoding: "RLE_DICTIONARY",
       nullCount: this.nulls(),
     };
+  }
+
+  override reset(): void {
+    super.reset();
     this.dictionary.clear();
     this.dictionaryBytes.reset();
-    this.resetCounts();
-    return chunk;
+    this.last = undefined;
   }
 }
 
@@ -195,15 +204,18 @@ export class NumberColumn extends BaseColumn {
     if (number > this.max) this.max = number;
   }
 
-  encode(): EncodedChunk {
+  encode(page: ByteSink): EncodedChunk {
     const width = this.physical === "INT32" ? 4 : 8;
-    const page = new ByteSink(this.count * width + 1024);
     this.levelsInto(page);
     page.ensure(this.count * width);
     const out = page.buffer;
     let at = page.length;
     const values = this.values;
-    if (this.physical === "DOUBLE") {
+    if (this.physical === "DOUBLE" && LITTLE_ENDIAN) {
+      // The doubles' own bytes are PLAIN DOUBLE on a little-endian machine: one copy instead of a call per value.
+      out.set(new Uint8Array(values.buffer, 0, this.count * 8), at);
+      at += this.count * 8;
+    } else if (this.physical === "DOUBLE") {
       for (let i = 0; i < this.count; i++, at += 8) out.writeDoubleLE(values[i] as number, at);
     } else if (this.physical === "INT32") {
       for (let i = 0; i < this.count; i++, at += 4) out.writeInt32LE(values[i] as number, at);
@@ -216,17 +228,18 @@ export class NumberColumn extends BaseColumn {
       }
     }
     page.length = at;
-    const chunk: EncodedChunk = {
-      page: page.view(),
+    return {
       numValues: this.rows(),
       encoding: "PLAIN",
       nullCount: this.nulls(),
       ...(this.count > 0 ? { min: this.min, max: this.max } : {}),
     };
+  }
+
+  override reset(): void {
+    super.reset();
     this.min = Number.POSITIVE_INFINITY;
     this.max = Number.NEGATIVE_INFINITY;
-    this.resetCounts();
-    return chunk;
   }
 }
 
@@ -240,8 +253,7 @@ export class BooleanColumn extends BaseColumn {
     this.values[this.count++] = value ? 1 : 0;
   }
 
-  encode(): EncodedChunk {
-    const page = new ByteSink((this.count >> 3) + 1024);
+  encode(page: ByteSink): EncodedChunk {
     this.levelsInto(page);
     const bytes = (this.count + 7) >> 3;
     page.ensure(bytes);
@@ -251,14 +263,7 @@ export class BooleanColumn extends BaseColumn {
         page.buffer[page.length + (i >> 3)] = (page.buffer[page.length + (i >> 3)] as number) | (1 << (i & 7));
     }
     page.length += bytes;
-    const chunk: EncodedChunk = {
-      page: page.view(),
-      numValues: this.rows(),
-      encoding: "PLAIN",
-      nullCount: this.nulls(),
-    };
-    this.resetCounts();
-    return chunk;
+    return { numValues: this.rows(), encoding: "PLAIN", nullCount: this.nulls() };
   }
 }
 
@@ -308,20 +313,20 @@ export class StringListColumn implements ColumnBuffer {
     this.definition[this.levels++] = definition;
   }
 
-  encode(): EncodedChunk {
-    const page = new ByteSink(this.values.length + 1024);
-    page.bytes(lengthPrefixedHybrid(this.repetition.subarray(0, this.levels), 1));
-    page.bytes(lengthPrefixedHybrid(this.definition.subarray(0, this.levels), this.nullable ? 2 : 1));
+  skip(): void {
+    this.push(null);
+  }
+
+  encode(page: ByteSink): EncodedChunk {
+    writeLengthPrefixedRleHybrid(page, this.repetition, this.levels, 1);
+    writeLengthPrefixedRleHybrid(page, this.definition, this.levels, this.nullable ? 2 : 1);
     page.bytes(this.values.view());
-    const chunk: EncodedChunk = {
-      page: page.view(),
-      numValues: this.levels,
-      encoding: "PLAIN",
-      nullCount: this.nullLists,
-    };
+    return { numValues: this.levels, encoding: "PLAIN", nullCount: this.nullLists };
+  }
+
+  reset(): void {
     this.levels = 0;
     this.nullLists = 0;
     this.values.reset();
-    return chunk;
   }
 }

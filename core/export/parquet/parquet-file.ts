@@ -3,6 +3,7 @@ import type { ColumnChunk, FileMetaData, SchemaElement } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import { ByteSink } from "./byte-sink.ts";
 import {
   BooleanColumn,
   type ColumnBuffer,
@@ -67,6 +68,12 @@ const MAGIC = Buffer.from("PAR1", "latin1");
 const MIN_COMPRESSED_BYTES = 2048;
 
 /**
+ * Where every column chunk's page body is encoded before it is compressed or copied out: one buffer for all writers
+ * of a thread (a row group is written synchronously), so writing a row group allocates no page buffers.
+ */
+const PAGE = new ByteSink(1 << 20);
+
+/**
  * Writes one Parquet file row group by row group, keeping only the current group's columns and the compressed
  * bytes so far. The file is flat (one leaf per column, lists excepted), version-1 data pages, one page per column
  * chunk, zstd-compressed. Nothing in it depends on time or machine, so the same rows give the same bytes.
@@ -126,12 +133,15 @@ export class ParquetFileWriter<R> {
     let uncompressedTotal = 0;
     for (let c = 0; c < this.columns.length; c++) {
       const column = this.columns[c] as ParquetColumn<R>;
-      const encoded = (this.buffers[c] as ColumnBuffer).encode();
+      const buffer = this.buffers[c] as ColumnBuffer;
+      PAGE.reset();
+      const encoded = buffer.encode(PAGE);
+      const page = PAGE.view();
       const chunkStart = this.offset;
       let uncompressed = 0;
       let dictionaryOffset: number | undefined;
       // The codec is per column chunk: a small chunk is stored as it is (see MIN_COMPRESSED_BYTES).
-      const compress = encoded.page.length + (encoded.dictionary?.bytes.length ?? 0) >= MIN_COMPRESSED_BYTES;
+      const compress = page.length + (encoded.dictionary?.bytes.length ?? 0) >= MIN_COMPRESSED_BYTES;
       if (encoded.dictionary) {
         dictionaryOffset = this.offset;
         uncompressed += this.writePage(
@@ -143,7 +153,8 @@ export class ParquetFileWriter<R> {
         );
       }
       const dataOffset = this.offset;
-      uncompressed += this.writePage("DATA_PAGE", encoded.page, encoded.numValues, encoded.encoding, compress);
+      uncompressed += this.writePage("DATA_PAGE", page, encoded.numValues, encoded.encoding, compress);
+      buffer.reset();
       uncompressedTotal += uncompressed;
       chunks.push({
         file_offset: BigInt(chunkStart),
@@ -198,9 +209,10 @@ export class ParquetFileWriter<R> {
     encoding: EncodedChunk["encoding"],
     compress: boolean,
   ): number {
+    // An uncompressed body is a view of a buffer that is written again, so it is copied.
     const compressed = compress
       ? zstdCompressSync(body, { params: { [constants.ZSTD_c_compressionLevel]: this.options.zstdLevel } })
-      : body;
+      : Buffer.from(body);
     const header = new ByteWriter(64);
     writePageHeader(header, {
       type,
@@ -248,7 +260,7 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
   if (factory === undefined) {
     const present = (c: number) => mask === undefined || mask[c] === 1;
     const lines = columns.map((column, c) => {
-      if (!present(c)) return `b${c}.push(null);`;
+      if (!present(c)) return `b${c}.skip();`;
       const value = readExpression(column.path);
       return column.type === "timestamp"
         ? `v = ${value}; b${c}.push(typeof v === "string" ? isoToMs(v) : v);`
