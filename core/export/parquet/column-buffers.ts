@@ -32,26 +32,53 @@ export interface ColumnBuffer {
 const TWO_TO_32 = 4_294_967_296;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Presence of each row (definition level 1) for nullable columns; required columns keep none. */
-class Presence {
-  levels = new Uint8Array(1024);
-  rows = 0;
-  nulls = 0;
+/** The rows appended to a file since its last row group, shared by the file's columns (the row being appended). */
+export interface RowCounter {
+  rows: number;
+}
 
-  mark(present: boolean): void {
-    if (this.rows === this.levels.length) this.levels = grow(this.levels);
-    this.levels[this.rows++] = present ? 1 : 0;
-    if (!present) this.nulls++;
+/**
+ * Which rows of a nullable column have a value: their row numbers, read from the file's row counter when a value
+ * arrives. A null costs nothing while rows are appended (most node columns are null on most rows: another type's
+ * fields), and the definition levels are laid out once per row group.
+ */
+class Presence {
+  private present = new Int32Array(1024);
+  private count = 0;
+  private levels = new Uint8Array(1024);
+
+  private readonly counter: RowCounter;
+
+  constructor(counter: RowCounter) {
+    this.counter = counter;
+  }
+
+  /** The row being appended has a value. */
+  mark(): void {
+    if (this.count === this.present.length) this.present = grow(this.present);
+    this.present[this.count++] = this.counter.rows;
+  }
+
+  get rows(): number {
+    return this.counter.rows;
+  }
+
+  get nulls(): number {
+    return this.counter.rows - this.count;
   }
 
   /** Writes the version-1 definition levels (4-byte length, then the RLE/bit-packed hybrid of width 1). */
   writeTo(sink: ByteSink): void {
-    writeLengthPrefixedRleHybrid(sink, this.levels, this.rows, 1);
+    const rows = this.counter.rows;
+    if (this.levels.length < rows) this.levels = new Uint8Array(Math.max(rows, this.levels.length * 2));
+    const levels = this.levels;
+    levels.fill(0, 0, rows);
+    for (let i = 0; i < this.count; i++) levels[this.present[i] as number] = 1;
+    writeLengthPrefixedRleHybrid(sink, levels, rows, 1);
   }
 
   reset(): void {
-    this.rows = 0;
-    this.nulls = 0;
+    this.count = 0;
   }
 }
 
@@ -70,23 +97,24 @@ abstract class BaseColumn implements ColumnBuffer {
   protected readonly presence: Presence | undefined;
   protected count = 0;
 
-  constructor(nullable: boolean) {
-    this.presence = nullable ? new Presence() : undefined;
+  constructor(nullable: boolean, counter: RowCounter) {
+    this.presence = nullable ? new Presence(counter) : undefined;
   }
 
   abstract push(value: unknown): void;
 
   skip(): void {
-    if (this.presence) this.presence.mark(false);
-    else throw new TypeError("a required Parquet column got null");
+    if (this.presence === undefined) throw new TypeError("a required Parquet column got null");
   }
 
   /** Records the row's presence; true when the value is to be added. */
   protected present(value: unknown): boolean {
-    const present = value !== null && value !== undefined;
-    if (this.presence) this.presence.mark(present);
-    else if (!present) throw new TypeError("a required Parquet column got null");
-    return present;
+    if (value === null || value === undefined) {
+      if (this.presence === undefined) throw new TypeError("a required Parquet column got null");
+      return false;
+    }
+    this.presence?.mark();
+    return true;
   }
 
   protected levelsInto(sink: ByteSink): void {
@@ -190,8 +218,8 @@ export class NumberColumn extends BaseColumn {
 
   private readonly physical: "INT32" | "INT64" | "DOUBLE";
 
-  constructor(nullable: boolean, physical: "INT32" | "INT64" | "DOUBLE") {
-    super(nullable);
+  constructor(nullable: boolean, counter: RowCounter, physical: "INT32" | "INT64" | "DOUBLE") {
+    super(nullable, counter);
     this.physical = physical;
   }
 

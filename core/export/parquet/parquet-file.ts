@@ -10,6 +10,7 @@ import {
   DictionaryColumn,
   type EncodedChunk,
   NumberColumn,
+  type RowCounter,
   StringColumn,
   StringListColumn,
 } from "./column-buffers.ts";
@@ -99,7 +100,7 @@ export class ParquetFileWriter<R> {
   constructor(columns: readonly ParquetColumn<R>[], options: ParquetFileOptions) {
     this.columns = columns;
     this.options = options;
-    this.buffers = columns.map((column) => bufferFor(column.type, column.nullable));
+    this.buffers = columns.map((column) => bufferFor(column.type, column.nullable, this.counter));
     this.appendAll = this.appender();
   }
 
@@ -260,7 +261,11 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
   if (factory === undefined) {
     const present = (c: number) => mask === undefined || mask[c] === 1;
     const lines = columns.map((column, c) => {
-      if (!present(c)) return `b${c}.skip();`;
+      if (!present(c)) {
+        if (!column.nullable) throw new TypeError(`required column ${column.name} is masked out`);
+        // A null in a flat column is a row without a value: nothing to record. A list records every row's levels.
+        return column.type === "string_list" ? `b${c}.skip();` : "";
+      }
       const value = readExpression(column.path);
       return column.type === "timestamp"
         ? `v = ${value}; b${c}.push(typeof v === "string" ? isoToMs(v) : v);`
@@ -294,26 +299,25 @@ function readExpression(path: string): string {
   return expression;
 }
 
-function bufferFor(type: ParquetColumnType, nullable: boolean): ColumnBuffer {
-  const column = { nullable };
+function bufferFor(type: ParquetColumnType, nullable: boolean, counter: RowCounter): ColumnBuffer {
   switch (type) {
     case "string":
-      return new StringColumn(column.nullable);
+      return new StringColumn(nullable, counter);
     case "json":
-      return new JsonColumn(column.nullable);
+      return new JsonColumn(nullable, counter);
     case "category":
-      return new DictionaryColumn(column.nullable);
+      return new DictionaryColumn(nullable, counter);
     case "int32":
-      return new NumberColumn(column.nullable, "INT32");
+      return new NumberColumn(nullable, counter, "INT32");
     case "int64":
     case "timestamp":
-      return new NumberColumn(column.nullable, "INT64");
+      return new NumberColumn(nullable, counter, "INT64");
     case "double":
-      return new NumberColumn(column.nullable, "DOUBLE");
+      return new NumberColumn(nullable, counter, "DOUBLE");
     case "bool":
-      return new BooleanColumn(column.nullable);
+      return new BooleanColumn(nullable, counter);
     case "string_list":
-      return new StringListColumn(column.nullable);
+      return new StringListColumn(nullable);
   }
 }
 
