@@ -115,6 +115,7 @@ const TRAJECTORY_NOTES: Readonly<Record<string, string>> = {
   is_anomalous: "label: the anomaly added or changed this node or edge",
   anomaly_type: "label: the anomaly type of this node or edge, null when normal",
   anomaly_metadata: "its role in the anomaly and the injection parameters; absent when normal",
+  anomaly_role: "label: root_cause (the decisive step) or symptom, null when normal",
   llm_tokens_used: "tokens the call generated; its latency grows with them",
   edge_id: "drawn from (seed, index)",
   source_node_id: "node_id of the source",
@@ -123,6 +124,12 @@ const TRAJECTORY_NOTES: Readonly<Record<string, string>> = {
   error_count: "count",
   timeout_count: "count",
   data_size_bytes: "bytes",
+};
+
+/** Node fields read under the same name as a trajectory field, but meaning something else. */
+const NODE_NOTES: Readonly<Record<string, string>> = {
+  ...TRAJECTORY_NOTES,
+  status: "how the step ended; every status but completed comes with an error_code and error_message",
 };
 
 /** The trajectory fields an evaluation set moves to `labels/` (`separateLabels`), as the dictionary names them. */
@@ -143,7 +150,7 @@ export const TRAJECTORY_CARD: FormatCard = {
       { title: "Trajectory", rows: objectFields(root, { properties: top }, "", TRAJECTORY_NOTES) },
       {
         title: "Nodes (`nodes[]`)",
-        rows: unionFields(root, (nodes?.items ?? {}) as object, "node_type", "nodes[].", TRAJECTORY_NOTES),
+        rows: unionFields(root, (nodes?.items ?? {}) as object, "node_type", "nodes[].", NODE_NOTES),
       },
       {
         title: "Edges (`edges[]`)",

@@ -155,6 +155,13 @@ describe.each(FORMATS)("the dataset card of --format $format (compress $compress
       otlp: ["`gen_ai.usage.output_tokens`", "`error.type`", "`agentsynth.is_anomalous`"],
     }[format];
     for (const field of expected) expect(fields).toContain(`| ${field} |`);
+    if (format === "trajectory") {
+      // A node's status is how its step ended, not the trajectory's final-ACTION rule the top-level field has.
+      const nodeStatus = fields.split("\n").find((line) => line.startsWith("| `nodes[].status` |")) ?? "";
+      expect(nodeStatus).toContain("how the step ended");
+      expect(nodeStatus).not.toContain("final ACTION");
+      expect(fields).toMatch(/\| `edges\[\]\.anomaly_role` \| .* \| label: root_cause/);
+    }
   });
 });
 
