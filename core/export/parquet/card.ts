@@ -7,7 +7,8 @@ import { PARQUET_TABLES } from "./tables.ts";
 const TYPE_NAMES: Readonly<Record<ParquetColumnType, string>> = {
   string: "string",
   category: "string (dictionary-encoded)",
-  json: "string (JSON object)",
+  // JSON text: an object for most columns, a list for `anomalies` (each column's description says which).
+  json: "string (JSON)",
   int32: "int32",
   int64: "int64",
   double: "double",
