@@ -96,6 +96,10 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     regenerateCommand(manifest),
     "```",
     "",
+    // The package is not published, so `agentsynth` is on no PATH by default: say how to paste the command anyway.
+    "`agentsynth` is the CLI of an agentsynth checkout: `npm link` there puts it on the PATH, or replace it with",
+    "`npx --prefix /path/to/agentsynth agentsynth` (the command still runs in, and writes to, this directory).",
+    "",
   );
   if (spec.start_index !== 0) {
     push(

@@ -193,6 +193,8 @@ describe("the manifest and the regenerate command", () => {
       ]);
       const command = fencedBlock(first.card, "sh", "Regenerate it").trim();
       expect(command).not.toContain("#");
+      // `agentsynth` is on no PATH by default (the package is not published): the card says how to run it.
+      expect(first.card).toContain("`npx --prefix /path/to/agentsynth agentsynth`");
       expect(command).toMatch(
         /^agentsynth trajectories .*--format otlp --anomaly-ratio 0\.25 --gzip --config config\.yaml --out DIR$/,
       );
