@@ -11,7 +11,7 @@ export {
   type EffectRange,
   MAX_ANOMALIES_PER_TRAJECTORY,
   parseAnomalyInjectionConfig,
-} from "./config.ts";
+} from "../trajectory/anomaly-config.ts";
 export {
   type AnomalyDecision,
   decideAnomalies,

@@ -1,8 +1,8 @@
 import { stringify as toYaml } from "yaml";
-import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
 import type { FieldSection } from "../export/field-docs.ts";
 import { trajectoryFormat } from "../export/formats.ts";
 import { COMPRESSION_SUFFIXES } from "../storage/keys.ts";
+import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import { ANOMALY_SUMMARIES, TEXT_ONLY_TYPES } from "./anomaly-summaries.ts";
 import { CONFIG_FILE_KEY } from "./config-document.ts";

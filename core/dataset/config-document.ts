@@ -1,5 +1,5 @@
 import { stringify as toYaml } from "yaml";
-import { describeAnomalyInjectionConfig } from "../anomalies/config.ts";
+import { describeAnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
 import { describeSplitConfig } from "./splits.ts";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { AnomalyInjectionConfig } from "../anomalies/config.ts";
 import { decideAnomaly } from "../anomalies/decide.ts";
 import { ConfigError, issuesFromZod } from "../errors.ts";
 import { createRandomizer, type Seed } from "../random.ts";
+import type { AnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
 import { ANOMALY_TYPES } from "../trajectory/vocabulary.ts";
 
 export const SPLIT_NAMES = ["train", "validation", "test"] as const;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { decideAnomaly } from "../../../core/anomalies/decide.ts";
 import {
   createSplitAssigner,
@@ -10,6 +9,7 @@ import {
   splitOf,
 } from "../../../core/dataset/splits.ts";
 import { ConfigError } from "../../../core/errors.ts";
+import { parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
 import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 
 const anomalies = parseAnomalyInjectionConfig({ ratio: 0.3 });
