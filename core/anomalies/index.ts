@@ -20,6 +20,6 @@ export {
   effectCount,
   effectValue,
   injectionRandomizer,
-} from "./decide.ts";
+} from "../trajectory/anomaly-decision.ts";
 export { INJECTORS, type InjectAnomalyInput, injectAnomaly } from "./inject.ts";
 export { finishTrajectory } from "./step.ts";

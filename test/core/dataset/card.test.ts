@@ -4,9 +4,9 @@ import { datasetManifestSections, renderDatasetCard } from "../../../core/datase
 import { buildManifest, type DatasetManifest } from "../../../core/dataset/manifest.ts";
 import type { SeparabilitySection } from "../../../core/dataset/separability.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
-import { parseSplitConfig } from "../../../core/dataset/splits.ts";
 import { createDatasetStats, DURATION_BINS_MS, NODE_COUNT_BINS } from "../../../core/dataset/stats.ts";
 import { parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
+import { parseSplitConfig } from "../../../core/trajectory/splits.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function datasetCard(ratio = 0.2): string {
