@@ -1,15 +1,15 @@
 import { stringify as toYaml } from "yaml";
-import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
 import type { FieldSection } from "../export/field-docs.ts";
 import { trajectoryFormat } from "../export/formats.ts";
 import { COMPRESSION_SUFFIXES } from "../storage/keys.ts";
+import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
+import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "../trajectory/splits.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import { ANOMALY_SUMMARIES, TEXT_ONLY_TYPES } from "./anomaly-summaries.ts";
 import { CONFIG_FILE_KEY } from "./config-document.ts";
 import type { DatasetManifest } from "./manifest.ts";
 import { type SeparabilitySection, separabilitySection } from "./separability.ts";
 import { shardCompression } from "./spec.ts";
-import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "./splits.ts";
 import {
   approximateQuantile,
   type DatasetStatsJSON,
