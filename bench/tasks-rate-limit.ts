@@ -5,8 +5,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { createLanguageModel, createResponseCache } from "../core/llm/index.ts";
+import { createResponseCache } from "../core/llm/index.ts";
 import { createObjectStore } from "../core/storage/create-object-store.ts";
+import { createLanguageModel } from "../core/tasks/create-language-model.ts";
 import { generateTaskBatch } from "../core/tasks/index.ts";
 import { startLlmServer } from "../test/helpers/llm-server.ts";
 

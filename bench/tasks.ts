@@ -3,7 +3,7 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { GenerateResult, LanguageModel } from "../core/llm/index.ts";
-import { createLanguageModel } from "../core/llm/index.ts";
+import { createLanguageModel } from "../core/tasks/create-language-model.ts";
 import { generateTaskBatch } from "../core/tasks/index.ts";
 import { startLlmServer } from "../test/helpers/llm-server.ts";
 

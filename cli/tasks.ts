@@ -4,7 +4,6 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CoreError } from "../core/errors.ts";
 import {
-  createLanguageModel,
   createResponseCache,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_PRICES,
@@ -15,6 +14,7 @@ import {
   priceOf,
 } from "../core/llm/index.ts";
 import { createObjectStore } from "../core/storage/create-object-store.ts";
+import { createLanguageModel } from "../core/tasks/create-language-model.ts";
 import {
   DEFAULT_CONCURRENCY,
   estimateTaskBatch,

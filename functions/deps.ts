@@ -13,13 +13,14 @@ import { type ShardJob, ShardJobSchema } from "../core/batch/shard-job.ts";
 import { handleDeadLetter, type ShardFailure } from "../core/batch/shard-message.ts";
 import type { TaskModelFactory } from "../core/batch/task-shard.ts";
 import { ConfigError } from "../core/errors.ts";
-import { createLanguageModel, languageModelOptionsFromEnv } from "../core/llm/index.ts";
+import { languageModelOptionsFromEnv } from "../core/llm/index.ts";
 import { siblingModule } from "../core/module-url.ts";
 import { createInProcessJobQueue, type DeadLetter, type InProcessJobQueue } from "../core/queue/in-process.ts";
 import type { JobQueue } from "../core/queue/job-queue.ts";
 import { createSqsJobQueue } from "../core/queue/sqs.ts";
 import { createObjectStore } from "../core/storage/create-object-store.ts";
 import type { ObjectStore } from "../core/storage/object-store.ts";
+import { createLanguageModel } from "../core/tasks/create-language-model.ts";
 import { logger } from "./logger.ts";
 
 type Env = Record<string, string | undefined>;

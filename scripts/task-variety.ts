@@ -1,8 +1,8 @@
 // Prints the template provider's variety figures: 1,000 tasks over the six single categories and four mixed
 // combinations, the measurement behind test/core/tasks/task-variety.test.ts. Usage: node scripts/task-variety.ts [seed]
-import { createTemplateLanguageModel } from "../core/llm/template.ts";
 import { generateTaskBatch } from "../core/tasks/generate-batch.ts";
 import { MEASURED_COMBINATIONS, measureVariety } from "../core/tasks/task-variety.ts";
+import { createTemplateLanguageModel } from "../core/tasks/template-model.ts";
 
 const seed = Number(process.argv[2] ?? 42);
 const batch = await generateTaskBatch({

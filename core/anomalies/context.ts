@@ -1,4 +1,6 @@
 import type { Randomizer } from "../random.ts";
+import type { AnomalyInjectionConfig, EffectRange } from "../trajectory/anomaly-config.ts";
+import { effectCount, effectValue } from "../trajectory/anomaly-decision.ts";
 import { TrajectoryBuilder } from "../trajectory/builder.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { taskTopic } from "../trajectory/content/topic.ts";
@@ -12,8 +14,6 @@ import type {
 } from "../trajectory/model.ts";
 import { applyEdgeVariance, applyNodeVariance } from "../trajectory/variance.ts";
 import { type AnomalyType, NODE_TYPES, type RelationshipType, type SeverityLevel } from "../trajectory/vocabulary.ts";
-import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
-import { effectCount, effectValue } from "./decide.ts";
 
 interface Adjacency {
   byId: Map<string, TrajectoryNode>;

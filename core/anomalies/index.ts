@@ -11,7 +11,7 @@ export {
   type EffectRange,
   MAX_ANOMALIES_PER_TRAJECTORY,
   parseAnomalyInjectionConfig,
-} from "./config.ts";
+} from "../trajectory/anomaly-config.ts";
 export {
   type AnomalyDecision,
   decideAnomalies,
@@ -20,6 +20,6 @@ export {
   effectCount,
   effectValue,
   injectionRandomizer,
-} from "./decide.ts";
+} from "../trajectory/anomaly-decision.ts";
 export { INJECTORS, type InjectAnomalyInput, injectAnomaly } from "./inject.ts";
 export { finishTrajectory } from "./step.ts";

@@ -1,11 +1,11 @@
 import type { Randomizer, Seed } from "../random.ts";
+import type { AnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
+import { injectionRandomizer } from "../trajectory/anomaly-decision.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
 import { finalizeTrajectory } from "../trajectory/finalize.ts";
 import type { AnomalyMetadata, Trajectory } from "../trajectory/model.ts";
 import { type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "../trajectory/vocabulary.ts";
-import type { AnomalyInjectionConfig } from "./config.ts";
 import { InjectionContext, LabelLedger } from "./context.ts";
-import { injectionRandomizer } from "./decide.ts";
 import { quotingSteps } from "./misstatements.ts";
 import type { AnomalyPlan, PlannedAnomaly } from "./plan.ts";
 import { injectContextDrift } from "./types/context-drift.ts";

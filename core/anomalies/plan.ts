@@ -1,9 +1,9 @@
 import { createRandomizer, type Seed } from "../random.ts";
+import type { AnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
+import { type AnomalyDecision, decideAnomalies, effectCount } from "../trajectory/anomaly-decision.ts";
 import { STRUCTURAL_MIN_NODES } from "../trajectory/defaults.ts";
 import type { NodeBudget } from "../trajectory/generate.ts";
 import type { AnomalyType, PatternName } from "../trajectory/vocabulary.ts";
-import type { AnomalyInjectionConfig } from "./config.ts";
-import { type AnomalyDecision, decideAnomalies, effectCount } from "./decide.ts";
 
 /**
  * The effect parameters that add nodes, per type, in the order they shrink when the trajectory has no room for them

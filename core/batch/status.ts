@@ -30,7 +30,7 @@ export interface BatchStatus {
   shards: { total: number; done: number; failed: number; pending: number };
   /** Store key of the manifest once every shard is done, else null. */
   manifest_key: string | null;
-  /** Store key prefix of the shard files. */
+  /** Store key prefix of the shard files: `shards/` of the dataset, or the dataset itself for Parquet (`{table}/{split}/`). */
   shards_prefix: string;
   errors: BatchShardError[];
   /** What to do, when there is something to do (stalled, failed, damaged shards, cancelled); else null. */
@@ -148,7 +148,8 @@ export async function getBatchStatus(
     status,
     shards: { total, done: done.size, failed, pending },
     manifest_key: manifestKey,
-    shards_prefix: keys.shardsPrefix,
+    // A Parquet shard's files are in the table folders at the dataset's root; nothing is under shards/.
+    shards_prefix: spec.kind === "trajectories" && spec.format === "parquet" ? keys.prefix : keys.shardsPrefix,
     errors: errors.slice(0, MAX_LISTED_ERRORS),
     hint,
     damaged: [...damaged.keys()].sort((a, b) => a - b),

@@ -6,7 +6,7 @@ import type { AnomalyType } from "../trajectory/vocabulary.ts";
  */
 export const ANOMALY_SUMMARIES: Readonly<Record<AnomalyType, string>> = {
   infinite_loops:
-    "a run of work steps repeats with identical inputs and outputs until an iteration limit cuts it off; back edges make a real cycle",
+    "a run of work steps repeats with the same inputs and outputs until an iteration limit cuts it off; each repetition is new steps after the last, no edge goes back",
   suboptimal_paths:
     "the agent redoes work it already did earlier on its path (same calls, same results) that nothing downstream uses",
   tool_failure_cascades:
@@ -17,7 +17,8 @@ export const ANOMALY_SUMMARIES: Readonly<Record<AnomalyType, string>> = {
   timeout_cascades:
     "a tool call hangs and times out, and the next tool calls downstream time out too; later steps are delayed, not wrong",
   handoff_failures: "a delegation between agents fails one or more times before an attempt goes through",
-  validation_loops: "a validation keeps rejecting the reworked step without converging, with back edges to it",
+  validation_loops:
+    "a validation keeps rejecting the reworked step without converging; each rework and re-check is a new step after the rejection",
   context_drift:
     "from a drift point on, tool calls jump to tools the transition table never leads to from the previous one",
   incomplete_responses:

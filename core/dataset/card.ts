@@ -1,15 +1,15 @@
 import { stringify as toYaml } from "yaml";
-import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../anomalies/config.ts";
 import type { FieldSection } from "../export/field-docs.ts";
 import { trajectoryFormat } from "../export/formats.ts";
 import { COMPRESSION_SUFFIXES } from "../storage/keys.ts";
+import { type AnomalyInjectionConfig, describeAnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
+import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "../trajectory/splits.ts";
 import { ANOMALY_TYPES, PATTERN_NAMES, SEVERITY_LEVELS } from "../trajectory/vocabulary.ts";
 import { ANOMALY_SUMMARIES, TEXT_ONLY_TYPES } from "./anomaly-summaries.ts";
 import { CONFIG_FILE_KEY } from "./config-document.ts";
 import type { DatasetManifest } from "./manifest.ts";
 import { type SeparabilitySection, separabilitySection } from "./separability.ts";
 import { shardCompression } from "./spec.ts";
-import { SPLIT_NAMES, type SplitConfig, splitsManifestSection } from "./splits.ts";
 import {
   approximateQuantile,
   type DatasetStatsJSON,
@@ -35,7 +35,9 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   const spec = manifest.spec;
   const format = trajectoryFormat(spec.format);
   const card = format.card;
-  const layout = { compression: shardCompression(spec) };
+  // An evaluation set's records carry no labels, split, seed or index: its fields, labels and code say so.
+  const evaluation = spec.eval_set !== undefined;
+  const layout = { compression: shardCompression(spec), evaluation };
   const total = stats.trajectories;
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
@@ -88,13 +90,15 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     JSON.stringify(spec, null, 2),
     "```",
     "",
-    spec.config === undefined
-      ? `Regenerate it, byte for byte, with agentsynth ${manifest.generator.version}:`
-      : `Regenerate it, byte for byte, with agentsynth ${manifest.generator.version}, from this directory (it reads the \`${CONFIG_FILE_KEY}\` beside this card):`,
+    regenerateIntro(manifest),
     "",
     "```sh",
     regenerateCommand(manifest),
     "```",
+    "",
+    // The package is not published, so `agentsynth` is on no PATH by default: say how to paste the command anyway.
+    "`agentsynth` is the CLI of an agentsynth checkout: `npm link` there puts it on the PATH, or replace it with",
+    "`npx --prefix /path/to/agentsynth agentsynth` (the command still runs in, and writes to, this directory).",
     "",
   );
   if (spec.start_index !== 0) {
@@ -121,8 +125,15 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
   pushSplits(push, manifest, stats);
   if (dataFiles.every((files) => files.split === "full")) {
     push(
-      "The shards hold every split, each record saying its own (see [Fields](#fields)), so the Hugging Face config",
-      "at the top of this card has one split, `full`, to filter on that field; the loading code below does.",
+      ...(evaluation
+        ? [
+            "The shards hold every split and, in this evaluation set, no record says its own, so the Hugging Face config",
+            "at the top of this card has one split, `full`.",
+          ]
+        : [
+            "The shards hold every split, each record saying its own (see [Fields](#fields)), so the Hugging Face config",
+            "at the top of this card has one split, `full`, to filter on that field; the loading code below does.",
+          ]),
       "",
     );
   }
@@ -159,11 +170,11 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     "",
     "## Labels",
     "",
-    ...card.labels,
+    ...(evaluation ? EVALUATION_LABELS : card.labels),
     `- ${fmt(stats.anomalous_nodes)} nodes and ${fmt(stats.anomalous_edges)} edges are labelled anomalous.`,
     "",
   );
-  pushFields(push, card.fields(), card.schema);
+  pushFields(push, card.fields({ evaluation }), card.schema, evaluation);
   push(
     "## Loading",
     "",
@@ -176,11 +187,12 @@ export function renderDatasetCard(manifest: DatasetManifest, stats: DatasetStats
     "",
   );
   if (card.sql !== undefined) {
+    const sql = card.sql(layout);
     push(
       "Or in DuckDB (its CLI, or `duckdb.sql(...)` in Python), from this directory (the tests run this query too):",
       "",
       "```sql",
-      card.sql.trimEnd(),
+      sql.trimEnd(),
       "```",
       "",
     );
@@ -238,9 +250,17 @@ function pushFields(
   push: (...lines: string[]) => void,
   sections: readonly FieldSection[],
   schema: string | undefined,
+  evaluation: boolean,
 ): void {
   push("## Fields", "");
-  if (schema !== undefined) push(`Generated from the JSON Schema \`${schema}\` of the agentsynth source.`, "");
+  if (schema !== undefined) {
+    push(
+      evaluation
+        ? `Generated from the JSON Schema \`${schema}\` of the agentsynth source, without the label fields an evaluation set keeps apart.`
+        : `Generated from the JSON Schema \`${schema}\` of the agentsynth source.`,
+      "",
+    );
+  }
   push(...renderFieldTables(sections));
 }
 
@@ -275,6 +295,9 @@ function pushSplits(push: (...lines: string[]) => void, manifest: DatasetManifes
     push(
       `Configured fractions: ${shares}. Each trajectory's \`split\` field is assigned from (seed, index, config) alone,`,
       "stratified by anomaly type, so every type appears in every split once the dataset holds a few dozen of it.",
+      ...(manifest.spec.eval_set === undefined
+        ? []
+        : ["In this evaluation set the records do not carry it: it is kept with the labels."]),
       "",
     );
   }
@@ -389,9 +412,34 @@ function pushDistribution(
   push("");
 }
 
+/** Where an evaluation set keeps its labels, in the card's words (the labels manifest itself is private). */
+const EVALUATION_LABELS = [
+  "- This is an evaluation set: its records carry no labels, and no seed, index or split. They are in `labels/`",
+  "  (one line per trajectory keyed by `trajectory_id`, schema `schema/trajectory-labels.schema.json` of the",
+  "  agentsynth source), which its maker keeps and does not publish, with the secret that regenerates the data.",
+];
+
+/**
+ * The shell expression that reads an evaluation set's secret from its private labels manifest, so the regenerate
+ * command can be pasted as is by whoever holds `labels/`, and the card never holds the secret.
+ */
+const EVAL_SECRET_FROM_LABELS = `"$(node -p 'require("./labels/manifest.json").spec.eval_set.secret')"`;
+
+function regenerateIntro(manifest: DatasetManifest): string {
+  const version = manifest.generator.version;
+  const reads = [
+    ...(manifest.spec.config === undefined ? [] : [`the \`${CONFIG_FILE_KEY}\` beside this card`]),
+    ...(manifest.spec.eval_set === undefined ? [] : ["the secret in `labels/manifest.json`, which is not published"]),
+  ];
+  return reads.length === 0
+    ? `Regenerate it, byte for byte, with agentsynth ${version}:`
+    : `Regenerate it, byte for byte, with agentsynth ${version}, from this directory (it reads ${reads.join(" and ")}):`;
+}
+
 /**
  * The command that regenerates the dataset: the spec's fields as flags, and its config from the file beside the card
- * (the `--epoch` of the original run is in it), so the new run has the same spec and writes the same files.
+ * (the `--epoch` of the original run is in it), so the new run has the same spec and writes the same files. An
+ * evaluation set's secret is read from its labels manifest when the command runs.
  */
 export function regenerateCommand(manifest: DatasetManifest): string {
   const spec = manifest.spec;
@@ -406,6 +454,7 @@ export function regenerateCommand(manifest: DatasetManifest): string {
   if (spec.gzip) parts.push("--gzip");
   if (spec.compression !== undefined) parts.push(`--compress ${spec.compression}`);
   if (spec.config !== undefined) parts.push(`--config ${CONFIG_FILE_KEY}`);
+  if (spec.eval_set !== undefined) parts.push(`--eval-secret ${EVAL_SECRET_FROM_LABELS}`);
   parts.push("--out DIR");
   return parts.join(" ");
 }

@@ -1,7 +1,7 @@
 import { stringify as toYaml } from "yaml";
-import { describeAnomalyInjectionConfig } from "../anomalies/config.ts";
+import { describeAnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
 import type { TrajectoryConfig } from "../trajectory/index.ts";
-import { describeSplitConfig } from "./splits.ts";
+import { describeSplitConfig } from "../trajectory/splits.ts";
 
 /** Key of the config written beside a dataset, which the card's regenerate command passes as `--config`. */
 export const CONFIG_FILE_KEY = "config.yaml";

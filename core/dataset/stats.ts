@@ -1,4 +1,5 @@
 import type { Trajectory } from "../trajectory/model.ts";
+import { SPLIT_NAMES, type SplitName } from "../trajectory/splits.ts";
 import {
   ANOMALY_TYPES,
   type AnomalyType,
@@ -12,7 +13,6 @@ import {
   type TrajectoryStatus,
 } from "../trajectory/vocabulary.ts";
 import { type SeparabilityJSON, SeparabilityStats, sameFeatureSet } from "./separability.ts";
-import { SPLIT_NAMES, type SplitName } from "./splits.ts";
 
 export const DATASET_STATS_FORMAT = "agentsynth.dataset-stats/v1";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { COMPRESSION_SUFFIXES, type ShardCompression } from "../storage/keys.ts";
+import { METADATA_LABEL_KEYS, PART_LABEL_KEYS, TRAJECTORY_LABEL_KEYS } from "../trajectory/labels.ts";
 import { TrajectorySchema } from "../trajectory/model.ts";
 import { type FieldSection, objectFields, unionFields } from "./field-docs.ts";
 import { GraphRecordSchema } from "./graph.ts";
@@ -15,7 +16,8 @@ export interface FormatCard {
   readonly record: string;
   /** The schema a record follows, relative to the repository root, when there is one. */
   readonly schema?: string;
-  readonly fields: () => readonly FieldSection[];
+  /** The field dictionary; an evaluation set's records lack the label fields, so its dictionary does too. */
+  readonly fields: (options?: { evaluation?: boolean }) => readonly FieldSection[];
   /** Markdown bullet lines: where the trajectory, node and edge labels are. */
   readonly labels: readonly string[];
   /** Hugging Face `data_files` of the one config, by split (of the default config when there are `configs`). */
@@ -29,12 +31,31 @@ export interface FormatCard {
   /** The sentence before the Python code, when not the default (which says the tests run it). */
   readonly snippetIntro?: string;
   /** A DuckDB query run from the dataset directory, for formats DuckDB reads as tables (the tests run it too). */
-  readonly sql?: string;
+  readonly sql?: (layout: ShardLayout) => string;
 }
 
 export interface ShardLayout {
   /** How the JSONL shards are compressed: their names end in `.jsonl`, `.jsonl.gz` or `.jsonl.zst`. */
   compression: ShardCompression;
+  /**
+   * An evaluation set: records carry no labels, seed, index or split (they are in the private `labels/`), so the
+   * loading code must not look for them.
+   */
+  evaluation?: boolean;
+}
+
+/**
+ * A field dictionary without the fields an evaluation set's records lack: a row naming several fields
+ * (`a, b`) keeps the others, a row left with none goes.
+ */
+export function withoutFields(sections: readonly FieldSection[], drop: ReadonlySet<string>): FieldSection[] {
+  return sections.map((section) => ({
+    title: section.title,
+    rows: section.rows.flatMap((row) => {
+      const kept = row.name.split(", ").filter((name) => !drop.has(name));
+      return kept.length === 0 ? [] : [{ ...row, name: kept.join(", ") }];
+    }),
+  }));
 }
 
 const shardGlob = (layout: ShardLayout) => `shards/*.jsonl${COMPRESSION_SUFFIXES[layout.compression]}`;
@@ -94,6 +115,7 @@ const TRAJECTORY_NOTES: Readonly<Record<string, string>> = {
   is_anomalous: "label: the anomaly added or changed this node or edge",
   anomaly_type: "label: the anomaly type of this node or edge, null when normal",
   anomaly_metadata: "its role in the anomaly and the injection parameters; absent when normal",
+  anomaly_role: "label: root_cause (the decisive step) or symptom, null when normal",
   llm_tokens_used: "tokens the call generated; its latency grows with them",
   edge_id: "drawn from (seed, index)",
   source_node_id: "node_id of the source",
@@ -104,24 +126,38 @@ const TRAJECTORY_NOTES: Readonly<Record<string, string>> = {
   data_size_bytes: "bytes",
 };
 
+/** Node fields read under the same name as a trajectory field, but meaning something else. */
+const NODE_NOTES: Readonly<Record<string, string>> = {
+  ...TRAJECTORY_NOTES,
+  status: "how the step ended; every status but completed comes with an error_code and error_message",
+};
+
+/** The trajectory fields an evaluation set moves to `labels/` (`separateLabels`), as the dictionary names them. */
+const TRAJECTORY_LABEL_FIELDS: ReadonlySet<string> = new Set([
+  ...TRAJECTORY_LABEL_KEYS,
+  ...METADATA_LABEL_KEYS.map((key) => `metadata.${key}`),
+  ...PART_LABEL_KEYS.flatMap((key) => [`nodes[].${key}`, `edges[].${key}`]),
+]);
+
 export const TRAJECTORY_CARD: FormatCard = {
   record: "one trajectory per line: the whole graph (nodes, edges) with its metadata and labels",
   schema: "schema/trajectory.schema.json",
-  fields: () => {
+  fields: (options) => {
     const root = z.toJSONSchema(TrajectorySchema, { target: "draft-2020-12" }) as Parameters<typeof objectFields>[0];
     const properties = root.properties ?? {};
     const { nodes, edges, ...top } = properties;
-    return [
+    const sections = [
       { title: "Trajectory", rows: objectFields(root, { properties: top }, "", TRAJECTORY_NOTES) },
       {
         title: "Nodes (`nodes[]`)",
-        rows: unionFields(root, (nodes?.items ?? {}) as object, "node_type", "nodes[].", TRAJECTORY_NOTES),
+        rows: unionFields(root, (nodes?.items ?? {}) as object, "node_type", "nodes[].", NODE_NOTES),
       },
       {
         title: "Edges (`edges[]`)",
         rows: unionFields(root, (edges?.items ?? {}) as object, "edge_type", "edges[].", TRAJECTORY_NOTES),
       },
     ];
+    return options?.evaluation ? withoutFields(sections, TRAJECTORY_LABEL_FIELDS) : sections;
   },
   labels: [
     "- Trajectory: `metadata.is_anomalous`, `metadata.anomaly_types`, `metadata.anomaly_severity` and",
@@ -130,7 +166,24 @@ export const TRAJECTORY_CARD: FormatCard = {
     "  nodes and edges the anomaly added or changed, so detectors can be scored per trajectory, node and edge.",
   ],
   dataFiles: allShards,
-  snippet: () => `${READ_RECORDS}
+  snippet: (layout) =>
+    layout.evaluation
+      ? `${READ_RECORDS}
+import pandas as pd
+
+# One row per trajectory. An evaluation set's records have no labels, split, seed or index: they are kept apart.
+trajectories = pd.DataFrame(
+    {
+        "trajectory_id": t["trajectory_id"],
+        "pattern": t["pattern"],
+        "status": t["status"],
+        "num_nodes": len(t["nodes"]),
+    }
+    for t in records()
+)
+print(f"{len(trajectories)} trajectories, {int(trajectories.num_nodes.sum())} nodes, no labels (an evaluation set)")
+`
+      : `${READ_RECORDS}
 import pandas as pd
 
 # One row per trajectory (its nodes and edges stay in the records).
@@ -150,13 +203,28 @@ print(f"{len(trajectories)} trajectories, {len(train)} train, {int(train.is_anom
 `,
 };
 
+/** Graph record fields an evaluation set's records lack (their `split` is 0, `<none>`). */
+const GRAPH_LABEL_FIELDS: ReadonlySet<string> = new Set([
+  "index",
+  "y",
+  "y_type",
+  "y_severity",
+  "node_y",
+  "node_y_type",
+  "node_y_role",
+  "edge_y",
+  "edge_y_type",
+  "edge_y_role",
+]);
+
 export const GRAPH_CARD: FormatCard = {
   record:
     "one graph record per line: nodes as indices 0..num_nodes-1, `edge_index`, feature columns and labels; categorical columns hold indices into `graph-vocabularies.json`",
   schema: "schema/graph-record.schema.json",
-  fields: () => {
+  fields: (options) => {
     const root = z.toJSONSchema(GraphRecordSchema, { target: "draft-2020-12" }) as Parameters<typeof objectFields>[0];
-    const rows = objectFields(root, root);
+    const all = objectFields(root, root);
+    const rows = options?.evaluation ? all.filter((row) => !GRAPH_LABEL_FIELDS.has(row.name)) : all;
     const columns = (prefix: string) => rows.filter((row) => row.name.startsWith(prefix));
     return [
       {
@@ -179,7 +247,23 @@ export const GRAPH_CARD: FormatCard = {
     "  edges the anomaly added or changed, 0 elsewhere.",
   ],
   dataFiles: allShards,
-  snippet: () => `${READ_RECORDS}
+  snippet: (layout) =>
+    layout.evaluation
+      ? `${READ_RECORDS}
+import numpy as np
+
+vocab = json.load(open("graph-vocabularies.json"))
+
+# An evaluation set's graphs have no labels (y, node_y, edge_y) and no split: they are kept apart.
+graphs = list(records())
+g = graphs[0]
+edge_index = np.array(g["edge_index"], dtype=np.int64)  # 2 x num_edges
+x = np.column_stack([g["node_numeric"][name] for name in sorted(g["node_numeric"])])  # num_nodes x features
+node_types = [vocab["node_type"][code] for code in g["node_categorical"]["node_type"]]
+assert edge_index.shape == (2, g["num_edges"]) and x.shape[0] == g["num_nodes"] == len(node_types)
+print(f"{len(graphs)} graphs, no labels (an evaluation set); first graph x {x.shape}, edge_index {edge_index.shape}")
+`
+      : `${READ_RECORDS}
 import numpy as np
 import pandas as pd
 
@@ -197,10 +281,23 @@ print(f"{len(graphs)} train graphs, {int(labels.sum())} anomalous; first graph x
 `,
 };
 
+/** OTLP attributes an evaluation set's traces lack. */
+const OTLP_LABEL_FIELDS: ReadonlySet<string> = new Set([
+  "agentsynth.index",
+  "agentsynth.split",
+  "agentsynth.is_anomalous",
+  "agentsynth.anomaly_types",
+  "agentsynth.anomaly_severity",
+  "agentsynth.anomaly_type",
+  "agentsynth.anomaly_role",
+  "agentsynth.anomaly.<parameter>",
+]);
+
 export const OTLP_CARD: FormatCard = {
   record:
     "one OTLP/JSON trace per line (an `ExportTraceServiceRequest`): a root `invoke_agent` span for the run and one span per node, edges as span links",
-  fields: () => OTLP_FIELD_SECTIONS,
+  fields: (options) =>
+    options?.evaluation ? withoutFields(OTLP_FIELD_SECTIONS, OTLP_LABEL_FIELDS) : OTLP_FIELD_SECTIONS,
   labels: [
     "- Trace: `agentsynth.is_anomalous`, `agentsynth.anomaly_types`, `agentsynth.anomaly_severity` and",
     "  `agentsynth.anomaly.*` on the root span.",
@@ -209,7 +306,7 @@ export const OTLP_CARD: FormatCard = {
     "  and on the link for the edge, true on exactly the nodes and edges the anomaly added or changed.",
   ],
   dataFiles: allShards,
-  snippet: () => `${READ_RECORDS}
+  snippet: (layout) => `${READ_RECORDS}
 import pandas as pd
 
 def value(attribute):
@@ -234,7 +331,12 @@ for request in records():
                 })
 spans = pd.DataFrame(rows)
 traces = spans[spans.root]
-train = traces[traces.split == "train"]
-print(f"{len(traces)} traces, {len(train)} train, {int(train.is_anomalous.sum())} anomalous train; {len(spans)} spans")
+${
+  layout.evaluation
+    ? `# An evaluation set's traces have no labels and no split (agentsynth.split): they are kept apart.
+print(f"{len(traces)} traces, no labels (an evaluation set); {len(spans)} spans")`
+    : `train = traces[traces.split == "train"]
+print(f"{len(traces)} traces, {len(train)} train, {int(train.is_anomalous.sum())} anomalous train; {len(spans)} spans")`
+}
 `,
 };

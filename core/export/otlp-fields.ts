@@ -53,6 +53,11 @@ export const OTLP_FIELD_SECTIONS: readonly FieldSection[] = [
     title: "Semantic-convention attributes",
     rows: [
       {
+        name: "service.name, service.version",
+        type: "string",
+        description: "resource attributes of every trace: agentsynth and the generator version",
+      },
+      {
         name: "gen_ai.operation.name",
         type: "string",
         description:

@@ -11,6 +11,7 @@ export {
   toolsForCategories,
   validateToolCategories,
 } from "./catalog.ts";
+export { createLanguageModel } from "./create-language-model.ts";
 export { estimateTaskBatch, type TaskBatchEstimate } from "./estimate-batch.ts";
 export {
   cloneExecutionContext,
@@ -70,6 +71,7 @@ export { type Simulation, simulateTrajectory } from "./simulate-trajectory.ts";
 export { summarizeState } from "./state-summary.ts";
 export { serializeTaskRecord } from "./task-record.ts";
 export { type GeneratedTask, GeneratedTaskSchema, taskId } from "./task-schema.ts";
+export { createTemplateLanguageModel } from "./template-model.ts";
 export { formatTaskReply, writeTemplateTask } from "./template-writer.ts";
 export { formatToolDocs } from "./tool-docs.ts";
 export { validateTask } from "./validate-task.ts";

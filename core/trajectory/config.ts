@@ -1,12 +1,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import {
-  type AnomalyDifficulty,
-  type AnomalyInjectionConfig,
-  parseAnomalyInjectionConfig,
-} from "../anomalies/config.ts";
-import { parseSplitConfig, type SplitConfig } from "../dataset/splits.ts";
 import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
+import { type AnomalyDifficulty, type AnomalyInjectionConfig, parseAnomalyInjectionConfig } from "./anomaly-config.ts";
 import { BENIGN_PRESETS, type BenignLevel, type BenignRates } from "./benign-presets.ts";
 import {
   PatternEntrySchema,
@@ -16,6 +11,7 @@ import {
   resolveToolTransitions,
 } from "./config-sections.ts";
 import type { PatternSettings } from "./defaults.ts";
+import { parseSplitConfig, type SplitConfig } from "./splits.ts";
 import { PATTERN_NAMES, type PatternName, type TaskCategory, TOOL_TYPES, type ToolType } from "./vocabulary.ts";
 
 /** One row of the tool Markov chain, as parallel arrays for `weightedIndex`. */
@@ -68,14 +64,14 @@ export const DataGenerationSchema = z.strictObject({
 
 /**
  * The top level of a config file. `anomaly_injection` and `splits` are validated by their own parsers
- * (core/anomalies/config.ts, core/dataset/splits.ts). Unknown top-level keys are errors too: a misspelt section
+ * (core/trajectory/anomaly-config.ts, core/trajectory/splits.ts). Unknown top-level keys are errors too: a misspelt section
  * (`anomaly_injecton:`) must not fall back to the defaults silently.
  */
 export const TrajectoryConfigInputSchema = z.strictObject({
   random_seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   data_generation: DataGenerationSchema.nullable().optional(),
-  anomaly_injection: z.unknown().optional().describe("see core/anomalies/config.ts and docs/anomalies.md"),
-  splits: z.unknown().optional().describe("train/validation/test fractions, see core/dataset/splits.ts"),
+  anomaly_injection: z.unknown().optional().describe("see core/trajectory/anomaly-config.ts and docs/anomalies.md"),
+  splits: z.unknown().optional().describe("train/validation/test fractions, see core/trajectory/splits.ts"),
 });
 
 export type TrajectoryConfigInput = z.input<typeof TrajectoryConfigInputSchema>;

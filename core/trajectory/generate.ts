@@ -1,4 +1,3 @@
-import { splitOf } from "../dataset/splits.ts";
 import { createRandomizer, publicSeed, type Randomizer, type Seed } from "../random.ts";
 import { applyBenign, eventCost, planBenign } from "./benign.ts";
 import { TrajectoryBuilder } from "./builder.ts";
@@ -8,6 +7,7 @@ import { PATTERN_TASK_CATEGORIES, type PatternSettings, STRUCTURAL_MIN_NODES } f
 import { drawId } from "./ids.ts";
 import type { Trajectory } from "./model.ts";
 import { PATTERN_BUILDERS } from "./patterns/index.ts";
+import { splitOf } from "./splits.ts";
 import { applyVariance } from "./variance.ts";
 import type { PatternName } from "./vocabulary.ts";
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { SPLIT_NAMES } from "../dataset/splits.ts";
 import {
   ANOMALY_ROLES,
   AnomalyLabelSchema,
@@ -9,6 +8,7 @@ import {
   type TrajectoryMetadata,
   type TrajectoryNode,
 } from "./model.ts";
+import { SPLIT_NAMES } from "./splits.ts";
 import { ANOMALY_TYPES, SEVERITY_LEVELS } from "./vocabulary.ts";
 
 /**

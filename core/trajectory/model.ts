@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SPLIT_NAMES } from "../dataset/splits.ts";
+import { SPLIT_NAMES } from "./splits.ts";
 import {
   AGENT_TYPES,
   ANOMALY_TYPES,

@@ -234,10 +234,10 @@ export function createApp(deps: AppDeps) {
       const spec = await loadBatchSpec(deps.store, id);
       if (spec !== null) await deps.startBatch(spec);
     }
-    const links =
-      status.status === "complete"
-        ? { manifest: `/v1/batches/${id}/manifest`, shard: `/v1/batches/${id}/shards/{index}` }
-        : null;
+    // A Parquet batch (its files outside shards/) serves one file of a shard per table and split.
+    const tables = reply.shards_prefix !== batchKeys(id).shardsPrefix;
+    const shard = `/v1/batches/${id}/shards/{index}${tables ? "?table={table}&split={split}" : ""}`;
+    const links = status.status === "complete" ? { manifest: `/v1/batches/${id}/manifest`, shard } : null;
     return { ...reply, links };
   };
   const noBatch = (id: string) => errorBody("not_found", `No batch with id ${JSON.stringify(id)}.`);

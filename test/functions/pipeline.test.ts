@@ -193,6 +193,32 @@ describe("batch pipeline against the emulator", () => {
     expect(await getBatchStatus(store, batchId)).toMatchObject({ status: "complete", errors: [] });
   });
 
+  it("runs a Parquet batch through the worker and writes every file of every shard as the CLI does", async () => {
+    const batchId = await uploadAndStart(
+      "batches/parquet.yaml",
+      "kind: trajectories\ntotal: 7\nshard_size: 3\nseed: 2024\nanomaly_ratio: 0.25\nformat: parquet\n",
+    );
+    const run = await drain(worker, "main");
+    expect(run.invocations).toBe(3);
+    expect(workerStatuses().slice(-3)).toStrictEqual(["written", "written", "written"]);
+    const out = join(cliDir, "parquet");
+    const io = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false }, env: {} };
+    const argv = ["--count", "7", "--shard-size", "3", "--seed", "2024", "--anomaly-ratio", "0.25"];
+    expect(await runTrajectoriesCommand([...argv, "--format", "parquet", "--out", out, "--quiet"], io as never)).toBe(
+      0,
+    );
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
+      shards: Array<{ files: Array<{ key: string }> }>;
+    };
+    const files = manifest.shards.flatMap((shard) => shard.files.map((file) => file.key));
+    expect(files).toHaveLength(3 * 12);
+    const prefix = batchKeys(batchId).prefix;
+    for (const key of [...files, "manifest.json", "README.md"]) {
+      expect((await bytesOf(`${prefix}${key}`))?.equals(readFileSync(join(out, key))), key).toBe(true);
+    }
+    expect(await getBatchStatus(store, batchId)).toMatchObject({ status: "complete", shards_prefix: prefix });
+  });
+
   it("moves a poison job to the dead-letter queue and reports its shard failed", async () => {
     const batchId = await uploadAndStart(
       "batches/poison.yaml",

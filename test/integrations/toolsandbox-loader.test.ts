@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTemplateLanguageModel } from "../../core/llm/index.ts";
 import { generateTaskBatch } from "../../core/tasks/index.ts";
 import { MEASURED_COMBINATIONS } from "../../core/tasks/task-variety.ts";
+import { createTemplateLanguageModel } from "../../core/tasks/template-model.ts";
 
 // The Python loader's tests (integrations/toolsandbox/tests) under Debian's /usr/bin/python3, with upstream
 // ToolSandbox from the shared reference on the path and the stand-ins for what Debian lacks. `.ci/run` installs the

@@ -1,7 +1,7 @@
+import type { AnomalyDifficulty } from "../../trajectory/anomaly-config.ts";
 import { keep } from "../../trajectory/draft-graph.ts";
 import { toMs } from "../../trajectory/iso-time.ts";
 import type { AnomalyMetadata, TrajectoryNode } from "../../trajectory/model.ts";
-import type { AnomalyDifficulty } from "../config.ts";
 import type { InjectionContext } from "../context.ts";
 import { STEP_TYPES } from "../context.ts";
 

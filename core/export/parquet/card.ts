@@ -7,7 +7,8 @@ import { PARQUET_TABLES } from "./tables.ts";
 const TYPE_NAMES: Readonly<Record<ParquetColumnType, string>> = {
   string: "string",
   category: "string (dictionary-encoded)",
-  json: "string (JSON object)",
+  // JSON text: an object for most columns, a list for `anomalies` (each column's description says which).
+  json: "string (JSON)",
   int32: "int32",
   int64: "int64",
   double: "double",
@@ -28,10 +29,11 @@ function tableDataFiles(table: string): Array<{ split: string; path: string }> {
 export const PARQUET_CARD: FormatCard = {
   record:
     "four Parquet tables, `trajectories`, `nodes`, `node_details` and `edges` (one row per trajectory, node and edge; a node's features and labels are in `nodes`, its id, text and remaining fields in `node_details`, joined on `trajectory_id` and `node_index`), in `{table}/{split}/NNNNN.parquet`",
-  fields: () =>
+  fields: (options) =>
     PARQUET_TABLES.map((table) => ({
       title: `${table}/{split}/NNNNN.parquet`,
-      rows: parquetColumns(table).map((column) => ({
+      // An evaluation set's files have the columns its writer gets (no label, seed or index columns).
+      rows: parquetColumns(table, { evaluation: options?.evaluation === true }).map((column) => ({
         name: column.name,
         type: `${TYPE_NAMES[column.type]}${column.nullable ? ", nullable" : ""}`,
         description: `${column.label ? "**label**; " : ""}${column.description}`,
@@ -53,14 +55,33 @@ export const PARQUET_CARD: FormatCard = {
   },
   snippetIntro:
     "Run from this directory with Python 3, pandas and pyarrow (Debian packages no pyarrow, so the agentsynth tests run the DuckDB query below on a generated dataset instead):",
-  sql: `-- Node features and labels per node type, each type with the description of one of its nodes (from node_details)
+  sql: (layout) =>
+    layout.evaluation
+      ? `-- Nodes per node type, each type with the description of one of its nodes (an evaluation set has no labels)
+SELECT n.node_type, count(*) AS nodes, min(d.description) AS example
+FROM 'nodes/*/*.parquet' AS n
+JOIN 'node_details/*/*.parquet' AS d USING (trajectory_id, node_index)
+GROUP BY n.node_type
+ORDER BY n.node_type;
+`
+      : `-- Node features and labels per node type, each type with the description of one of its nodes (from node_details)
 SELECT n.node_type, count(*) AS nodes, sum(n.is_anomalous::INTEGER) AS anomalous_nodes, min(d.description) AS example
 FROM 'nodes/*/*.parquet' AS n
 JOIN 'node_details/*/*.parquet' AS d USING (trajectory_id, node_index)
 GROUP BY n.node_type
 ORDER BY n.node_type;
 `,
-  snippet: () => `import pandas as pd  # with pyarrow
+  snippet: (layout) =>
+    layout.evaluation
+      ? `import pandas as pd  # with pyarrow
+
+# An evaluation set's tables have no label columns (they are kept apart); the files stay in their split folders.
+trajectories = pd.read_parquet("trajectories/train")
+nodes = pd.read_parquet("nodes/train")
+edges = pd.read_parquet("edges/train", columns=["trajectory_id", "source_node_index", "target_node_index"])
+print(f"{len(trajectories)} train trajectories, no labels (an evaluation set); {len(nodes)} nodes, {len(edges)} edges")
+`
+      : `import pandas as pd  # with pyarrow
 
 trajectories = pd.read_parquet("trajectories/train")
 nodes = pd.read_parquet("nodes/train")  # features and labels

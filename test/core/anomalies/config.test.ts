@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../core/errors.ts";
+import { createRandomizer } from "../../../core/random.ts";
 import {
   ANOMALY_PARAMETER_DEFAULTS,
   describeAnomalyInjectionConfig,
   parseAnomalyInjectionConfig,
-} from "../../../core/anomalies/config.ts";
-import { decideAnomaly, effectCount, effectValue } from "../../../core/anomalies/decide.ts";
-import { ConfigError } from "../../../core/errors.ts";
-import { createRandomizer } from "../../../core/random.ts";
+} from "../../../core/trajectory/anomaly-config.ts";
+import { decideAnomaly, effectCount, effectValue } from "../../../core/trajectory/anomaly-decision.ts";
 import { parseTrajectoryConfig } from "../../../core/trajectory/index.ts";
 import { ANOMALY_TYPES, SEVERITY_LEVELS } from "../../../core/trajectory/vocabulary.ts";
 import { anomalyConfigError as errorOf } from "./helpers.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type AnomalyDifficulty, parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { statedText } from "../../../core/anomalies/misstatements.ts";
+import { type AnomalyDifficulty, parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
 import { resultQuote } from "../../../core/trajectory/content/index.ts";
 import { type NodeOf, reachableFrom, type Trajectory, type TrajectoryNode } from "../../../core/trajectory/index.ts";
 import { ANOMALY_TYPES, SEVERITY_LEVELS, type SeverityLevel } from "../../../core/trajectory/vocabulary.ts";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { finishTrajectory, planAnomalyStep } from "../../../core/anomalies/step.ts";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
+import { parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,

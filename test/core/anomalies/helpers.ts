@@ -1,11 +1,11 @@
+import { injectAnomaly } from "../../../core/anomalies/inject.ts";
+import { planAnomaly } from "../../../core/anomalies/plan.ts";
+import { ConfigError } from "../../../core/errors.ts";
 import {
   type AnomalyDifficulty,
   type AnomalyInjectionConfig,
   parseAnomalyInjectionConfig,
-} from "../../../core/anomalies/config.ts";
-import { injectAnomaly } from "../../../core/anomalies/inject.ts";
-import { planAnomaly } from "../../../core/anomalies/plan.ts";
-import { ConfigError } from "../../../core/errors.ts";
+} from "../../../core/trajectory/anomaly-config.ts";
 import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
 import {
   draftTrajectory,

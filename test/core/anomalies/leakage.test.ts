@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { injectAnomaly } from "../../../core/anomalies/inject.ts";
 import { planAnomalyStep } from "../../../core/anomalies/plan.ts";
+import { parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
 import { type TaskTopic, taskTopic } from "../../../core/trajectory/content/topic.ts";
 import { finalizeTrajectory } from "../../../core/trajectory/finalize.ts";
 import {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { describeAnomalyInjectionConfig, parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
-import { decideAnomalies, decideAnomaly } from "../../../core/anomalies/decide.ts";
 import { planAnomalyStep } from "../../../core/anomalies/plan.ts";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
+import {
+  describeAnomalyInjectionConfig,
+  parseAnomalyInjectionConfig,
+} from "../../../core/trajectory/anomaly-config.ts";
+import { decideAnomalies, decideAnomaly } from "../../../core/trajectory/anomaly-decision.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   type PatternSettings,

@@ -11,9 +11,10 @@ import { parseBatchSpec } from "../../../core/batch/spec.ts";
 import { getBatchStatus } from "../../../core/batch/status.ts";
 import { generateTaskLines, type TaskModelFactory } from "../../../core/batch/task-shard.ts";
 import { type ConfigError, LlmCallError } from "../../../core/errors.ts";
-import { createLanguageModel, languageModelOptionsFromEnv } from "../../../core/llm/index.ts";
+import { languageModelOptionsFromEnv } from "../../../core/llm/index.ts";
 import { createFsObjectStore } from "../../../core/storage/drivers/fs.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 
 const templateModels: TaskModelFactory = (options) =>
   createLanguageModel({ provider: options.provider, seed: options.seed });

@@ -155,6 +155,13 @@ describe.each(FORMATS)("the dataset card of --format $format (compress $compress
       otlp: ["`gen_ai.usage.output_tokens`", "`error.type`", "`agentsynth.is_anomalous`"],
     }[format];
     for (const field of expected) expect(fields).toContain(`| ${field} |`);
+    if (format === "trajectory") {
+      // A node's status is how its step ended, not the trajectory's final-ACTION rule the top-level field has.
+      const nodeStatus = fields.split("\n").find((line) => line.startsWith("| `nodes[].status` |")) ?? "";
+      expect(nodeStatus).toContain("how the step ended");
+      expect(nodeStatus).not.toContain("final ACTION");
+      expect(fields).toMatch(/\| `edges\[\]\.anomaly_role` \| .* \| label: root_cause/);
+    }
   });
 });
 
@@ -186,6 +193,8 @@ describe("the manifest and the regenerate command", () => {
       ]);
       const command = fencedBlock(first.card, "sh", "Regenerate it").trim();
       expect(command).not.toContain("#");
+      // `agentsynth` is on no PATH by default (the package is not published): the card says how to run it.
+      expect(first.card).toContain("`npx --prefix /path/to/agentsynth agentsynth`");
       expect(command).toMatch(
         /^agentsynth trajectories .*--format otlp --anomaly-ratio 0\.25 --gzip --config config\.yaml --out DIR$/,
       );

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
 import { datasetManifestSections, renderDatasetCard } from "../../../core/dataset/card.ts";
 import { buildManifest, type DatasetManifest } from "../../../core/dataset/manifest.ts";
 import type { SeparabilitySection } from "../../../core/dataset/separability.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
-import { parseSplitConfig } from "../../../core/dataset/splits.ts";
 import { createDatasetStats, DURATION_BINS_MS, NODE_COUNT_BINS } from "../../../core/dataset/stats.ts";
+import { parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
+import { parseSplitConfig } from "../../../core/trajectory/splits.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 
 function datasetCard(ratio = 0.2): string {

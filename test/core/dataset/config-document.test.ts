@@ -44,4 +44,8 @@ describe("ANOMALY_SUMMARIES", () => {
       expect(docs).toContain(`\n## ${type}\n`);
     }
   });
+
+  it("speaks of no back edge or cycle: a loop's repetitions are new steps and every graph is acyclic", () => {
+    for (const type of ANOMALY_TYPES) expect(ANOMALY_SUMMARIES[type], type).not.toMatch(/back edge|cycle/i);
+  });
 });

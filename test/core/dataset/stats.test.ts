@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { SEPARABILITY_BINS } from "../../../core/dataset/separability.ts";
-import { SPLIT_NAMES, type SplitName } from "../../../core/dataset/splits.ts";
 import {
   createDatasetStats,
   DATASET_STATS_FORMAT,
@@ -10,6 +9,7 @@ import {
 } from "../../../core/dataset/stats.ts";
 import { FEATURE_NAMES } from "../../../core/dataset/trajectory-features.ts";
 import type { Trajectory } from "../../../core/trajectory/index.ts";
+import { SPLIT_NAMES, type SplitName } from "../../../core/trajectory/splits.ts";
 import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 import { anomalousAt, normalAt } from "../anomalies/helpers.ts";
 

@@ -170,6 +170,7 @@ describe("toOtlpTrace against the GenAI semantic conventions it declares", () =>
   it("documents exactly the attributes it writes in the card's field dictionary", () => {
     const used = new Set<string>();
     trajectories.forEach((_, k) => {
+      for (const { key } of requests[k]?.resourceSpans[0]?.resource.attributes ?? []) used.add(key);
       for (const span of spansOf(k)) {
         for (const { key } of [...span.attributes, ...(span.links ?? []).flatMap((link) => link.attributes)]) {
           used.add(key.startsWith("agentsynth.anomaly.") ? "agentsynth.anomaly.<parameter>" : key);

@@ -61,6 +61,44 @@ describe("the dataset card of --format parquet", { timeout: 120_000 }, () => {
     }
   });
 
+  it("gives each column the type a reader finds: timestamps typed, categories dictionary-encoded, JSON that parses", async () => {
+    const { card, dir } = await made;
+    const db = await DuckDBInstance.create(":memory:");
+    const connection = await db.connect();
+    try {
+      for (const table of PARQUET_TABLES) {
+        const section = card.slice(card.indexOf(`### ${table}/{split}/NNNNN.parquet`));
+        const rows = section.slice(0, section.indexOf("\n\n", section.indexOf("|---")));
+        const file = join(dir, table, "train", "00000.parquet");
+        const read = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson();
+        const types = new Map(
+          (await read(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).map((r) => [r.column_name, r.column_type]),
+        );
+        const encodings = new Map<unknown, string>();
+        for (const r of await read(`SELECT path_in_schema, encodings FROM parquet_metadata('${file}')`)) {
+          encodings.set(r.path_in_schema, `${encodings.get(r.path_in_schema) ?? ""} ${r.encodings}`);
+        }
+        for (const [, name, type] of rows.matchAll(/^\| `([^`]+)` \| ([^|]+) \|/gm)) {
+          const where = `${table}.${name}: ${type}`;
+          expect(types.get(name as string) === "TIMESTAMP WITH TIME ZONE", where).toBe(type?.startsWith("timestamp"));
+          if (type?.includes("dictionary-encoded")) expect(encodings.get(name), where).toMatch(/DICTIONARY/);
+          if (type?.includes("JSON")) {
+            for (const r of await read(
+              `SELECT "${name}" AS v FROM read_parquet('${file}') WHERE "${name}" IS NOT NULL`,
+            )) {
+              // A column said to hold a JSON object holds objects, not lists (metadata.anomalies is a list).
+              const value = JSON.parse(r.v as string) as unknown;
+              if (type.includes("JSON object")) expect(Array.isArray(value), where).toBe(false);
+            }
+          }
+        }
+      }
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+    }
+  });
+
   it("has a DuckDB query that runs on the dataset and agrees with the statistics of the generated trajectories", async () => {
     const { card, dir, manifest } = await made;
     expect(card).toContain('pd.read_parquet("node_details/train"');

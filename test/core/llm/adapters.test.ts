@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LlmCallError } from "../../../core/errors.ts";
-import { createLanguageModel, type LanguageModel } from "../../../core/llm/index.ts";
+import type { LanguageModel } from "../../../core/llm/index.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { type LlmServer, type ReplyScript, startLlmServer } from "../../helpers/llm-server.ts";
 
 // Both official SDKs against the local wire-protocol server: real HTTP, real retries, real error classes.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LlmCallError } from "../../../core/errors.ts";
-import { createLanguageModel, readRateLimitHint, readRetryAfterMs } from "../../../core/llm/index.ts";
+import { readRateLimitHint, readRetryAfterMs } from "../../../core/llm/index.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { generateTaskBatch } from "../../../core/tasks/index.ts";
 import { type LlmServer, startLlmServer } from "../../helpers/llm-server.ts";
 

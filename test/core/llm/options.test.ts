@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createLanguageModel, isRetryableStatus, languageModelOptionsFromEnv } from "../../../core/llm/index.ts";
+import { isRetryableStatus, languageModelOptionsFromEnv } from "../../../core/llm/index.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 
 describe("languageModelOptionsFromEnv", () => {
   it("reads the OpenAI key, base URL and model when they are set", () => {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { createLanguageModel } from "../../../core/llm/index.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 
 // Adapters with an injected fetch serving recorded responses (no socket at all).
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createLanguageModel, createResponseCache, DEFAULT_PRICES } from "../../../core/llm/index.ts";
+import { createResponseCache, DEFAULT_PRICES } from "../../../core/llm/index.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { generateTaskBatch } from "../../../core/tasks/index.ts";
 import {
   type LlmServer,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../../../core/llm/language-model.ts";
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { generateTaskBatch, taskContext } from "../../../core/tasks/generate-batch.ts";
 import { ScenarioSchema } from "../../../core/tasks/scenario.ts";
 import { serializeTaskRecord } from "../../../core/tasks/task-record.ts";
 import { GeneratedTaskSchema } from "../../../core/tasks/task-schema.ts";
+import { createTemplateLanguageModel } from "../../../core/tasks/template-model.ts";
 
 /** A fake that delegates to the template provider but can fail chosen indices and tracks concurrency. */
 function fakeModel(options: { failIndices?: Set<number>; delayMs?: number } = {}) {

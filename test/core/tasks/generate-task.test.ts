@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LlmCallError, TaskGenerationError } from "../../../core/errors.ts";
-import { createLanguageModel } from "../../../core/llm/index.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { createSampleExecutionContext } from "../../../core/tasks/execution-context.ts";
 import { generateTask, runTaskGeneration } from "../../../core/tasks/generate-task.ts";
 import { ScenarioSchema } from "../../../core/tasks/scenario.ts";

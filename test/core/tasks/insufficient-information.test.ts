@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { generateTaskBatch } from "../../../core/tasks/generate-batch.ts";
 import { denyTool, findDenials, findEnablers, refusalSentence } from "../../../core/tasks/insufficient-information.ts";
 import { ScenarioSchema } from "../../../core/tasks/scenario.ts";
+import { createTemplateLanguageModel } from "../../../core/tasks/template-model.ts";
 import { jsonl, textFredrik, validated } from "./scenario-helpers.ts";
 
 const WRITE_SIMILARITIES = new Set(["addition", "removal", "update"]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { generateTaskBatch } from "../../../core/tasks/generate-batch.ts";
 import { scenarioKind } from "../../../core/tasks/scenario.ts";
 import { MEASURED_COMBINATIONS } from "../../../core/tasks/task-variety.ts";
+import { createTemplateLanguageModel } from "../../../core/tasks/template-model.ts";
 
 // --insufficient-ratio 0.2 --multi-turn-ratio 0.2 over 1,000 tasks across the six single categories and four mixed
 // combinations: both shares must come out at 20% within sampling error, in every combination, because every

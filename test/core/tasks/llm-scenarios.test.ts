@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createLanguageModel } from "../../../core/llm/index.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { generateTaskBatch, taskContext } from "../../../core/tasks/generate-batch.ts";
 import { parseTaskReply } from "../../../core/tasks/parse-reply.ts";
 import { loadTaskPrompts } from "../../../core/tasks/prompts.ts";

@@ -1,10 +1,10 @@
 // Shared by the tests of the scenario kinds (insufficient information, multiple user turns).
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { createSampleExecutionContext } from "../../../core/tasks/execution-context.ts";
 import { generateTaskBatch, type TaskBatchOptions } from "../../../core/tasks/generate-batch.ts";
 import { loadTaskPrompts } from "../../../core/tasks/prompts.ts";
 import { createScenarioFromTask } from "../../../core/tasks/scenario.ts";
 import { serializeTaskRecord } from "../../../core/tasks/task-record.ts";
+import { createTemplateLanguageModel } from "../../../core/tasks/template-model.ts";
 import { validateTask } from "../../../core/tasks/validate-task.ts";
 
 export const prompts = loadTaskPrompts();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { generateTaskBatch } from "../../../core/tasks/generate-batch.ts";
 import { MEASURED_COMBINATIONS, measureVariety, sentencePattern } from "../../../core/tasks/task-variety.ts";
+import { createTemplateLanguageModel } from "../../../core/tasks/template-model.ts";
 
 // The template provider's variety, measured as a benchmark author would: 1,000 tasks over the six single categories
 // and four mixed combinations (one of three categories). Floors from the issue; figures also printed by

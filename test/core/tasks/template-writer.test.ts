@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createTemplateLanguageModel } from "../../../core/llm/template.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import { TASK_CATEGORIES } from "../../../core/tasks/catalog.ts";
 import { createExecutionContext } from "../../../core/tasks/execution-context.ts";
 import { taskContext } from "../../../core/tasks/generate-batch.ts";
 import { parseTaskReply } from "../../../core/tasks/parse-reply.ts";
 import { loadTaskPrompts } from "../../../core/tasks/prompts.ts";
+import { createTemplateLanguageModel } from "../../../core/tasks/template-model.ts";
 import { formatTaskReply, writeTemplateTask } from "../../../core/tasks/template-writer.ts";
 import { validateTask } from "../../../core/tasks/validate-task.ts";
 

@@ -11,9 +11,9 @@ import { renderTrajectoryShard } from "../../../core/dataset/render-shard.ts";
 import { resolveDatasetConfig } from "../../../core/dataset/resolve-config.ts";
 import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
 import { summarize } from "../../../core/dataset/write-shard.ts";
-import { createLanguageModel } from "../../../core/llm/index.ts";
 import { createMemoryObjectStore } from "../../../core/storage/drivers/memory.ts";
 import type { ObjectStore } from "../../../core/storage/object-store.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { createApp } from "../../../functions/api/app.ts";
 
 const templateModels: TaskModelFactory = (options) =>

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ShardJob } from "../../../core/batch/shard-job.ts";
 import { submitBatch } from "../../../core/batch/submit.ts";
 import type { TaskModelFactory } from "../../../core/batch/task-shard.ts";
-import { createLanguageModel } from "../../../core/llm/index.ts";
 import { createFsObjectStore } from "../../../core/storage/drivers/fs.ts";
+import { createLanguageModel } from "../../../core/tasks/create-language-model.ts";
 import { createApp } from "../../../functions/api/app.ts";
 import { makeReadOnly } from "../../helpers/read-only-dir.ts";
 

@@ -86,6 +86,14 @@ describe("format parquet over the API", () => {
     };
     expect(manifest.shards.map((shard) => shard.files.length)).toStrictEqual([12, 12]);
 
+    // The status points at where the files are: the table folders at the dataset root, one file per table and split.
+    const status = (await (await app.request(`/v1/batches/${id}`)).json()) as {
+      shards_prefix: string;
+      links: { shard: string };
+    };
+    expect(status.shards_prefix).toBe(`datasets/${id}/`);
+    expect(status.links.shard).toBe(`/v1/batches/${id}/shards/{index}?table={table}&split={split}`);
+
     const missing = await app.request(`/v1/batches/${id}/shards/1`);
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/\?table=.*&split=/);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError, type Issue, issuesFromZod } from "../errors.ts";
-import { ANOMALY_TYPES, type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "../trajectory/vocabulary.ts";
+import { ANOMALY_TYPES, type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "./vocabulary.ts";
 
 /** An inclusive `[min, max]` effect range; severity chooses where in it an anomaly falls (see `effectSize`). */
 export type EffectRange = readonly [number, number];

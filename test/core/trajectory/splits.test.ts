@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseAnomalyInjectionConfig } from "../../../core/anomalies/config.ts";
-import { decideAnomaly } from "../../../core/anomalies/decide.ts";
+import { ConfigError } from "../../../core/errors.ts";
+import { parseAnomalyInjectionConfig } from "../../../core/trajectory/anomaly-config.ts";
+import { decideAnomaly } from "../../../core/trajectory/anomaly-decision.ts";
 import {
   createSplitAssigner,
   describeSplitConfig,
@@ -8,8 +9,7 @@ import {
   SPLIT_BLOCK_SIZE,
   type SplitName,
   splitOf,
-} from "../../../core/dataset/splits.ts";
-import { ConfigError } from "../../../core/errors.ts";
+} from "../../../core/trajectory/splits.ts";
 import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 
 const anomalies = parseAnomalyInjectionConfig({ ratio: 0.3 });

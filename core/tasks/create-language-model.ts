@@ -1,8 +1,8 @@
-import { createAnthropicLanguageModel } from "./anthropic.ts";
-import type { LanguageModel } from "./language-model.ts";
-import { createOpenAiLanguageModel } from "./openai.ts";
-import { type LanguageModelOptions, parseProvider } from "./options.ts";
-import { createTemplateLanguageModel } from "./template.ts";
+import { createAnthropicLanguageModel } from "../llm/anthropic.ts";
+import type { LanguageModel } from "../llm/language-model.ts";
+import { createOpenAiLanguageModel } from "../llm/openai.ts";
+import { type LanguageModelOptions, parseProvider } from "../llm/options.ts";
+import { createTemplateLanguageModel } from "./template-model.ts";
 
 /**
  * Builds the language model a provider name stands for. Keys come from options only (see

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { AnomalyInjectionConfig } from "../anomalies/config.ts";
-import { decideAnomaly } from "../anomalies/decide.ts";
 import { ConfigError, issuesFromZod } from "../errors.ts";
 import { createRandomizer, type Seed } from "../random.ts";
-import { ANOMALY_TYPES } from "../trajectory/vocabulary.ts";
+import type { AnomalyInjectionConfig } from "./anomaly-config.ts";
+import { decideAnomaly } from "./anomaly-decision.ts";
+import { ANOMALY_TYPES } from "./vocabulary.ts";
 
 export const SPLIT_NAMES = ["train", "validation", "test"] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];

@@ -1,6 +1,6 @@
 import { createRandomizer, type Randomizer, type Seed } from "../random.ts";
-import { type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "../trajectory/vocabulary.ts";
-import type { AnomalyInjectionConfig, EffectRange } from "./config.ts";
+import type { AnomalyInjectionConfig, EffectRange } from "./anomaly-config.ts";
+import { type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "./vocabulary.ts";
 
 /** What will be injected into one trajectory: the type and how severe. Where and how much come later. */
 export interface AnomalyDecision {

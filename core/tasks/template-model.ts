@@ -1,9 +1,9 @@
 import { ConfigError } from "../errors.ts";
+import type { GenerateRequest, GenerateResult, LanguageModel } from "../llm/language-model.ts";
+import { DEFAULT_MODELS, type LanguageModelOptions } from "../llm/options.ts";
 import { createRandomizer } from "../random.ts";
-import type { ExecutionContext } from "../tasks/execution-context.ts";
-import { formatTaskReply, writeTemplateTask } from "../tasks/template-writer.ts";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "./language-model.ts";
-import { DEFAULT_MODELS, type LanguageModelOptions } from "./options.ts";
+import type { ExecutionContext } from "./execution-context.ts";
+import { formatTaskReply, writeTemplateTask } from "./template-writer.ts";
 
 interface Grounding {
   categories: string[];
