@@ -260,6 +260,10 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
   let factory = byMask.get(maskKey);
   if (factory === undefined) {
     const present = (c: number) => mask === undefined || mask[c] === 1;
+    // Each record the row refers to (`row.node`, `row.trajectory`) is read once into a local, not once per column.
+    const records = new Set(
+      columns.filter((column, c) => present(c) && column.path.includes(".")).map((column) => column.path.split(".")[0]),
+    );
     const lines = columns.map((column, c) => {
       if (!present(c)) {
         if (!column.nullable) throw new TypeError(`required column ${column.name} is masked out`);
@@ -275,7 +279,7 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
       "counter",
       "isoToMs",
       ...columns.map((_, c) => `b${c}`),
-      `return function append(row) {\nlet v;\n${lines.join("\n")}\ncounter.rows++;\n};`,
+      `return function append(row) {\nlet v;\n${[...records].map((record) => `const r_${record} = row.${record};`).join("\n")}\n${lines.join("\n")}\ncounter.rows++;\n};`,
     ) as AppenderFactory;
     byMask.set(maskKey, factory);
   }
@@ -285,16 +289,16 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
- * JavaScript that reads a column's path from `row`: the row's own fields and their records directly, deeper
- * objects guarded (`memory_value` is null for a delete). Paths come from the column lists, never from data, and
- * must be plain identifiers.
+ * JavaScript that reads a column's path from `row`: the row's own fields, its records' fields from the locals the
+ * appender reads them into (`r_node.status`), deeper objects guarded (`memory_value` is null for a delete). Paths
+ * come from the column lists, never from data, and must be plain identifiers.
  */
 function readExpression(path: string): string {
   const [first, second, ...rest] = path.split(".");
   for (const part of path.split(".")) {
     if (!IDENTIFIER.test(part)) throw new TypeError(`column path ${path} is not a chain of identifiers`);
   }
-  let expression = second === undefined ? `row.${first}` : `row.${first}.${second}`;
+  let expression = second === undefined ? `row.${first}` : `r_${first}.${second}`;
   for (const part of rest) expression = `((v = ${expression}) == null ? v : v.${part})`;
   return expression;
 }
