@@ -79,13 +79,15 @@ export function keep<T>(items: T[], predicate: (item: T) => boolean): void {
   items.length = at;
 }
 
-/** A deep copy of a node: its nested values (parameters, results, contexts, criteria) are one level of scalars. */
+/**
+ * A deep copy of a node: its nested values (parameters, results, contexts, criteria) are one level of scalars. The
+ * spread copies the node in one step, keeping its shape and key order; only the nested values are copied after it.
+ */
 export function cloneNode<N extends TrajectoryNode>(node: N): N {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (Array.isArray(value)) copy[key] = [...value];
-    else if (value !== null && typeof value === "object") copy[key] = { ...value };
-    else copy[key] = value;
+  const copy: Record<string, unknown> = { ...node };
+  for (const key in copy) {
+    const value = copy[key];
+    if (value !== null && typeof value === "object") copy[key] = Array.isArray(value) ? [...value] : { ...value };
   }
   return copy as N;
 }
