@@ -137,14 +137,29 @@ export function applyBenign(
       }
     }
   }
-  // Revisits and rework move calls next to each other: a document read right after a search reads what it found.
-  for (const edge of b.edges) {
+  readFoundDocuments(g);
+}
+
+/**
+ * Revisits and rework move calls next to each other: a document read right after a search reads what it found. The
+ * searches are found first (a run has a few), so most edges are dismissed without looking their nodes up.
+ */
+function readFoundDocuments(g: DraftGraph): void {
+  const searches = g.nodes.filter(
+    (node): node is NodeOf<"TOOL_CALL"> =>
+      node.node_type === "TOOL_CALL" &&
+      node.tool_type === "WEB_SEARCH" &&
+      node.status === "completed" &&
+      typeof node.tool_result.top_url === "string",
+  );
+  if (searches.length === 0) return;
+  for (const edge of g.edges) {
     if (edge.edge_type !== "execution_flow") continue;
-    const [from, to] = [g.byId(edge.source_node_id), g.byId(edge.target_node_id)];
-    if (from?.node_type !== "TOOL_CALL" || to?.node_type !== "TOOL_CALL" || from.status !== "completed") continue;
-    const found = from.tool_result.top_url;
-    if (from.tool_type === "WEB_SEARCH" && to.tool_type === "READ_DOCUMENT" && typeof found === "string")
-      to.tool_parameters = { ...to.tool_parameters, document: found };
+    const from = searches.find((node) => node.node_id === edge.source_node_id);
+    if (from === undefined) continue;
+    const to = g.byId(edge.target_node_id);
+    if (to?.node_type === "TOOL_CALL" && to.tool_type === "READ_DOCUMENT")
+      to.tool_parameters = { ...to.tool_parameters, document: from.tool_result.top_url as string };
   }
 }
 
