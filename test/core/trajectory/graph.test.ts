@@ -138,4 +138,13 @@ describe("formatIsoMs", () => {
       expect(formatIsoMs(ms)).toBe(new Date(ms).toISOString());
     }
   });
+
+  it("writes the date of every day from 1970 to 2200 as Date#toISOString does", () => {
+    const mismatches: string[] = [];
+    for (let day = 0; day < 84_000; day++) {
+      const ms = day * 86_400_000 + (day % 86_400) * 1000 + (day % 1000);
+      if (formatIsoMs(ms) !== new Date(ms).toISOString()) mismatches.push(new Date(ms).toISOString());
+    }
+    expect(mismatches).toEqual([]);
+  });
 });
