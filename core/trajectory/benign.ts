@@ -175,9 +175,9 @@ function isWork(node: TrajectoryNode): boolean {
 
 /** Completed work steps with one way out; failing those, any completed step with one way out. */
 function stepSites(g: DraftGraph): TrajectoryNode[] {
-  const work = g.nodes.filter((node) => isWork(node) && g.controlOut(node).length === 1);
-  if (work.length > 0) return work;
-  return g.nodes.filter((node) => isStep(node) && node.status === "completed" && g.controlOut(node).length === 1);
+  const steps = g.singleExits((node) => isStep(node) && node.status === "completed");
+  const work = steps.filter(isWork);
+  return work.length > 0 ? work : steps;
 }
 
 /** The step's answer moves on: a tool returns a new result, a model step a new conclusion or response. */
@@ -362,9 +362,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
   },
 
   polling(b, g, event) {
-    const calls = b.nodes.filter(
-      (node) => node.node_type === "TOOL_CALL" && node.status === "completed" && g.controlOut(node).length === 1,
-    );
+    const calls = g.singleExits((node) => node.node_type === "TOOL_CALL" && node.status === "completed");
     // An LLM-only run polls a model step instead (asks again until the answer moves).
     const sites = calls.length > 0 ? calls : stepSites(g);
     if (sites.length === 0) return;
@@ -382,7 +380,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
   },
 
   revisit(b, g, event) {
-    const sites = b.nodes.filter((node) => isStep(node) && g.controlOut(node).length === 1);
+    const sites = g.singleExits(isStep);
     // A site is drawn first and its earlier steps found after: finding them for every site costs O(n^2) walks.
     let site: TrajectoryNode | undefined;
     let earlier: TrajectoryNode[] = [];
@@ -539,7 +537,7 @@ function passRevision(rng: Randomizer, node: NodeOf<"VALIDATION">, previous: num
 }
 
 function readSite(b: TrajectoryBuilder, g: DraftGraph, after: TrajectoryNode): TrajectoryNode {
-  const later = g.later(after).filter((node) => isStep(node) && g.controlOut(node).length === 1);
+  const later = g.singleExits(isStep, g.later(after));
   return later.length > 0 ? b.rng.pick(later) : after;
 }
 

@@ -22,6 +22,22 @@ export class DraftGraph {
     return this.edges.filter((edge) => edge.target_node_id === node.node_id && edge.edge_type !== "data_dependency");
   }
 
+  /**
+   * The nodes of `candidates` (default: all, in list order) with exactly one control edge out and that `include`
+   * accepts. One pass over the edges counts every node's exits; asking `controlOut` per node walks them all each time.
+   */
+  singleExits(
+    include: (node: TrajectoryNode) => boolean,
+    candidates: readonly TrajectoryNode[] = this.nodes,
+  ): TrajectoryNode[] {
+    const exits = new Map<string, number>();
+    for (const edge of this.edges) {
+      if (edge.edge_type !== "data_dependency")
+        exits.set(edge.source_node_id, (exits.get(edge.source_node_id) ?? 0) + 1);
+    }
+    return candidates.filter((node) => include(node) && exits.get(node.node_id) === 1);
+  }
+
   byId(id: string): TrajectoryNode | undefined {
     return this.nodes.find((node) => node.node_id === id);
   }
