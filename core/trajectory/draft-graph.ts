@@ -1,3 +1,4 @@
+import { NodePositions } from "./endpoints.ts";
 import type { TrajectoryEdge, TrajectoryNode } from "./model.ts";
 
 /**
@@ -30,12 +31,13 @@ export class DraftGraph {
     include: (node: TrajectoryNode) => boolean,
     candidates: readonly TrajectoryNode[] = this.nodes,
   ): TrajectoryNode[] {
-    const exits = new Map<string, number>();
+    const positions = new NodePositions(this.nodes);
+    const exits = new Array<number>(this.nodes.length).fill(0);
     for (const edge of this.edges) {
-      if (edge.edge_type !== "data_dependency")
-        exits.set(edge.source_node_id, (exits.get(edge.source_node_id) ?? 0) + 1);
+      const at = edge.edge_type === "data_dependency" ? undefined : positions.get(edge.source_node_id);
+      if (at !== undefined) exits[at] = (exits[at] as number) + 1;
     }
-    return candidates.filter((node) => include(node) && exits.get(node.node_id) === 1);
+    return candidates.filter((node) => include(node) && exits[positions.get(node.node_id) as number] === 1);
   }
 
   byId(id: string): TrajectoryNode | undefined {
