@@ -461,9 +461,11 @@ function workTail(g: DraftGraph, entry: TrajectoryNode): TrajectoryNode[] {
 /** One call of the run leaves the transition table for a useful tool; the steps reading its result restate it. */
 function offTableOnce(b: TrajectoryBuilder, g: DraftGraph): void {
   const pairs: Array<{ tool: NodeOf<"TOOL_CALL">; from: ToolType }> = [];
-  for (const node of b.nodes) {
+  const before = g.previousPositions();
+  for (let at = 0; at < b.nodes.length; at++) {
+    const node = b.nodes[at] as TrajectoryNode;
     if (node.node_type !== "TOOL_CALL" || node.status !== "completed") continue;
-    const previous = previousTool(g, node);
+    const previous = previousTool(b.nodes, before, at);
     if (previous !== undefined && previous.tool_type !== node.tool_type)
       pairs.push({ tool: node, from: previous.tool_type });
   }
@@ -541,11 +543,15 @@ function readSite(b: TrajectoryBuilder, g: DraftGraph, after: TrajectoryNode): T
   return later.length > 0 ? b.rng.pick(later) : after;
 }
 
-function previousTool(g: DraftGraph, node: TrajectoryNode): NodeOf<"TOOL_CALL"> | undefined {
-  let current = g.previous(node);
-  while (current !== undefined) {
+/** The nearest tool call before node `at` on its path of single predecessors (`before`: `previousPositions()`). */
+function previousTool(
+  nodes: readonly TrajectoryNode[],
+  before: readonly number[],
+  at: number,
+): NodeOf<"TOOL_CALL"> | undefined {
+  for (let p = before[at] as number; p !== -1; p = before[p] as number) {
+    const current = nodes[p] as TrajectoryNode;
     if (current.node_type === "TOOL_CALL") return current;
-    current = g.previous(current);
   }
   return undefined;
 }

@@ -40,6 +40,23 @@ export class DraftGraph {
     return candidates.filter((node) => include(node) && exits[positions.get(node.node_id) as number] === 1);
   }
 
+  /**
+   * The position of `previous(node)` for every node, by list position (-1 at a start or a join), from one pass over
+   * the edges: asking `previous` node by node walks every edge each time.
+   */
+  previousPositions(): number[] {
+    const positions = new NodePositions(this.nodes);
+    const entries = new Array<number>(this.nodes.length).fill(0);
+    const from = new Array<number>(this.nodes.length).fill(-1);
+    for (const edge of this.edges) {
+      const at = edge.edge_type === "data_dependency" ? undefined : positions.get(edge.target_node_id);
+      if (at === undefined) continue;
+      entries[at] = (entries[at] as number) + 1;
+      from[at] = positions.get(edge.source_node_id) ?? -1;
+    }
+    return from.map((source, at) => (entries[at] === 1 ? source : -1));
+  }
+
   byId(id: string): TrajectoryNode | undefined {
     return this.nodes.find((node) => node.node_id === id);
   }
