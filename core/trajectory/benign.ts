@@ -137,14 +137,29 @@ export function applyBenign(
       }
     }
   }
-  // Revisits and rework move calls next to each other: a document read right after a search reads what it found.
-  for (const edge of b.edges) {
+  readFoundDocuments(g);
+}
+
+/**
+ * Revisits and rework move calls next to each other: a document read right after a search reads what it found. The
+ * searches are found first (a run has a few), so most edges are dismissed without looking their nodes up.
+ */
+function readFoundDocuments(g: DraftGraph): void {
+  const searches = g.nodes.filter(
+    (node): node is NodeOf<"TOOL_CALL"> =>
+      node.node_type === "TOOL_CALL" &&
+      node.tool_type === "WEB_SEARCH" &&
+      node.status === "completed" &&
+      typeof node.tool_result.top_url === "string",
+  );
+  if (searches.length === 0) return;
+  for (const edge of g.edges) {
     if (edge.edge_type !== "execution_flow") continue;
-    const [from, to] = [g.byId(edge.source_node_id), g.byId(edge.target_node_id)];
-    if (from?.node_type !== "TOOL_CALL" || to?.node_type !== "TOOL_CALL" || from.status !== "completed") continue;
-    const found = from.tool_result.top_url;
-    if (from.tool_type === "WEB_SEARCH" && to.tool_type === "READ_DOCUMENT" && typeof found === "string")
-      to.tool_parameters = { ...to.tool_parameters, document: found };
+    const from = searches.find((node) => node.node_id === edge.source_node_id);
+    if (from === undefined) continue;
+    const to = g.byId(edge.target_node_id);
+    if (to?.node_type === "TOOL_CALL" && to.tool_type === "READ_DOCUMENT")
+      to.tool_parameters = { ...to.tool_parameters, document: from.tool_result.top_url as string };
   }
 }
 
@@ -160,9 +175,9 @@ function isWork(node: TrajectoryNode): boolean {
 
 /** Completed work steps with one way out; failing those, any completed step with one way out. */
 function stepSites(g: DraftGraph): TrajectoryNode[] {
-  const work = g.nodes.filter((node) => isWork(node) && g.controlOut(node).length === 1);
-  if (work.length > 0) return work;
-  return g.nodes.filter((node) => isStep(node) && node.status === "completed" && g.controlOut(node).length === 1);
+  const steps = g.singleExits((node) => isStep(node) && node.status === "completed");
+  const work = steps.filter(isWork);
+  return work.length > 0 ? work : steps;
 }
 
 /** The step's answer moves on: a tool returns a new result, a model step a new conclusion or response. */
@@ -347,9 +362,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
   },
 
   polling(b, g, event) {
-    const calls = b.nodes.filter(
-      (node) => node.node_type === "TOOL_CALL" && node.status === "completed" && g.controlOut(node).length === 1,
-    );
+    const calls = g.singleExits((node) => node.node_type === "TOOL_CALL" && node.status === "completed");
     // An LLM-only run polls a model step instead (asks again until the answer moves).
     const sites = calls.length > 0 ? calls : stepSites(g);
     if (sites.length === 0) return;
@@ -367,7 +380,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
   },
 
   revisit(b, g, event) {
-    const sites = b.nodes.filter((node) => isStep(node) && g.controlOut(node).length === 1);
+    const sites = g.singleExits(isStep);
     // A site is drawn first and its earlier steps found after: finding them for every site costs O(n^2) walks.
     let site: TrajectoryNode | undefined;
     let earlier: TrajectoryNode[] = [];
@@ -448,9 +461,11 @@ function workTail(g: DraftGraph, entry: TrajectoryNode): TrajectoryNode[] {
 /** One call of the run leaves the transition table for a useful tool; the steps reading its result restate it. */
 function offTableOnce(b: TrajectoryBuilder, g: DraftGraph): void {
   const pairs: Array<{ tool: NodeOf<"TOOL_CALL">; from: ToolType }> = [];
-  for (const node of b.nodes) {
+  const before = g.previousPositions();
+  for (let at = 0; at < b.nodes.length; at++) {
+    const node = b.nodes[at] as TrajectoryNode;
     if (node.node_type !== "TOOL_CALL" || node.status !== "completed") continue;
-    const previous = previousTool(g, node);
+    const previous = previousTool(b.nodes, before, at);
     if (previous !== undefined && previous.tool_type !== node.tool_type)
       pairs.push({ tool: node, from: previous.tool_type });
   }
@@ -524,15 +539,19 @@ function passRevision(rng: Randomizer, node: NodeOf<"VALIDATION">, previous: num
 }
 
 function readSite(b: TrajectoryBuilder, g: DraftGraph, after: TrajectoryNode): TrajectoryNode {
-  const later = g.later(after).filter((node) => isStep(node) && g.controlOut(node).length === 1);
+  const later = g.singleExits(isStep, g.later(after));
   return later.length > 0 ? b.rng.pick(later) : after;
 }
 
-function previousTool(g: DraftGraph, node: TrajectoryNode): NodeOf<"TOOL_CALL"> | undefined {
-  let current = g.previous(node);
-  while (current !== undefined) {
+/** The nearest tool call before node `at` on its path of single predecessors (`before`: `previousPositions()`). */
+function previousTool(
+  nodes: readonly TrajectoryNode[],
+  before: readonly number[],
+  at: number,
+): NodeOf<"TOOL_CALL"> | undefined {
+  for (let p = before[at] as number; p !== -1; p = before[p] as number) {
+    const current = nodes[p] as TrajectoryNode;
     if (current.node_type === "TOOL_CALL") return current;
-    current = g.previous(current);
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { NodePositions } from "./endpoints.ts";
 import type { TrajectoryEdge, TrajectoryNode } from "./model.ts";
 
 /**
@@ -20,6 +21,40 @@ export class DraftGraph {
 
   controlIn(node: TrajectoryNode): TrajectoryEdge[] {
     return this.edges.filter((edge) => edge.target_node_id === node.node_id && edge.edge_type !== "data_dependency");
+  }
+
+  /**
+   * The nodes of `candidates` (default: all, in list order) with exactly one control edge out and that `include`
+   * accepts. One pass over the edges counts every node's exits; asking `controlOut` per node walks them all each time.
+   */
+  singleExits(
+    include: (node: TrajectoryNode) => boolean,
+    candidates: readonly TrajectoryNode[] = this.nodes,
+  ): TrajectoryNode[] {
+    const positions = new NodePositions(this.nodes);
+    const exits = new Array<number>(this.nodes.length).fill(0);
+    for (const edge of this.edges) {
+      const at = edge.edge_type === "data_dependency" ? undefined : positions.get(edge.source_node_id);
+      if (at !== undefined) exits[at] = (exits[at] as number) + 1;
+    }
+    return candidates.filter((node) => include(node) && exits[positions.get(node.node_id) as number] === 1);
+  }
+
+  /**
+   * The position of `previous(node)` for every node, by list position (-1 at a start or a join), from one pass over
+   * the edges: asking `previous` node by node walks every edge each time.
+   */
+  previousPositions(): number[] {
+    const positions = new NodePositions(this.nodes);
+    const entries = new Array<number>(this.nodes.length).fill(0);
+    const from = new Array<number>(this.nodes.length).fill(-1);
+    for (const edge of this.edges) {
+      const at = edge.edge_type === "data_dependency" ? undefined : positions.get(edge.target_node_id);
+      if (at === undefined) continue;
+      entries[at] = (entries[at] as number) + 1;
+      from[at] = positions.get(edge.source_node_id) ?? -1;
+    }
+    return from.map((source, at) => (entries[at] === 1 ? source : -1));
   }
 
   byId(id: string): TrajectoryNode | undefined {
@@ -79,13 +114,15 @@ export function keep<T>(items: T[], predicate: (item: T) => boolean): void {
   items.length = at;
 }
 
-/** A deep copy of a node: its nested values (parameters, results, contexts, criteria) are one level of scalars. */
+/**
+ * A deep copy of a node: its nested values (parameters, results, contexts, criteria) are one level of scalars. The
+ * spread copies the node in one step, keeping its shape and key order; only the nested values are copied after it.
+ */
 export function cloneNode<N extends TrajectoryNode>(node: N): N {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (Array.isArray(value)) copy[key] = [...value];
-    else if (value !== null && typeof value === "object") copy[key] = { ...value };
-    else copy[key] = value;
+  const copy: Record<string, unknown> = { ...node };
+  for (const key in copy) {
+    const value = copy[key];
+    if (value !== null && typeof value === "object") copy[key] = Array.isArray(value) ? [...value] : { ...value };
   }
   return copy as N;
 }

@@ -17,30 +17,33 @@ export function recomputeTiming(
   const { nodes, edges } = trajectory;
   const count = nodes.length;
   const { source, target } = endpoints;
-  // Incoming edges per node in compressed form (offsets into one array), ignoring back edges.
-  const usable = new Uint8Array(edges.length).fill(1);
-  let order: ArrayLike<number> | null = null;
+  // Back edges exist only when some edge runs backwards in list order.
+  let order: readonly number[] | null = null;
+  let back: Uint8Array | null = null;
   if (!endpoints.forward) {
     const sorted = topologicalOrder(trajectory);
     order = sorted.order;
-    for (const e of sorted.backEdges) usable[e] = 0;
+    back = new Uint8Array(edges.length);
+    for (const e of sorted.backEdges) back[e] = 1;
   }
-  const offsets = new Int32Array(count + 1);
+  // Incoming edges per node in compressed form (offsets into one array). Plain arrays, not typed ones: a typed array
+  // of more than 64 bytes is allocated outside the V8 heap, which cost more than this whole pass.
+  const offsets = new Array<number>(count + 1).fill(0);
   for (let e = 0; e < edges.length; e++) {
-    if (usable[e] === 0) continue;
+    if (back?.[e] === 1) continue;
     const slot = (target[e] as number) + 1;
     offsets[slot] = (offsets[slot] as number) + 1;
   }
   for (let i = 0; i < count; i++) offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
   const fill = offsets.slice(0, count);
-  const incoming = new Int32Array(offsets[count] as number);
+  const incoming = new Array<number>(offsets[count] as number).fill(0);
   for (let e = 0; e < edges.length; e++) {
-    if (usable[e] === 0) continue;
+    if (back?.[e] === 1) continue;
     const to = target[e] as number;
     incoming[fill[to] as number] = e;
     fill[to] = (fill[to] as number) + 1;
   }
-  const endMs = new Float64Array(count);
+  const endMs = new Array<number>(count).fill(0);
   let lastEnd = startMs;
   for (let k = 0; k < count; k++) {
     const position = order === null ? k : (order[k] as number);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -9,8 +9,7 @@ import { join } from "node:path";
  */
 export function makeReadOnly(dir: string): () => void {
   if (process.getuid?.() === 0) {
-    execFileSync("mount", ["--bind", dir, dir]);
-    remountReadOnly(dir);
+    bindReadOnly(dir);
     return () => execFileSync("umount", [dir]);
   }
   const folders = foldersUnder(dir);
@@ -18,6 +17,29 @@ export function makeReadOnly(dir: string): () => void {
   return () => {
     for (const folder of folders) chmodSync(folder, 0o755);
   };
+}
+
+/**
+ * One `mount --bind -o ro`: util-linux binds and remounts read-only in the same process, so a server writing shards
+ * has no time to open a file through the new mount in between (two separate commands left it tens of milliseconds,
+ * and under load a shard opened in that window kept the remount failing until the batch had finished). If the second
+ * step still fails, the bind is there read-write, and the remount is retried.
+ */
+function bindReadOnly(dir: string): void {
+  try {
+    execFileSync("mount", ["--bind", "-o", "ro", dir, dir], { stdio: "pipe" });
+  } catch (error) {
+    if (!isMountPoint(dir)) throw error;
+    remountReadOnly(dir);
+  }
+}
+
+function isMountPoint(dir: string): boolean {
+  const target = realpathSync(dir);
+  // mountinfo's fifth field is the mount point (spaces escaped as \040).
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((line) => line.split(" ")[4]?.replaceAll("\\040", " ") === target);
 }
 
 /**

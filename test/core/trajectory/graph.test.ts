@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { createRandomizer } from "../../../core/random.ts";
 import { taskTopic } from "../../../core/trajectory/content/topic.ts";
+import { NodePositions } from "../../../core/trajectory/endpoints.ts";
 import {
   DEFAULT_TRAJECTORY_CONFIG,
   draftTrajectory,
@@ -19,6 +20,7 @@ import {
   TrajectorySchema,
   topologicalOrder,
 } from "../../../core/trajectory/index.ts";
+import type { TrajectoryNode } from "../../../core/trajectory/model.ts";
 import { trajectoryViolations } from "./check-invariants.ts";
 
 function sample(index = 4): Trajectory {
@@ -137,5 +139,34 @@ describe("formatIsoMs", () => {
       const ms = Math.floor(rng.float(0, 4_102_444_800_000));
       expect(formatIsoMs(ms)).toBe(new Date(ms).toISOString());
     }
+  });
+
+  it("writes the date of every day from 1970 to 2200 as Date#toISOString does", () => {
+    const mismatches: string[] = [];
+    for (let day = 0; day < 84_000; day++) {
+      const ms = day * 86_400_000 + (day % 86_400) * 1000 + (day % 1000);
+      if (formatIsoMs(ms) !== new Date(ms).toISOString()) mismatches.push(new Date(ms).toISOString());
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe("NodePositions", () => {
+  it("finds each id's position as a Map filled in list order does, whatever the ids", () => {
+    const ids = [
+      "n1",
+      "n2",
+      "",
+      "a-0-z",
+      "a-1-z",
+      "a-2-z",
+      "x",
+      "n1",
+      ...Array.from({ length: 70 }, (_, i) => `s${i}`),
+    ];
+    const nodes = ids.map((node_id) => ({ node_id }) as TrajectoryNode);
+    const positions = new NodePositions(nodes);
+    const expected = new Map(ids.map((id, i) => [id, i]));
+    for (const id of [...ids, "missing", "n", "a-3-z"]) expect(positions.get(id)).toBe(expected.get(id));
   });
 });
