@@ -3,7 +3,7 @@ import type { AnomalyInjectionConfig, EffectRange } from "../trajectory/anomaly-
 import { effectCount, effectValue } from "../trajectory/anomaly-decision.ts";
 import { TrajectoryBuilder } from "../trajectory/builder.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
-import { taskTopic } from "../trajectory/content/topic.ts";
+import { type TaskTopic, taskTopic } from "../trajectory/content/topic.ts";
 import type {
   AnomalyLabel,
   AnomalyMetadata,
@@ -67,6 +67,8 @@ export class InjectionContext {
     trajectory: Trajectory;
     trajectoryConfig: TrajectoryConfig;
     ids: Randomizer;
+    /** The task's topic; read from the trajectory's task description when absent. */
+    topic?: TaskTopic;
     rng: Randomizer;
     type: AnomalyType;
     severity: SeverityLevel;
@@ -85,7 +87,7 @@ export class InjectionContext {
     this.counts = options.counts;
     this.builder = new TrajectoryBuilder(
       options.trajectoryConfig,
-      taskTopic(options.trajectory.task_description),
+      options.topic ?? taskTopic(options.trajectory.task_description),
       options.rng,
       options.ids,
       options.trajectory.nodes,

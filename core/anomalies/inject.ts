@@ -2,6 +2,7 @@ import type { Randomizer, Seed } from "../random.ts";
 import type { AnomalyInjectionConfig } from "../trajectory/anomaly-config.ts";
 import { injectionRandomizer } from "../trajectory/anomaly-decision.ts";
 import type { TrajectoryConfig } from "../trajectory/config.ts";
+import { type TaskTopic, taskTopic } from "../trajectory/content/topic.ts";
 import { finalizeTrajectory } from "../trajectory/finalize.ts";
 import type { AnomalyMetadata, Trajectory } from "../trajectory/model.ts";
 import { type AnomalyType, SEVERITY_LEVELS, type SeverityLevel } from "../trajectory/vocabulary.ts";
@@ -71,6 +72,8 @@ export interface InjectAnomalyInput {
   trajectoryConfig: TrajectoryConfig;
   /** The trajectory's id stream (the draft builder's `ids`), so new ids continue it. */
   ids: Randomizer;
+  /** The task's topic (the draft builder's), so it is not read again; read from the task description when absent. */
+  topic?: TaskTopic;
   /** The plan the draft was built with (`planAnomalyStep`): the anomalies, their severity and node-adding counts. */
   plan: AnomalyPlan;
   config: AnomalyInjectionConfig;
@@ -127,6 +130,8 @@ export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
   );
   const injected: Array<{ planned: PlannedAnomaly; ctx: InjectionContext; parameters: AnomalyMetadata }> = [];
   const types = new Set<AnomalyType>();
+  // One topic for every context: the task description does not change.
+  const topic = input.topic ?? taskTopic(trajectory.task_description);
   for (const planned of order) {
     const { decision } = planned;
     if (NEEDS_TIMES.has(decision.type)) finalizeTrajectory(trajectory, input.startMs);
@@ -136,6 +141,7 @@ export function injectAnomaly(input: InjectAnomalyInput): Trajectory {
         trajectory,
         trajectoryConfig: input.trajectoryConfig,
         ids: input.ids,
+        topic,
         rng,
         type,
         severity: decision.severity,

@@ -31,6 +31,7 @@ export function finishTrajectory(
     startMs: draft.startMs,
     trajectoryConfig,
     ids: draft.builder.ids,
+    topic: draft.builder.topic,
     plan,
     config: trajectoryConfig.anomalies,
     seed,

@@ -52,28 +52,64 @@ export function quantise(featureIndex: number, value: number): number {
   return Math.min(SEPARABILITY_BINS - 1, Math.max(0, bin));
 }
 
-/** A mergeable accumulator of per-class feature histograms. */
+/**
+ * A mergeable accumulator of per-class feature histograms. Most features of a trajectory are 0 (bin 0 for every
+ * feature), so `add` records only the other bins; each class's bin-0 counts are settled in `#settle` from how many
+ * trajectories it added and how many of them had each feature outside bin 0.
+ */
 export class SeparabilityStats {
   readonly #counts = new Float64Array(CLASSES.length * STRIDE);
-  /** Scratch space reused by `add`: the features of the trajectory, then their slots within a class. */
+  /** Per class, trajectories added since the last `#settle`; per class and feature, how many were outside bin 0. */
+  readonly #added = new Float64Array(CLASSES.length);
+  readonly #outsideZero = new Float64Array(CLASSES.length * FEATURE_NAMES.length);
+  /** Scratch space reused by `add`: the features of the trajectory, then the features outside bin 0 and their slots. */
   readonly #values = new Float64Array(FEATURE_NAMES.length);
+  readonly #features = new Int32Array(FEATURE_NAMES.length);
   readonly #slots = new Int32Array(FEATURE_NAMES.length);
 
   add(trajectory: Trajectory): void {
     const values = trajectoryFeatures(trajectory, this.#values);
+    const features = this.#features;
     const slots = this.#slots;
-    for (let f = 0; f < slots.length; f++) slots[f] = f * SEPARABILITY_BINS + quantise(f, values[f] as number);
+    let n = 0;
+    for (let f = 0; f < values.length; f++) {
+      const value = values[f] as number;
+      if (value === 0) continue; // bin 0, whatever the feature
+      const bin = quantise(f, value);
+      if (bin === 0) continue;
+      features[n] = f;
+      slots[n++] = f * SEPARABILITY_BINS + bin;
+    }
     const classes = trajectory.metadata.is_anomalous ? trajectory.metadata.anomaly_types : NORMAL;
     classes.forEach((name, k) => {
       const c = CLASS_INDEX.get(name);
       // Each class once, however many anomalies of one type the trajectory holds.
       if (c === undefined || classes.indexOf(name) !== k) return;
+      this.#added[c] = (this.#added[c] as number) + 1;
       const base = c * STRIDE;
-      for (let f = 0; f < slots.length; f++) {
-        const slot = base + (slots[f] as number);
+      const outside = c * FEATURE_NAMES.length;
+      for (let i = 0; i < n; i++) {
+        const slot = base + (slots[i] as number);
         this.#counts[slot] = (this.#counts[slot] as number) + 1;
+        const at = outside + (features[i] as number);
+        this.#outsideZero[at] = (this.#outsideZero[at] as number) + 1;
       }
     });
+  }
+
+  /** Adds the bin-0 counts of the trajectories added since the last call to the histograms. */
+  #settle(): void {
+    for (let c = 0; c < CLASSES.length; c++) {
+      const added = this.#added[c] as number;
+      if (added === 0) continue;
+      for (let f = 0; f < FEATURE_NAMES.length; f++) {
+        const slot = c * STRIDE + f * SEPARABILITY_BINS;
+        const at = c * FEATURE_NAMES.length + f;
+        this.#counts[slot] = (this.#counts[slot] as number) + added - (this.#outsideZero[at] as number);
+        this.#outsideZero[at] = 0;
+      }
+      this.#added[c] = 0;
+    }
   }
 
   merge(other: SeparabilityJSON): void {
@@ -90,6 +126,7 @@ export class SeparabilityStats {
   }
 
   toJSON(): SeparabilityJSON {
+    this.#settle();
     const histograms: SeparabilityJSON["histograms"] = {};
     CLASSES.forEach((name, c) => {
       let any = false;

@@ -1,4 +1,5 @@
-import type { Trajectory, TrajectoryNode } from "../trajectory/model.ts";
+import { NodePositions } from "../trajectory/endpoints.ts";
+import type { NodeOf, Trajectory, TrajectoryNode } from "../trajectory/model.ts";
 import {
   EDGE_TYPES,
   NODE_STATUSES,
@@ -54,13 +55,14 @@ const at = (name: string) => INDEX.get(name) as number;
 /** Feature index per vocabulary value, so the per-node work is a map lookup and an increment, no string building. */
 const indexOf = <T extends string>(values: readonly T[], prefix: string) =>
   new Map<string, number>(values.map((value) => [value, at(`${prefix}${value}`)]));
-const NODE_COUNT_AT = indexOf(NODE_TYPES, "nodes.");
 const STATUS_AT = indexOf(NODE_STATUSES, "status.");
 const TRAJECTORY_STATUS_AT = indexOf(TRAJECTORY_STATUSES, "trajectory_status.");
 const ERROR_AT = indexOf(ERROR_CODE_FEATURES, "error.");
 const EDGE_TYPE_AT = indexOf(EDGE_TYPES, "edges.");
 const RELATIONSHIP_AT = indexOf(RELATIONSHIP_TYPES, "relationship.");
 const NODE_TYPE_INDEX = new Map<string, number>(NODE_TYPES.map((type, i) => [type, i]));
+/** `nodes.<TYPE>` features follow NODE_TYPES order from here. */
+const NODE_COUNT_BASE = at(`nodes.${NODE_TYPES[0]}`);
 const PAIR_BASE = at(`pair.${NODE_TYPES[0]}>${NODE_TYPES[0]}`);
 const TOTAL_S = at("duration.total_s");
 const MAX_NODE_S = at("duration.max_node_s");
@@ -79,15 +81,17 @@ function bump(values: Float64Array, index: number | undefined): void {
 
 /**
  * The features of one trajectory, in `FEATURE_NAMES` order. Called once per generated trajectory (the dataset
- * statistics), so it stays cheap: index lookups, tool parameters serialised only when a tool type recurs, and
- * `into` (overwritten) to reuse one array across calls.
+ * statistics), so it stays cheap: index lookups, edge endpoints through `NodePositions` (no hashing of ids), repeated
+ * inputs found without building strings, and `into` (overwritten) to reuse one array across calls.
  */
 export function trajectoryFeatures(
   trajectory: Trajectory,
   into: Float64Array = new Float64Array(FEATURE_NAMES.length),
 ): Float64Array {
   const values = into.fill(0);
-  const byId = new Map<string, TrajectoryNode>();
+  const { nodes, edges } = trajectory;
+  // Node type index per position, -1 for a type outside the vocabulary (no pair feature).
+  const typeAt = new Array<number>(nodes.length).fill(-1);
   const inputs = new RepeatedInputs();
   let maxNode = 0;
   let sumNode = 0;
@@ -95,9 +99,13 @@ export function trajectoryFeatures(
   let retrySum = 0;
   let retryNodes = 0;
   let retryMax = 0;
-  for (const node of trajectory.nodes) {
-    byId.set(node.node_id, node);
-    bump(values, NODE_COUNT_AT.get(node.node_type));
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as TrajectoryNode;
+    const type = NODE_TYPE_INDEX.get(node.node_type);
+    if (type !== undefined) {
+      typeAt[i] = type;
+      values[NODE_COUNT_BASE + type] = (values[NODE_COUNT_BASE + type] as number) + 1;
+    }
     bump(values, STATUS_AT.get(node.status));
     if (node.error_code !== null) bump(values, ERROR_AT.get(node.error_code));
     if (node.duration > maxNode) maxNode = node.duration;
@@ -107,89 +115,92 @@ export function trajectoryFeatures(
       retryNodes++;
       if (node.retry_count > retryMax) retryMax = node.retry_count;
     }
-    switch (node.node_type) {
-      case "TOOL_CALL":
-        if (node.duration > maxTool) maxTool = node.duration;
-        if (inputs.tool(node)) values[REPEATED_INPUTS] = (values[REPEATED_INPUTS] as number) + 1;
-        break;
-      case "LLM_CALL":
-        if (inputs.seen(inputs.llm, node.llm_purpose, node.llm_prompt))
-          values[REPEATED_INPUTS] = (values[REPEATED_INPUTS] as number) + 1;
-        break;
-      case "MEMORY_ACCESS":
-        if (inputs.seen(inputs.memory, node.memory_operation, node.memory_key))
-          values[REPEATED_INPUTS] = (values[REPEATED_INPUTS] as number) + 1;
-        break;
-      default:
-        break;
-    }
+    if (node.node_type === "TOOL_CALL" && node.duration > maxTool) maxTool = node.duration;
+    if (inputs.repeats(node)) values[REPEATED_INPUTS] = (values[REPEATED_INPUTS] as number) + 1;
   }
   bump(values, TRAJECTORY_STATUS_AT.get(trajectory.status));
   values[TOTAL_S] = trajectory.total_duration;
   values[MAX_NODE_S] = maxNode;
-  values[MEAN_NODE_S] = trajectory.nodes.length === 0 ? 0 : sumNode / trajectory.nodes.length;
+  values[MEAN_NODE_S] = nodes.length === 0 ? 0 : sumNode / nodes.length;
   values[MAX_TOOL_S] = maxTool;
   values[RETRIES_SUM] = retrySum;
   values[RETRIES_MAX] = retryMax;
   values[RETRIES_NODES] = retryNodes;
-  for (const edge of trajectory.edges) {
+  const positions = new NodePositions(nodes);
+  for (const edge of edges) {
     bump(values, EDGE_TYPE_AT.get(edge.edge_type));
     bump(values, RELATIONSHIP_AT.get(edge.relationship_type));
-    const source = byId.get(edge.source_node_id);
-    const target = byId.get(edge.target_node_id);
-    if (source === undefined || target === undefined) continue;
-    bump(
-      values,
-      PAIR_BASE +
-        (NODE_TYPE_INDEX.get(source.node_type) as number) * NODE_TYPES.length +
-        (NODE_TYPE_INDEX.get(target.node_type) as number),
-    );
+    const from = positions.get(edge.source_node_id);
+    const to = positions.get(edge.target_node_id);
+    if (from === undefined || to === undefined) continue;
+    const sourceType = typeAt[from] as number;
+    const targetType = typeAt[to] as number;
+    if (sourceType >= 0 && targetType >= 0) bump(values, PAIR_BASE + sourceType * NODE_TYPES.length + targetType);
     // ISO strings of one format compare in time order.
-    if (target.start_time < source.end_time) values[BACK_EDGES] = (values[BACK_EDGES] as number) + 1;
+    if ((nodes[to] as TrajectoryNode).start_time < (nodes[from] as TrajectoryNode).end_time)
+      values[BACK_EDGES] = (values[BACK_EDGES] as number) + 1;
   }
   return values;
 }
 
-type ToolNode = Extract<TrajectoryNode, { node_type: "TOOL_CALL" }>;
+type ToolParameters = NodeOf<"TOOL_CALL">["tool_parameters"];
 
 /**
  * What each step was asked to do, for spotting a repeat of an earlier step of the same type with the same inputs:
- * a TOOL_CALL's tool and parameters, an LLM_CALL's purpose and prompt, a MEMORY_ACCESS's operation and key. Tool
- * parameters are compared as their JSON, serialised only once a tool recurs in the trajectory.
+ * a TOOL_CALL's tool and parameters, an LLM_CALL's purpose and prompt, a MEMORY_ACCESS's operation and key. Each
+ * type keeps its distinct (kind, input) pairs in a list scanned with `===`: a trajectory has a handful per type, and
+ * a Set would hash every prompt and serialise every tool's parameters first.
  */
 class RepeatedInputs {
-  readonly llm = new Map<string, Set<string>>();
-  readonly memory = new Map<string, Set<string>>();
-  /** Per tool, its first call (not yet serialised) or the serialised parameters of every call so far. */
-  readonly #tools = new Map<string, ToolNode | Set<string>>();
+  readonly #tools = new DistinctInputs<ToolParameters>();
+  readonly #llm = new DistinctInputs<string>();
+  readonly #memory = new DistinctInputs<string>();
 
-  /** Whether `kind` already saw `input`; records it. */
-  seen(by: Map<string, Set<string>>, kind: string, input: string): boolean {
-    const set = by.get(kind);
-    if (set === undefined) {
-      by.set(kind, new Set([input]));
-      return false;
+  /** Whether `node` repeats an earlier step's inputs; records them otherwise. */
+  repeats(node: TrajectoryNode): boolean {
+    switch (node.node_type) {
+      case "TOOL_CALL":
+        return this.#tools.repeats(node.tool_type, node.tool_parameters, sameParameters);
+      case "LLM_CALL":
+        return this.#llm.repeats(node.llm_purpose, node.llm_prompt, sameString);
+      case "MEMORY_ACCESS":
+        return this.#memory.repeats(node.memory_operation, node.memory_key, sameString);
+      default:
+        return false;
     }
-    if (set.has(input)) return true;
-    set.add(input);
+  }
+}
+
+/** Distinct (kind, input) pairs seen so far, in parallel lists. */
+class DistinctInputs<T> {
+  readonly #kinds: string[] = [];
+  readonly #inputs: T[] = [];
+
+  repeats(kind: string, input: T, same: (a: T, b: T) => boolean): boolean {
+    for (let i = 0; i < this.#kinds.length; i++)
+      if (this.#kinds[i] === kind && same(this.#inputs[i] as T, input)) return true;
+    this.#kinds.push(kind);
+    this.#inputs.push(input);
     return false;
   }
+}
 
-  tool(node: ToolNode): boolean {
-    const earlier = this.#tools.get(node.tool_type);
-    if (earlier === undefined) {
-      this.#tools.set(node.tool_type, node);
-      return false;
-    }
-    let set: Set<string>;
-    if (earlier instanceof Set) set = earlier;
-    else {
-      set = new Set([JSON.stringify(earlier.tool_parameters)]);
-      this.#tools.set(node.tool_type, set);
-    }
-    const key = JSON.stringify(node.tool_parameters);
-    if (set.has(key)) return true;
-    set.add(key);
-    return false;
+function sameString(a: string, b: string): boolean {
+  return a === b;
+}
+
+/**
+ * Whether two tool parameter records have the same JSON: they are flat records of strings, finite numbers and
+ * booleans (the schema), so that is the same keys in the same order with `===` values.
+ */
+function sameParameters(a: ToolParameters, b: ToolParameters): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    if (key !== other[k] || a[key] !== b[key]) return false;
   }
+  return true;
 }

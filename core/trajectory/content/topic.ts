@@ -94,18 +94,20 @@ export function composeTask(rng: Randomizer, category: TaskCategory): string {
  * // { subject: "churn rate", context: "region", file: "orders_q3.csv", api: null, slug: "churn_rate", ... }
  */
 export function taskTopic(text: string): TaskTopic {
-  const api = API_PATTERN.exec(text)?.[1] ?? null;
+  // Without "API" in it the pattern cannot match: most tasks skip the regex.
+  const api = text.includes("API") ? (API_PATTERN.exec(text)?.[1] ?? null) : null;
   const apiWords = api === null ? null : new Set(api.toLowerCase().split(" "));
-  const words = text.split(/\s+/);
+  const words = splitOnSpace(text);
   let file: string | null = null;
   const phrases: string[][] = [[]];
   const keywords: string[] = [];
   let start = 0;
   while (start < Math.min(2, words.length - 1) && OPENING_VERBS.has(clean(words[start] as string))) start++;
   for (let i = start; i < words.length; i++) {
-    const raw = (words[i] as string).replace(/[.,;:!?"()]+$/, "");
+    const raw = trimClosingPunctuation(words[i] as string);
     if (raw.length === 0) continue;
-    if (file === null && FILE_PATTERN.test(raw)) {
+    // A file name has a dot: words without one skip the pattern.
+    if (file === null && raw.includes(".") && FILE_PATTERN.test(raw)) {
       file = raw;
       continue;
     }
@@ -133,13 +135,69 @@ export function taskTopic(text: string): TaskTopic {
 
 /** `subject` as a lower-case identifier, at most 40 characters. */
 export function slugOf(subject: string): string {
-  const slug = subject
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .slice(0, 40);
+  // The runs of [a-z0-9] joined by "_": what replacing every other run by "_" and trimming "_" gives, without regexes.
+  const lower = subject.toLowerCase();
+  const runs: string[] = [];
+  let from = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const alphanumeric = i < lower.length && isAlphanumeric(lower.charCodeAt(i));
+    if (alphanumeric && from < 0) from = i;
+    else if (!alphanumeric && from >= 0) {
+      runs.push(lower.slice(from, i));
+      from = -1;
+    }
+  }
+  const slug = runs.join("_").slice(0, 40);
   return slug.length > 0 ? slug : "task";
 }
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/** `text.split(/\s+/)` without the regex: the pieces between runs of whitespace (as `\s` defines it). */
+function splitOnSpace(text: string): string[] {
+  const words: string[] = [];
+  let from = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (!isSpace(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    words.push(text.slice(from, i));
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    from = i;
+  }
+  words.push(text.slice(from));
+  return words;
+}
+
+/** Whether a UTF-16 code unit is whitespace for `\s`: ECMAScript WhiteSpace and LineTerminator. */
+function isSpace(code: number): boolean {
+  if (code === 32) return true;
+  if (code < 160) return code >= 9 && code <= 13;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** `word.replace(/[.,;:!?"()]+$/, "")` without the regex: drops the closing run of these characters. */
+function trimClosingPunctuation(word: string): string {
+  let end = word.length;
+  while (end > 0 && CLOSING_PUNCTUATION.includes(word.charAt(end - 1))) end--;
+  return end === word.length ? word : word.slice(0, end);
+}
+
+const CLOSING_PUNCTUATION = '.,;:!?"()';
 
 function clean(word: string): string {
   return word.toLowerCase().replace(/[^a-z-]/g, "");

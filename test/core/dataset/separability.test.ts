@@ -15,6 +15,7 @@ import { parseTrajectoryDatasetSpec } from "../../../core/dataset/spec.ts";
 import { createDatasetStats, type DatasetStatsJSON } from "../../../core/dataset/stats.ts";
 import { FEATURE_NAMES, FEATURE_SET, trajectoryFeatures } from "../../../core/dataset/trajectory-features.ts";
 import { parseTrajectoryConfig, type Trajectory } from "../../../core/trajectory/index.ts";
+import type { NodeOf } from "../../../core/trajectory/model.ts";
 import { ANOMALY_TYPES } from "../../../core/trajectory/vocabulary.ts";
 
 const SEED = 31;
@@ -242,6 +243,36 @@ describe("separability in the dataset statistics", () => {
     expect(after[at("back_edges")]).toBe((before[at("back_edges")] as number) + 1);
     const pair = at(`pair.${last.node_type}>${first.node_type}`);
     expect(after[pair]).toBe((before[pair] as number) + 1);
+  });
+
+  it("counts a tool call as repeated when its parameters have the same JSON, copied or not, and not when reordered", () => {
+    const at = FEATURE_NAMES.indexOf("repeated_inputs");
+    const base = structuredClone(
+      trajectories.find((t) => t.nodes.some((n) => n.node_type === "TOOL_CALL")) as Trajectory,
+    );
+    const call = base.nodes.find((node): node is NodeOf<"TOOL_CALL"> => node.node_type === "TOOL_CALL");
+    if (call === undefined) throw new Error("no tool call");
+    const withCall = (parameters: NodeOf<"TOOL_CALL">["tool_parameters"]) => {
+      const t = structuredClone(base);
+      t.nodes.push({ ...call, node_id: "00000000-0000-4000-8000-000000000000", tool_parameters: parameters });
+      return (trajectoryFeatures(t)[at] as number) - (trajectoryFeatures(base)[at] as number);
+    };
+    const reordered = Object.fromEntries(Object.entries(call.tool_parameters).reverse());
+    expect(withCall({ ...call.tool_parameters })).toBe(1);
+    expect(withCall({ ...call.tool_parameters, extra: 1 })).toBe(0);
+    if (Object.keys(reordered).length > 1) expect(withCall(reordered)).toBe(0);
+  });
+
+  it("gives the same histograms however often they are read between adds", () => {
+    const once = new SeparabilityStats();
+    const often = new SeparabilityStats();
+    for (const t of trajectories.slice(0, 40)) {
+      once.add(t);
+      often.add(t);
+      often.toJSON();
+    }
+    expect(often.toJSON()).toStrictEqual(once.toJSON());
+    expect(often.toJSON()).toStrictEqual(once.toJSON());
   });
 
   it("bins counts exactly up to 62 and durations four bins per doubling", () => {
