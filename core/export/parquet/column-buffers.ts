@@ -23,8 +23,6 @@ export interface EncodedChunk {
  */
 export interface ColumnBuffer {
   push(value: unknown): void;
-  /** A null: the row's type has no such field (a compiled appender calls it without reading a value). */
-  skip(): void;
   encode(page: ByteSink): EncodedChunk;
   reset(): void;
 }
@@ -102,10 +100,6 @@ abstract class BaseColumn implements ColumnBuffer {
   }
 
   abstract push(value: unknown): void;
-
-  skip(): void {
-    if (this.presence === undefined) throw new TypeError("a required Parquet column got null");
-  }
 
   /** Records the row's presence; true when the value is to be added. */
   protected present(value: unknown): boolean {
@@ -339,10 +333,6 @@ export class StringListColumn implements ColumnBuffer {
     }
     this.repetition[this.levels] = repetition;
     this.definition[this.levels++] = definition;
-  }
-
-  skip(): void {
-    this.push(null);
   }
 
   encode(page: ByteSink): EncodedChunk {

@@ -268,7 +268,7 @@ function appenderFactory(columns: readonly ParquetColumn<never>[], mask: Uint8Ar
       if (!present(c)) {
         if (!column.nullable) throw new TypeError(`required column ${column.name} is masked out`);
         // A null in a flat column is a row without a value: nothing to record. A list records every row's levels.
-        return column.type === "string_list" ? `b${c}.skip();` : "";
+        return column.type === "string_list" ? `b${c}.push(null);` : "";
       }
       const value = readExpression(column.path);
       return column.type === "timestamp"
