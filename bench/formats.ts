@@ -10,7 +10,7 @@ import { parseTrajectoryDatasetSpec } from "../core/dataset/spec.ts";
 import { ParquetShardWriter } from "../core/export/parquet/shard-writer.ts";
 import { siblingModule } from "../core/module-url.ts";
 import type { Trajectory } from "../core/trajectory/model.ts";
-import { fmt, runCliMeasured } from "./measure.ts";
+import { bestOfPasses, fmt, runCliMeasured } from "./measure.ts";
 
 interface Case {
   name: string;
@@ -101,12 +101,7 @@ function inProcessCosts(): string {
   const batch = 50;
   const batches = 60;
   const count = batch * batches;
-  const best = {
-    generate: Number.POSITIVE_INFINITY,
-    json: Number.POSITIVE_INFINITY,
-    parquet: Number.POSITIVE_INFINITY,
-  };
-  for (let pass = 0; pass < 5; pass++) {
+  const best = bestOfPasses(5, () => {
     const spent = { generate: 0, json: 0, parquet: 0 };
     const hash = createHash("sha256");
     const writer = new ParquetShardWriter(0);
@@ -126,8 +121,8 @@ function inProcessCosts(): string {
     const started = performance.now();
     writer.finish();
     spent.parquet += performance.now() - started;
-    for (const key of ["generate", "json", "parquet"] as const) best[key] = Math.min(best[key], spent[key]);
-  }
+    return spent;
+  });
   const us = (ms: number) => (ms * 1000) / count;
   const [g, j, p] = [us(best.generate), us(best.json), us(best.parquet)];
   return (

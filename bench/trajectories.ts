@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { generateTrajectory } from "../core/dataset/generate-trajectory.ts";
 import { parseTrajectoryConfig, serializeTrajectory, type Trajectory } from "../core/trajectory/index.ts";
 import { benchContentCost } from "./content-cost.ts";
-import { fmt, runCliMeasured } from "./measure.ts";
+import { bestOfPasses, fmt, runCliMeasured } from "./measure.ts";
 import { inTempDir } from "./temp-dir.ts";
 
 interface CliRun {
@@ -128,13 +128,8 @@ function perTrajectoryCost(): string {
   const batch = 50;
   const batches = 100;
   const count = batch * batches;
-  const best = {
-    generate: Number.POSITIVE_INFINITY,
-    stringify: Number.POSITIVE_INFINITY,
-    hash: Number.POSITIVE_INFINITY,
-  };
   let bytes = 0;
-  for (let pass = 0; pass < 6; pass++) {
+  const best = bestOfPasses(6, (pass) => {
     const spent = { generate: 0, stringify: 0, hash: 0 };
     bytes = 0;
     const hash = createHash("sha256");
@@ -153,10 +148,8 @@ function perTrajectoryCost(): string {
       spent.hash += performance.now() - started;
     }
     hash.digest();
-    best.generate = Math.min(best.generate, spent.generate);
-    best.stringify = Math.min(best.stringify, spent.stringify);
-    best.hash = Math.min(best.hash, spent.hash);
-  }
+    return spent;
+  });
   const us = (ms: number) => (ms * 1000) / count;
   const total = us(best.generate) + us(best.stringify) + us(best.hash);
   return (
