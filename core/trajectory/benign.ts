@@ -190,9 +190,8 @@ function newOutput(b: TrajectoryBuilder, node: TrajectoryNode): void {
 
 /** Moves every control edge leaving `anchor` to leave `node` instead, and links anchor → node. */
 function chainAfter(b: TrajectoryBuilder, g: DraftGraph, anchor: TrajectoryNode, node: TrajectoryNode): TrajectoryEdge {
-  const exits = g.controlOut(anchor);
+  g.moveSources(g.controlOut(anchor), node);
   g.insertAfter(anchor, node);
-  for (const edge of exits) edge.source_node_id = node.node_id;
   return b.link(anchor, node, "sequential");
 }
 
@@ -204,9 +203,8 @@ function chainBefore(
   node: TrajectoryNode,
   relationship: "sequential" | "recovery" = "sequential",
 ): void {
-  const entries = g.controlIn(anchor);
+  g.moveTargets(g.controlIn(anchor), node);
   g.insertBefore(anchor, node);
-  for (const edge of entries) edge.target_node_id = node.node_id;
   b.link(node, anchor, relationship);
 }
 
@@ -235,7 +233,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
         node.status === "completed" &&
         node.node_type !== "PLANNING" &&
         node.node_type !== "VALIDATION" &&
-        g.controlIn(node).length > 0,
+        g.entered(node),
     );
     if (candidates.length === 0) return;
     const step = b.rng.pick(candidates);
@@ -257,10 +255,9 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const retried = cloneNode(step);
     retried.node_id = drawId(b.ids);
     // step → starved consumer → step again (recovered) → consumer.
-    const exits = g.controlOut(step);
+    g.moveSources(g.controlOut(step), retried);
     g.insertAfter(step, starved);
     g.insertAfter(starved, retried);
-    for (const edge of exits) edge.source_node_id = retried.node_id;
     b.link(step, starved, "sequential");
     b.link(starved, retried, "recovery");
     retried.retry_count = step.retry_count + 1;
@@ -301,7 +298,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const target = g.byId(edge.target_node_id) as TrajectoryNode;
     const handoff = handoffNode(b, source.agent_type, target.agent_type);
     g.insertAfter(source, handoff);
-    edge.target_node_id = handoff.node_id;
+    g.moveTargets([edge], handoff);
     b.handoff(handoff, target);
   },
 
@@ -327,10 +324,9 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       check.duration = b.rng.int(1000, 5000) / 1000;
       if (round < event.count) rejectDraft(b.rng, check);
       else passRevision(b.rng, check, validation.validation_score);
-      const exits = g.controlOut(previous);
+      g.moveSources(g.controlOut(previous), check);
       g.insertAfter(previous, revision);
       g.insertAfter(revision, check);
-      for (const edge of exits) edge.source_node_id = check.node_id;
       b.link(previous, revision, "recovery");
       b.link(revision, check, "sequential");
       previous = check;
