@@ -25,7 +25,7 @@ export function finishTrajectory(
   seed: Seed,
   index: number,
 ): Trajectory {
-  if (plan === null) return finalizeTrajectory(draft.trajectory, draft.startMs);
+  if (plan === null) return finalizeTrajectory(draft.trajectory, draft.startMs, draft.endpoints);
   return injectAnomaly({
     trajectory: draft.trajectory,
     startMs: draft.startMs,

@@ -5,6 +5,7 @@ import { stepInput } from "./content/llm.ts";
 import { restateStep } from "./content/restate.ts";
 import { toolResult } from "./content/tools.ts";
 import { cloneNode, DraftGraph } from "./draft-graph.ts";
+import type { EdgeEndpoints } from "./endpoints.ts";
 import { drawId } from "./ids.ts";
 import type { NodeOf, TrajectoryEdge, TrajectoryNode } from "./model.ts";
 import {
@@ -119,14 +120,17 @@ export function planBenign(rng: Randomizer, rates: BenignRates, pattern: string,
   return events;
 }
 
-/** Applies the planned events to the built graph, then the per-step internal retries. */
+/**
+ * Applies the planned events to the built graph, then the per-step internal retries. Returns the edges' endpoints as
+ * node positions, valid until the graph next changes (finalize can use them).
+ */
 export function applyBenign(
   b: TrajectoryBuilder,
   events: readonly BenignEvent[],
   rates: BenignRates,
   pattern: string,
-): void {
-  const g = new DraftGraph(b.nodes, b.edges);
+): EdgeEndpoints {
+  const g = new DraftGraph(b);
   for (const event of events) APPLY[event.kind](b, g, event, pattern);
   if (rates.inPlaceRetry > 0) {
     for (const node of b.nodes) {
@@ -138,6 +142,7 @@ export function applyBenign(
     }
   }
   readFoundDocuments(g);
+  return g.endpoints();
 }
 
 /**
@@ -157,8 +162,8 @@ function readFoundDocuments(g: DraftGraph): void {
     if (edge.edge_type !== "execution_flow") continue;
     const from = searches.find((node) => node.node_id === edge.source_node_id);
     if (from === undefined) continue;
-    const to = g.byId(edge.target_node_id);
-    if (to?.node_type === "TOOL_CALL" && to.tool_type === "READ_DOCUMENT")
+    const to = g.targetOf(edge);
+    if (to.node_type === "TOOL_CALL" && to.tool_type === "READ_DOCUMENT")
       to.tool_parameters = { ...to.tool_parameters, document: from.tool_result.top_url as string };
   }
 }
@@ -189,23 +194,24 @@ function newOutput(b: TrajectoryBuilder, node: TrajectoryNode): void {
 }
 
 /** Moves every control edge leaving `anchor` to leave `node` instead, and links anchor → node. */
-function chainAfter(b: TrajectoryBuilder, g: DraftGraph, anchor: TrajectoryNode, node: TrajectoryNode): TrajectoryEdge {
-  g.moveSources(g.controlOut(anchor), node);
+function chainAfter(g: DraftGraph, anchor: TrajectoryNode, node: TrajectoryNode): TrajectoryEdge {
+  const exits = g.controlOut(anchor);
   g.insertAfter(anchor, node);
-  return b.link(anchor, node, "sequential");
+  g.moveSources(exits, node);
+  return g.link(anchor, node, "sequential");
 }
 
 /** Moves every control edge entering `anchor` to enter `node` instead, and links node → anchor. */
 function chainBefore(
-  b: TrajectoryBuilder,
   g: DraftGraph,
   anchor: TrajectoryNode,
   node: TrajectoryNode,
   relationship: "sequential" | "recovery" = "sequential",
 ): void {
-  g.moveTargets(g.controlIn(anchor), node);
+  const entries = g.controlIn(anchor);
   g.insertBefore(anchor, node);
-  b.link(node, anchor, relationship);
+  g.moveTargets(entries, node);
+  g.link(node, anchor, relationship);
 }
 
 type Apply = (b: TrajectoryBuilder, g: DraftGraph, event: BenignEvent, pattern: string) => void;
@@ -221,7 +227,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       const node = b.rng.chance(0.7)
         ? planningNode(b, plan.agent_type, revised)
         : llmCallNode(b, "planning", plan.agent_type === "COORDINATOR" ? "COORDINATOR" : "PLANNER");
-      chainAfter(b, g, previous, node);
+      chainAfter(g, previous, node);
       previous = node;
     }
   },
@@ -233,7 +239,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
         node.status === "completed" &&
         node.node_type !== "PLANNING" &&
         node.node_type !== "VALIDATION" &&
-        g.entered(node),
+        g.controlIn(node).length > 0,
     );
     if (candidates.length === 0) return;
     const step = b.rng.pick(candidates);
@@ -242,11 +248,11 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       failed.node_id = drawId(b.ids);
       failed.retry_count = step.retry_count;
       failStep(b.rng, failed, b.rng.pick(RETRYABLE_CODES));
-      chainBefore(b, g, step, failed, "recovery");
+      chainBefore(g, step, failed, "recovery");
       step.retry_count += 1;
     }
     const next = g.controlOut(step)[0];
-    const consumer = next === undefined ? undefined : g.byId(next.target_node_id);
+    const consumer = next === undefined ? undefined : g.targetOf(next);
     if (!event.variant || consumer === undefined || !isStep(consumer) || consumer.status !== "completed") return;
     // The first attempt's missing output made the next step fail; it is rerun once the retry delivered.
     const starved = cloneNode(consumer);
@@ -255,11 +261,12 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const retried = cloneNode(step);
     retried.node_id = drawId(b.ids);
     // step → starved consumer → step again (recovered) → consumer.
-    g.moveSources(g.controlOut(step), retried);
+    const exits = g.controlOut(step);
     g.insertAfter(step, starved);
     g.insertAfter(starved, retried);
-    b.link(step, starved, "sequential");
-    b.link(starved, retried, "recovery");
+    g.moveSources(exits, retried);
+    g.link(step, starved, "sequential");
+    g.link(starved, retried, "recovery");
     retried.retry_count = step.retry_count + 1;
     consumer.retry_count += 1;
   },
@@ -275,17 +282,15 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const others = AGENTS.filter((agent) => agent !== handoff.target_agent && agent !== handoff.source_agent);
     const refused = handoffNode(b, handoff.source_agent, b.rng.pick(others));
     refuse(b.rng, refused);
-    chainBefore(b, g, handoff, refused, "recovery");
+    chainBefore(g, handoff, refused, "recovery");
   },
 
   delegation(b, g) {
     const edges = b.edges.filter((edge) => {
       if (edge.edge_type !== "execution_flow") return false;
-      const source = g.byId(edge.source_node_id);
-      const target = g.byId(edge.target_node_id);
+      const source = g.sourceOf(edge);
+      const target = g.targetOf(edge);
       return (
-        source !== undefined &&
-        target !== undefined &&
         isStep(source) &&
         source.status === "completed" &&
         source.agent_type !== target.agent_type &&
@@ -294,12 +299,12 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     });
     if (edges.length === 0) return;
     const edge = b.rng.pick(edges);
-    const source = g.byId(edge.source_node_id) as TrajectoryNode;
-    const target = g.byId(edge.target_node_id) as TrajectoryNode;
+    const source = g.sourceOf(edge);
+    const target = g.targetOf(edge);
     const handoff = handoffNode(b, source.agent_type, target.agent_type);
     g.insertAfter(source, handoff);
     g.moveTargets([edge], handoff);
-    b.handoff(handoff, target);
+    g.handoff(handoff, target);
   },
 
   validationRework(b, g, event, pattern) {
@@ -311,7 +316,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       if (sites.length === 0) return;
       const producer = b.rng.pick(sites);
       const check = validationNode(b, producer.agent_type === "EXECUTOR" ? "VALIDATOR" : producer.agent_type);
-      chainAfter(b, g, producer, check);
+      chainAfter(g, producer, check);
       pair = { validation: check, producer };
     }
     const { validation, producer } = pair;
@@ -324,11 +329,12 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       check.duration = b.rng.int(1000, 5000) / 1000;
       if (round < event.count) rejectDraft(b.rng, check);
       else passRevision(b.rng, check, validation.validation_score);
-      g.moveSources(g.controlOut(previous), check);
+      const exits = g.controlOut(previous);
       g.insertAfter(previous, revision);
       g.insertAfter(revision, check);
-      b.link(previous, revision, "recovery");
-      b.link(revision, check, "sequential");
+      g.moveSources(exits, check);
+      g.link(previous, revision, "recovery");
+      g.link(revision, check, "sequential");
       previous = check;
     }
   },
@@ -339,21 +345,21 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const site = b.rng.pick(sites);
     const key = `finding_${b.rng.int(1, 4)}_${b.rng.int(1, 1000)}`;
     const store = memoryAccessNode(b, "store", key, memoryValue(b.rng));
-    chainAfter(b, g, site, store);
+    chainAfter(g, site, store);
     let latest = store;
     if (event.variant) {
       // The finding is refined and stored again under the same key; later reads return the update.
       const update = memoryAccessNode(b, "store", key, memoryValue(b.rng));
       const at = readSite(b, g, latest);
-      chainAfter(b, g, at, update);
+      chainAfter(g, at, update);
       latest = update;
     }
     for (let read = 0; read < event.count; read++) {
       const value = latest.memory_value === null ? null : { ...latest.memory_value };
       const retrieve = memoryAccessNode(b, "retrieve", key, value);
       const site = readSite(b, g, latest);
-      chainAfter(b, g, site, retrieve);
-      if (site !== latest) b.dependency(latest, retrieve, "dataset");
+      chainAfter(g, site, retrieve);
+      if (site !== latest) g.dependency(latest, retrieve, "dataset");
     }
   },
 
@@ -370,7 +376,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       poll.node_id = drawId(b.ids);
       poll.duration = Math.max(0.001, round3(call.duration * b.rng.float(0.6, 1.1)));
       if (k === event.count) newOutput(b, poll);
-      chainAfter(b, g, previous, poll);
+      chainAfter(g, previous, poll);
       previous = poll;
     }
   },
@@ -391,7 +397,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       const again = cloneNode(original);
       again.node_id = drawId(b.ids);
       again.duration = Math.max(0.001, round3(original.duration * b.rng.float(0.5, 1.1)));
-      chainAfter(b, g, previous, again);
+      chainAfter(g, previous, again);
       previous = again;
     }
   },
@@ -416,7 +422,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     if (action === undefined) return;
     // The work left before the final action is dropped; the action says what it could not do. Where branches meet
     // in the action, one branch's last work goes.
-    const entries = g.controlIn(action).map((edge) => g.byId(edge.source_node_id) as TrajectoryNode);
+    const entries = g.controlIn(action).map((edge) => g.sourceOf(edge));
     const tails = entries.flatMap((entry) => {
       const tail = workTail(g, entry);
       return tail.length > 0 ? [tail] : [];
@@ -425,11 +431,9 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const tail = b.rng.pick(tails);
     const cut = tail.slice(0, b.rng.int(1, tail.length));
     const before = g.previous(cut.at(-1) as TrajectoryNode) as TrajectoryNode;
-    const after = g.byId(
-      (g.controlOut(cut[0] as TrajectoryNode)[0] as TrajectoryEdge).target_node_id,
-    ) as TrajectoryNode;
+    const after = g.targetOf(g.controlOut(cut[0] as TrajectoryNode)[0] as TrajectoryEdge);
     for (const node of cut) g.removeNode(node);
-    b.link(before, after, after === action && entries.length > 1 ? "merge" : "sequential");
+    g.link(before, after, after === action && entries.length > 1 ? "merge" : "sequential");
     action.final_output = `Cannot complete the request for ${b.topic.subject}: ${b.rng.pick(GIVE_UP_REASONS)}`;
   },
 };
@@ -476,8 +480,7 @@ function offTableOnce(b: TrajectoryBuilder, g: DraftGraph): void {
   // The steps that read the call's result now read the other tool's (the work still serves the task).
   for (const edge of b.edges) {
     if (edge.edge_type !== "data_dependency" || edge.source_node_id !== tool.node_id) continue;
-    const consumer = g.byId(edge.target_node_id);
-    if (consumer !== undefined) restateStep(b.rng, b.topic, consumer, stepInput(replacement));
+    restateStep(b.rng, b.topic, g.targetOf(edge), stepInput(replacement));
   }
 }
 

@@ -1,123 +1,133 @@
-import { NodePositions } from "./endpoints.ts";
+import type { TrajectoryBuilder } from "./builder.ts";
+import { type EdgeEndpoints, resolveEndpoints, runsForward } from "./endpoints.ts";
 import type { TrajectoryEdge, TrajectoryNode } from "./model.ts";
-
-/**
- * The control edges (execution_flow and handoff) of a graph with their endpoints as node positions (-1 for an id
- * that names no node), and every node's number of control exits and entries.
- */
-interface ControlEdges {
-  readonly nodeCount: number;
-  readonly edgeCount: number;
-  readonly positions: NodePositions;
-  readonly source: readonly number[];
-  readonly target: readonly number[];
-  readonly exits: readonly number[];
-  readonly entries: readonly number[];
-}
+import type { DATA_TYPES, RelationshipType } from "./vocabulary.ts";
 
 /**
  * Small graph edits on a trajectory being built, shared by the benign-noise step. Node-list order is execution order
  * (a node comes after everything it depends on), so every insertion says where in the list the node goes.
  *
- * The queries that look at the whole graph (single exits, reachability, predecessors, lookups by id) share one
- * resolution of the control edges to node positions, made when first needed and kept until the graph changes: a
- * benign event asks several of them before it edits anything. The graph changes through this class (insertions,
- * removals, moved edge ends) or by edges pushed onto `edges` (the builder's `link`), which the edge count shows.
+ * The graph keeps every edge's endpoints as node positions, resolved from the ids once and then moved along with each
+ * edit, so its queries compare positions and node objects instead of hashing or comparing 36-character ids, and
+ * finalize can use the endpoints as the noise left them. Every edit of the structure therefore goes through this
+ * class: nodes inserted or removed, edge ends moved, and edges added (it adds them through the builder).
  */
 export class DraftGraph {
   readonly nodes: TrajectoryNode[];
   readonly edges: TrajectoryEdge[];
-  #control: ControlEdges | undefined;
+  readonly #builder: TrajectoryBuilder;
+  /** Per edge, in `edges` order: the positions of its source and target nodes. */
+  readonly #source: number[];
+  readonly #target: number[];
 
-  constructor(nodes: TrajectoryNode[], edges: TrajectoryEdge[]) {
-    this.nodes = nodes;
-    this.edges = edges;
+  constructor(builder: TrajectoryBuilder) {
+    this.#builder = builder;
+    this.nodes = builder.nodes;
+    this.edges = builder.edges;
+    const { source, target } = resolveEndpoints(this.nodes, this.edges);
+    this.#source = source;
+    this.#target = target;
+  }
+
+  /** The endpoints of every edge as the graph is now, for `finalizeTrajectory`. */
+  endpoints(): EdgeEndpoints {
+    this.#check();
+    return { source: this.#source, target: this.#target, forward: runsForward(this.#source, this.#target) };
   }
 
   /** Control edges (execution_flow and handoff) leaving `node`. */
   controlOut(node: TrajectoryNode): TrajectoryEdge[] {
-    return this.edges.filter((edge) => edge.source_node_id === node.node_id && edge.edge_type !== "data_dependency");
+    return this.#controlAt(this.#source, this.#positionOf(node));
   }
 
   controlIn(node: TrajectoryNode): TrajectoryEdge[] {
-    return this.edges.filter((edge) => edge.target_node_id === node.node_id && edge.edge_type !== "data_dependency");
+    return this.#controlAt(this.#target, this.#positionOf(node));
   }
 
-  /** Whether a control edge enters `node`. */
-  entered(node: TrajectoryNode): boolean {
-    const control = this.#controlEdges();
-    return (control.entries[control.positions.get(node.node_id) as number] as number) > 0;
+  sourceOf(edge: TrajectoryEdge): TrajectoryNode {
+    return this.nodes[this.#source[this.#edgeAt(edge)] as number] as TrajectoryNode;
+  }
+
+  targetOf(edge: TrajectoryEdge): TrajectoryNode {
+    return this.nodes[this.#target[this.#edgeAt(edge)] as number] as TrajectoryNode;
   }
 
   /**
    * The nodes of `candidates` (default: all, in list order) with exactly one control edge out and that `include`
-   * accepts.
+   * accepts. One pass over the edges counts every node's exits; asking `controlOut` per node walks them all each time.
    */
   singleExits(
     include: (node: TrajectoryNode) => boolean,
     candidates: readonly TrajectoryNode[] = this.nodes,
   ): TrajectoryNode[] {
-    const { positions, exits } = this.#controlEdges();
-    return candidates.filter((node) => include(node) && exits[positions.get(node.node_id) as number] === 1);
+    const exits = this.#controlCounts(this.#source);
+    return candidates.filter((node) => include(node) && exits[this.nodes.indexOf(node)] === 1);
   }
 
   /** The position of `previous(node)` for every node, by list position (-1 at a start or a join). */
   previousPositions(): number[] {
-    const { source, target, entries } = this.#controlEdges();
+    const entries = this.#controlCounts(this.#target);
     const from = new Array<number>(this.nodes.length).fill(-1);
-    for (let e = 0; e < target.length; e++) {
-      const at = target[e] as number;
-      if (at !== -1 && entries[at] === 1) from[at] = source[e] as number;
+    for (let e = 0; e < this.edges.length; e++) {
+      const at = this.#target[e] as number;
+      if (entries[at] === 1 && this.#isControl(e)) from[at] = this.#source[e] as number;
     }
     return from;
-  }
-
-  /** The node with id `id`: from the resolved positions when they are current, else by a scan (cheaper than them). */
-  byId(id: string): TrajectoryNode | undefined {
-    const control = this.#current();
-    if (control === undefined) return this.nodes.find((node) => node.node_id === id);
-    const at = control.positions.get(id);
-    return at === undefined ? undefined : this.nodes[at];
   }
 
   /** The single control predecessor of `node`, or undefined at a start or a join. */
   previous(node: TrajectoryNode): TrajectoryNode | undefined {
     const edges = this.controlIn(node);
-    return edges.length === 1 ? this.byId((edges[0] as TrajectoryEdge).source_node_id) : undefined;
+    return edges.length === 1 ? this.sourceOf(edges[0] as TrajectoryEdge) : undefined;
   }
 
   insertAfter(anchor: TrajectoryNode, node: TrajectoryNode): void {
-    this.nodes.splice(this.nodes.indexOf(anchor) + 1, 0, node);
-    this.#control = undefined;
+    this.#insertAt(this.#positionOf(anchor) + 1, node);
   }
 
   insertBefore(anchor: TrajectoryNode, node: TrajectoryNode): void {
-    this.nodes.splice(this.nodes.indexOf(anchor), 0, node);
-    this.#control = undefined;
+    this.#insertAt(this.#positionOf(anchor), node);
   }
 
-  /** Makes `edges` (control edges leaving some node) leave `node` instead. */
+  /** Makes `edges` leave `node` (already in the graph) instead. */
   moveSources(edges: readonly TrajectoryEdge[], node: TrajectoryNode): void {
-    for (const edge of edges) edge.source_node_id = node.node_id;
-    this.#control = undefined;
+    const at = this.#positionOf(node);
+    for (const edge of edges) {
+      edge.source_node_id = node.node_id;
+      this.#source[this.#edgeAt(edge)] = at;
+    }
   }
 
-  /** Makes `edges` (control edges entering some node) enter `node` instead. */
+  /** Makes `edges` enter `node` (already in the graph) instead. */
   moveTargets(edges: readonly TrajectoryEdge[], node: TrajectoryNode): void {
-    for (const edge of edges) edge.target_node_id = node.node_id;
-    this.#control = undefined;
+    const at = this.#positionOf(node);
+    for (const edge of edges) {
+      edge.target_node_id = node.node_id;
+      this.#target[this.#edgeAt(edge)] = at;
+    }
+  }
+
+  /** The builder's `link`, `handoff` and `dependency`, for nodes already in the graph. */
+  link(source: TrajectoryNode, target: TrajectoryNode, relationship?: RelationshipType): TrajectoryEdge {
+    return this.#added(this.#builder.link(source, target, relationship), source, target);
+  }
+
+  handoff(source: TrajectoryNode, target: TrajectoryNode): TrajectoryEdge {
+    return this.#added(this.#builder.handoff(source, target), source, target);
+  }
+
+  dependency(source: TrajectoryNode, target: TrajectoryNode, dataType?: (typeof DATA_TYPES)[number]): TrajectoryEdge {
+    return this.#added(this.#builder.dependency(source, target, dataType), source, target);
   }
 
   /** Nodes after `node` in the list that it reaches along control edges. */
   later(node: TrajectoryNode): TrajectoryNode[] {
-    const { source, target } = this.#controlEdges();
-    const from = this.nodes.indexOf(node);
+    const from = this.#positionOf(node);
     const reached = new Array<boolean>(this.nodes.length).fill(false);
     reached[from] = true;
     for (let at = from + 1; at < this.nodes.length; at++) {
-      for (let e = 0; e < target.length && !reached[at]; e++) {
-        const before = source[e] as number;
-        reached[at] = target[e] === at && before !== -1 && (reached[before] as boolean);
+      for (let e = 0; e < this.edges.length && !reached[at]; e++) {
+        reached[at] = this.#target[e] === at && reached[this.#source[e] as number] === true && this.#isControl(e);
       }
     }
     return this.nodes.filter((_, at) => at > from && reached[at]);
@@ -125,60 +135,91 @@ export class DraftGraph {
 
   /** Nodes before `node` in the list that reach it along control edges. */
   earlier(node: TrajectoryNode): TrajectoryNode[] {
-    const { source, target } = this.#controlEdges();
-    const to = this.nodes.indexOf(node);
+    const to = this.#positionOf(node);
     const reaching = new Array<boolean>(this.nodes.length).fill(false);
     reaching[to] = true;
     for (let at = to - 1; at >= 0; at--) {
-      for (let e = 0; e < source.length && !reaching[at]; e++) {
-        const after = target[e] as number;
-        reaching[at] = source[e] === at && after !== -1 && (reaching[after] as boolean);
+      for (let e = 0; e < this.edges.length && !reaching[at]; e++) {
+        reaching[at] = this.#source[e] === at && reaching[this.#target[e] as number] === true && this.#isControl(e);
       }
     }
     return this.nodes.filter((_, at) => at < to && reaching[at]);
   }
 
+  /** Removes `node` and every edge at it. */
   removeNode(node: TrajectoryNode): void {
-    this.nodes.splice(this.nodes.indexOf(node), 1);
-    keep(this.edges, (edge) => edge.source_node_id !== node.node_id && edge.target_node_id !== node.node_id);
-    this.#control = undefined;
-  }
-
-  /** The resolved control edges if the graph has not changed since they were resolved. */
-  #current(): ControlEdges | undefined {
-    const control = this.#control;
-    return control !== undefined && control.nodeCount === this.nodes.length && control.edgeCount === this.edges.length
-      ? control
-      : undefined;
-  }
-
-  #controlEdges(): ControlEdges {
-    const current = this.#current();
-    if (current !== undefined) return current;
-    const positions = new NodePositions(this.nodes);
-    const source: number[] = [];
-    const target: number[] = [];
-    const exits = new Array<number>(this.nodes.length).fill(0);
-    const entries = new Array<number>(this.nodes.length).fill(0);
-    for (const edge of this.edges) {
-      if (edge.edge_type === "data_dependency") continue;
-      const from = positions.get(edge.source_node_id) ?? -1;
-      const to = positions.get(edge.target_node_id) ?? -1;
-      source.push(from);
-      target.push(to);
-      if (from !== -1) exits[from] = (exits[from] as number) + 1;
-      if (to !== -1) entries[to] = (entries[to] as number) + 1;
+    const removed = this.#positionOf(node);
+    this.nodes.splice(removed, 1);
+    let kept = 0;
+    for (let e = 0; e < this.edges.length; e++) {
+      const from = this.#source[e] as number;
+      const to = this.#target[e] as number;
+      if (from === removed || to === removed) continue;
+      this.edges[kept] = this.edges[e] as TrajectoryEdge;
+      this.#source[kept] = from > removed ? from - 1 : from;
+      this.#target[kept] = to > removed ? to - 1 : to;
+      kept++;
     }
-    this.#control = {
-      nodeCount: this.nodes.length,
-      edgeCount: this.edges.length,
-      positions,
-      source,
-      target,
-      exits,
-      entries,
-    };
-    return this.#control;
+    this.edges.length = kept;
+    this.#source.length = kept;
+    this.#target.length = kept;
+  }
+
+  #insertAt(at: number, node: TrajectoryNode): void {
+    this.#check();
+    this.nodes.splice(at, 0, node);
+    for (let e = 0; e < this.edges.length; e++) {
+      if ((this.#source[e] as number) >= at) this.#source[e] = (this.#source[e] as number) + 1;
+      if ((this.#target[e] as number) >= at) this.#target[e] = (this.#target[e] as number) + 1;
+    }
+  }
+
+  #added(edge: TrajectoryEdge, source: TrajectoryNode, target: TrajectoryNode): TrajectoryEdge {
+    this.#source.push(this.#positionOf(source));
+    this.#target.push(this.#positionOf(target));
+    this.#check();
+    return edge;
+  }
+
+  /** The control edges whose end in `ends` (the sources or the targets) is position `at`, in edge order. */
+  #controlAt(ends: readonly number[], at: number): TrajectoryEdge[] {
+    this.#check();
+    const result: TrajectoryEdge[] = [];
+    for (let e = 0; e < ends.length; e++)
+      if (ends[e] === at && this.#isControl(e)) result.push(this.edges[e] as TrajectoryEdge);
+    return result;
+  }
+
+  /** How many control edges have each node as their end in `ends` (the sources or the targets). */
+  #controlCounts(ends: readonly number[]): number[] {
+    this.#check();
+    const counts = new Array<number>(this.nodes.length).fill(0);
+    for (let e = 0; e < ends.length; e++) {
+      const at = ends[e] as number;
+      if (this.#isControl(e)) counts[at] = (counts[at] as number) + 1;
+    }
+    return counts;
+  }
+
+  #isControl(e: number): boolean {
+    return (this.edges[e] as TrajectoryEdge).edge_type !== "data_dependency";
+  }
+
+  #positionOf(node: TrajectoryNode): number {
+    const at = this.nodes.indexOf(node);
+    if (at === -1) throw new RangeError(`node ${node.node_id} is not in the graph`);
+    return at;
+  }
+
+  #edgeAt(edge: TrajectoryEdge): number {
+    const at = this.edges.indexOf(edge);
+    if (at === -1) throw new RangeError(`edge ${edge.edge_id} is not in the graph`);
+    return at;
+  }
+
+  /** Edges added or removed behind the graph's back would leave the endpoints stale. */
+  #check(): void {
+    if (this.#source.length !== this.edges.length) throw new Error("DraftGraph: the edges changed outside the graph");
   }
 }
 

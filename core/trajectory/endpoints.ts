@@ -12,12 +12,19 @@ export interface EdgeEndpoints {
 }
 
 /** Resolves every edge's endpoints to node positions. Throws if an edge names a node that does not exist. */
-export function edgeEndpoints(trajectory: Trajectory): EdgeEndpoints {
-  const { nodes, edges } = trajectory;
+export function edgeEndpoints(trajectory: Pick<Trajectory, "nodes" | "edges">): EdgeEndpoints {
+  const { source, target } = resolveEndpoints(trajectory.nodes, trajectory.edges);
+  return { source, target, forward: runsForward(source, target) };
+}
+
+/** Every edge's source and target position, as arrays the caller may go on editing. */
+export function resolveEndpoints(
+  nodes: readonly TrajectoryNode[],
+  edges: readonly TrajectoryEdge[],
+): { source: number[]; target: number[] } {
   const position = new NodePositions(nodes);
   const source = new Array<number>(edges.length).fill(0);
   const target = new Array<number>(edges.length).fill(0);
-  let forward = true;
   for (let e = 0; e < edges.length; e++) {
     const edge = edges[e] as TrajectoryEdge;
     const from = position.get(edge.source_node_id);
@@ -29,9 +36,14 @@ export function edgeEndpoints(trajectory: Trajectory): EdgeEndpoints {
     }
     source[e] = from;
     target[e] = to;
-    if (from >= to) forward = false;
   }
-  return { source, target, forward };
+  return { source, target };
+}
+
+/** Whether every edge runs from an earlier to a later node in list order. */
+export function runsForward(source: readonly number[], target: readonly number[]): boolean {
+  for (let e = 0; e < source.length; e++) if ((source[e] as number) >= (target[e] as number)) return false;
+  return true;
 }
 
 /**

@@ -4,6 +4,7 @@ import { TrajectoryBuilder } from "./builder.ts";
 import type { TrajectoryConfig } from "./config.ts";
 import { composeTask, taskTopic } from "./content/topic.ts";
 import { PATTERN_TASK_CATEGORIES, type PatternSettings, STRUCTURAL_MIN_NODES } from "./defaults.ts";
+import type { EdgeEndpoints } from "./endpoints.ts";
 import { drawId } from "./ids.ts";
 import type { Trajectory } from "./model.ts";
 import { PATTERN_BUILDERS } from "./patterns/index.ts";
@@ -28,6 +29,8 @@ export interface TrajectoryDraft {
   readonly builder: TrajectoryBuilder;
   /** The trajectory's start, to pass to `finalizeTrajectory`. */
   readonly startMs: number;
+  /** Its edges' endpoints as node positions, for `finalizeTrajectory` while the graph stays as drafted. */
+  readonly endpoints: EdgeEndpoints;
 }
 
 /**
@@ -66,7 +69,7 @@ export function draftTrajectory(
   const cost = noise.reduce((sum, event) => sum + eventCost(event, pattern), 0);
   const build = budget === undefined ? Math.max(floor, nodeCount - cost) : budget(pattern, nodeCount, cost);
   PATTERN_BUILDERS[pattern](builder, build, task, nodeCount);
-  applyBenign(builder, noise, config.benign, pattern);
+  const endpoints = applyBenign(builder, noise, config.benign, pattern);
   const trajectory: Trajectory = {
     trajectory_id: trajectoryId,
     seed: publicSeed(seed),
@@ -100,7 +103,7 @@ export function draftTrajectory(
     },
   };
   applyVariance(trajectory, rng);
-  return { trajectory, builder, startMs };
+  return { trajectory, builder, startMs, endpoints };
 }
 
 export type { Randomizer };

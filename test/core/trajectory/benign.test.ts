@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { generateTrajectory } from "../../../core/dataset/generate-trajectory.ts";
 import { BENIGN_PRESETS } from "../../../core/trajectory/benign-presets.ts";
+import { edgeEndpoints } from "../../../core/trajectory/endpoints.ts";
 import {
   DEFAULT_TOOL_TRANSITIONS,
+  draftTrajectory,
   parseTrajectoryConfig,
   type Trajectory,
   type TrajectoryNode,
@@ -112,6 +114,17 @@ describe("benign noise in normal trajectories", () => {
     ])
       expect(observed[name], name).toBe(0);
   });
+
+  it.each(["realistic", "hard"] as const)(
+    "leaves the draft edge endpoints that resolving the ids again gives, after every kind of edit (%s)",
+    (difficulty) => {
+      const config = parseTrajectoryConfig({ anomaly_injection: { difficulty } });
+      for (let i = 0; i < COUNT; i++) {
+        const draft = draftTrajectory(config, 11, i);
+        expect(draft.endpoints).toEqual(edgeEndpoints(draft.trajectory));
+      }
+    },
+  );
 
   it("has more noise at hard than at realistic", () => {
     const realistic = shares("realistic", 5);
