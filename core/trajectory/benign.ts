@@ -20,7 +20,7 @@ import {
 } from "./node-factories.ts";
 import { TOOL_ERROR_MESSAGES } from "./tool-content.ts";
 import { failToolCall, failureDuration } from "./tool-nodes.ts";
-import { type AgentType, TOOL_TYPES, type ToolErrorCode, type ToolType } from "./vocabulary.ts";
+import { type AgentType, type RelationshipType, TOOL_TYPES, type ToolErrorCode, type ToolType } from "./vocabulary.ts";
 
 /**
  * Benign noise: what real agent runs do without anything being wrong. Agents re-plan and then act, retry a step that
@@ -194,11 +194,30 @@ function newOutput(b: TrajectoryBuilder, node: TrajectoryNode): void {
 }
 
 /** Moves every control edge leaving `anchor` to leave `node` instead, and links anchor → node. */
-function chainAfter(g: DraftGraph, anchor: TrajectoryNode, node: TrajectoryNode): TrajectoryEdge {
+function chainAfter(g: DraftGraph, anchor: TrajectoryNode, node: TrajectoryNode): void {
+  chainStepsAfter(g, anchor, [node], ["sequential"]);
+}
+
+/**
+ * Puts `steps` after `anchor` in order: the control edges leaving `anchor` leave the last step instead, and each
+ * step is linked from the one before it (the first from `anchor`) with its relationship.
+ */
+function chainStepsAfter(
+  g: DraftGraph,
+  anchor: TrajectoryNode,
+  steps: readonly TrajectoryNode[],
+  relationships: readonly RelationshipType[],
+): void {
   const exits = g.controlOut(anchor);
-  g.insertAfter(anchor, node);
-  g.moveSources(exits, node);
-  return g.link(anchor, node, "sequential");
+  let previous = anchor;
+  for (const step of steps) {
+    g.insertAfter(previous, step);
+    previous = step;
+  }
+  g.moveSources(exits, previous);
+  steps.forEach((step, i) => {
+    g.link(i === 0 ? anchor : (steps[i - 1] as TrajectoryNode), step, relationships[i]);
+  });
 }
 
 /** Moves every control edge entering `anchor` to enter `node` instead, and links node → anchor. */
@@ -261,12 +280,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
     const retried = cloneNode(step);
     retried.node_id = drawId(b.ids);
     // step → starved consumer → step again (recovered) → consumer.
-    const exits = g.controlOut(step);
-    g.insertAfter(step, starved);
-    g.insertAfter(starved, retried);
-    g.moveSources(exits, retried);
-    g.link(step, starved, "sequential");
-    g.link(starved, retried, "recovery");
+    chainStepsAfter(g, step, [starved, retried], ["sequential", "recovery"]);
     retried.retry_count = step.retry_count + 1;
     consumer.retry_count += 1;
   },
@@ -329,12 +343,7 @@ const APPLY: Readonly<Record<EventKind, Apply>> = {
       check.duration = b.rng.int(1000, 5000) / 1000;
       if (round < event.count) rejectDraft(b.rng, check);
       else passRevision(b.rng, check, validation.validation_score);
-      const exits = g.controlOut(previous);
-      g.insertAfter(previous, revision);
-      g.insertAfter(revision, check);
-      g.moveSources(exits, check);
-      g.link(previous, revision, "recovery");
-      g.link(revision, check, "sequential");
+      chainStepsAfter(g, previous, [revision, check], ["recovery", "sequential"]);
       previous = check;
     }
   },
