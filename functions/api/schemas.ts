@@ -96,7 +96,9 @@ export const BatchAcceptedSchema = z
         bytes: z
           .int()
           .nullable()
-          .describe("Approximate uncompressed size of the batch (trajectories; null for tasks)."),
+          .describe(
+            "Approximate size of the batch's trajectories as uncompressed JSONL, whatever the format (compressed JSONL and Parquet take about a tenth of it on disk); null for tasks.",
+          ),
         largest_shard_bytes: z.int().nullable().describe("Approximate uncompressed size of the largest shard."),
         max_model_calls: z.int().nullable().describe("Most model calls the batch can make, retries included (tasks)."),
       })
